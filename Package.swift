@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One settings list for every target, so the whole package reads the same way.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Mailgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "helpdesk", targets: ["helpdesk"]),
+        .executable(name: "helpdesk-bench", targets: ["helpdesk-bench"]),
+        .library(name: "MIME", targets: ["MIME"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(name: "MIME", swiftSettings: swiftSettings),
+        .target(name: "HelpdeskCore", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .target(
+            name: "HelpdeskStore",
+            dependencies: ["HelpdeskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MailTransport",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "helpdesk",
+            dependencies: ["Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "helpdesk-bench",
+            dependencies: ["MIME", "MailTransport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .testTarget(name: "HelpdeskCoreTests", dependencies: ["HelpdeskCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HelpdeskStoreTests", dependencies: ["HelpdeskStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MailTransportTests", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,31 @@
+#ifndef MAILGATE_CCURL_H
+#define MAILGATE_CCURL_H
+
+// Swift cannot call C variadic functions, so each curl_easy_setopt/getinfo argument type gets one
+// typed wrapper here. The header exposes curl.h so Swift sees CURLcode, CURLoption and friends.
+#include <curl/curl.h>
+#include <stddef.h>
+
+/// Runs curl_global_init once per process; safe to call from any thread, any number of times.
+CURLcode ccurl_global_init_once(void);
+
+CURLcode ccurl_easy_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode ccurl_easy_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode ccurl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
+CURLcode ccurl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+CURLcode ccurl_easy_setopt_off_t(CURL *handle, CURLoption option, long long value);
+
+/// libcurl's data callbacks: (buffer, size, count, context) -> bytes handled.
+typedef size_t (*ccurl_data_callback)(char *buffer, size_t size, size_t count, void *context);
+CURLcode ccurl_easy_setopt_write_function(CURL *handle, ccurl_data_callback callback);
+CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_data_callback callback);
+CURLcode ccurl_easy_setopt_header_function(CURL *handle, ccurl_data_callback callback);
+
+CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode ccurl_easy_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
+
+/// Waits until the socket is readable (or writable when `for_write`), up to `timeout_ms`.
+/// Returns 1 when ready, 0 on timeout, -1 on error: used with CURLOPT_CONNECT_ONLY handles.
+int ccurl_wait_socket(curl_socket_t socket, int for_write, long timeout_ms);
+
+#endif

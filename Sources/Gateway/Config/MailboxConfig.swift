@@ -1,0 +1,155 @@
+import Foundation
+public import MailTransport
+import HelpdeskCore
+import Yams
+
+/// One support address: where its mail comes from, how replies leave, and who works on it.
+public struct MailboxConfig: Sendable, Equatable {
+    /// Server settings for IMAP or SMTP, with the password still unresolved.
+    public struct Server: Sendable, Equatable {
+        public var endpoint: ServerEndpoint
+        public var password: SecretReference?
+    }
+
+    /// An agent who works this mailbox.
+    public struct Agent: Sendable, Equatable {
+        public var email: String
+        public var name: String?
+    }
+
+    /// The file's name without `.yaml`: how the CLI and the database refer to the mailbox.
+    public var name: String
+    public var file: String
+    public var address: String
+    public var displayName: String?
+    public var keyPrefix: String
+    public var imap: Server
+    public var smtp: Server
+    public var agents: [Agent]
+    /// Larger messages are not downloaded; they are recorded and kept aside on the server.
+    public var maximumMessageSize: Int
+
+    public static let defaultMaximumMessageSize = 25 << 20
+
+    /// The domain of the support address, used in our Message-IDs.
+    public var domain: String { String(address.split(separator: "@").last ?? "localhost") }
+}
+
+extension MailboxConfig {
+    static let knownFields = ["address", "name", "key", "imap", "smtp", "agents", "max_message_size"]
+
+    /// Parses one `mailboxes/<name>.yaml`; every problem names the file and the field.
+    public static func parse(yaml: String, file: String) throws(ConfigError) -> MailboxConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigError(file: file, field: "", problem: "the file is empty; see mailboxes/support.yaml for an example")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw ConfigError(file: file, field: "", problem: "not valid YAML: \(error)")
+        } catch {
+            throw ConfigError(file: file, field: "", problem: "not valid YAML: \(error)")
+        }
+        let fields = try YAMLFields(file: file, path: "", node: root)
+        try fields.rejectUnknown(knownFields)
+
+        let address = try fields.string("address", hint: "set it to the support address, e.g. support@example.com")
+        guard isPlausibleAddress(address) else { throw fields.error("address", "'\(address)' is not an email address") }
+        let key = try fields.string("key", hint: "set the ticket key prefix, e.g. SUPP").uppercased()
+        guard TicketKey.isValidPrefix(key) else {
+            throw fields.error("key", "'\(key)' must be 2 to 16 letters or digits, starting with a letter")
+        }
+        let imap = try server(fields.fields("imap", hint: "add an 'imap:' section with url, username and password_env"),
+                              schemes: ("imap", "imaps"), example: "imap://mail.example.com:143/INBOX", requireCredentials: true)
+        let smtp = try server(fields.fields("smtp", hint: "add an 'smtp:' section with the submission url"),
+                              schemes: ("smtp", "smtps"), example: "smtp://mail.example.com:587", requireCredentials: false)
+        var agents: [Agent] = []
+        for entry in try fields.list("agents") {
+            try entry.rejectUnknown(["email", "name"])
+            let email = try entry.string("email", hint: "give the agent's email address")
+            guard isPlausibleAddress(email) else { throw entry.error("email", "'\(email)' is not an email address") }
+            agents.append(Agent(email: email.lowercased(), name: try entry.optionalString("name")))
+        }
+        var maximum = defaultMaximumMessageSize
+        if let text = try fields.optionalString("max_message_size") {
+            guard let bytes = ByteSize.parse(text), bytes > 0 else {
+                throw fields.error("max_message_size", "'\(text)' is not a size; write e.g. 25MB or 512KB")
+            }
+            maximum = bytes
+        }
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        return MailboxConfig(
+            name: name, file: file, address: address.lowercased(), displayName: try fields.optionalString("name"),
+            keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum)
+    }
+
+    private static func server(
+        _ fields: YAMLFields, schemes: (plain: String, tls: String), example: String, requireCredentials: Bool
+    ) throws(ConfigError) -> Server {
+        try fields.rejectUnknown(["url", "username", "password_env", "password_file", "starttls", "verify_certificate", "timeout"])
+        let url = try fields.string("url", hint: "set it, e.g. \(example)")
+        guard var endpoint = ServerEndpoint.parse(url, expecting: schemes) else {
+            throw fields.error("url", "'\(url)' is not a \(schemes.plain):// or \(schemes.tls):// URL with a host, e.g. \(example); put credentials in username/password_env, not in the URL")
+        }
+        endpoint.username = try fields.optionalString("username")
+        let env = try fields.optionalString("password_env")
+        let file = try fields.optionalString("password_file")
+        if env != nil && file != nil {
+            throw fields.error("password_file", "give either password_env or password_file, not both")
+        }
+        if fields.has("password") {
+            throw fields.error("password", "passwords are never written in the config; use password_env or password_file")
+        }
+        let secret: SecretReference? = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
+        if requireCredentials {
+            if endpoint.username == nil { throw fields.error("username", "missing; set the login name of the mailbox") }
+            if secret == nil { throw fields.error("password_env", "missing; name the environment variable holding the password (or use password_file)") }
+        }
+        if let starttls = try fields.optionalString("starttls") {
+            guard let on = Bool(starttls.lowercased()) else { throw fields.error("starttls", "expected true or false") }
+            if endpoint.security != .implicitTLS { endpoint.security = on ? .startTLS : .none }
+        }
+        if let verify = try fields.optionalString("verify_certificate") {
+            guard let on = Bool(verify.lowercased()) else { throw fields.error("verify_certificate", "expected true or false") }
+            endpoint.verifyPeer = on
+        }
+        if let timeout = try fields.optionalInt("timeout") {
+            guard timeout > 0 else { throw fields.error("timeout", "expected seconds greater than 0") }
+            endpoint.transferTimeout = timeout
+        }
+        return Server(endpoint: endpoint, password: secret)
+    }
+
+    static func isPlausibleAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") == true || (parts.count == 2 && parts[1] == "localhost")
+    }
+
+    /// The IMAP and SMTP endpoints with their passwords read from the environment or files.
+    public func resolvedEndpoints(environment: [String: String]) throws(ConfigError) -> (imap: ServerEndpoint, smtp: ServerEndpoint) {
+        var imapEndpoint = imap.endpoint
+        var smtpEndpoint = smtp.endpoint
+        if let secret = imap.password {
+            imapEndpoint.password = try secret.resolve(environment: environment, configFile: file, field: "imap.password_env")
+        }
+        if let secret = smtp.password {
+            smtpEndpoint.password = try secret.resolve(environment: environment, configFile: file, field: "smtp.password_env")
+        }
+        return (imapEndpoint, smtpEndpoint)
+    }
+}
+
+/// Sizes written like `25MB`, `512KB` or a plain number of bytes.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let upper = text.uppercased().replacingOccurrences(of: " ", with: "")
+        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        for (suffix, factor) in units where upper.hasSuffix(suffix) {
+            return Int(upper.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return Int(upper)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Yams
+
+/// Reads one YAML mapping field by field, so every error names its field and line, and
+/// misspelt fields are reported instead of silently ignored.
+struct YAMLFields {
+    let file: String
+    let path: String
+    let node: Node
+    private let mapping: Node.Mapping
+
+    init(file: String, path: String, node: Node) throws(ConfigError) {
+        guard case .mapping(let mapping) = node else {
+            throw ConfigError(file: file, field: path, line: node.mark?.line, problem: "expected a mapping of 'name: value' lines")
+        }
+        self.file = file
+        self.path = path
+        self.node = node
+        self.mapping = mapping
+    }
+
+    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func error(_ key: String, _ problem: String) -> ConfigError {
+        ConfigError(file: file, field: fieldPath(key), line: mapping[key]?.mark?.line ?? node.mark?.line, problem: problem)
+    }
+
+    /// Refuses keys other than `known`, naming the closest intent.
+    func rejectUnknown(_ known: [String]) throws(ConfigError) {
+        for key in mapping.keys {
+            guard let name = key.string else { continue }
+            if !known.contains(name) {
+                throw ConfigError(file: file, field: fieldPath(name), line: key.mark?.line,
+                                  problem: "unknown field; expected one of: \(known.joined(separator: ", "))")
+            }
+        }
+    }
+
+    func has(_ key: String) -> Bool { mapping[key] != nil }
+
+    func optionalString(_ key: String) throws(ConfigError) -> String? {
+        guard let value = mapping[key] else { return nil }
+        guard case .scalar(let scalar) = value else { throw error(key, "expected a single value, not a list or mapping") }
+        let text = scalar.string.trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    func string(_ key: String, hint: String) throws(ConfigError) -> String {
+        guard let value = try optionalString(key) else { throw error(key, "missing; \(hint)") }
+        return value
+    }
+
+    func optionalInt(_ key: String) throws(ConfigError) -> Int? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let value = Int(text) else { throw error(key, "expected a whole number, got '\(text)'") }
+        return value
+    }
+
+    func optionalFields(_ key: String) throws(ConfigError) -> YAMLFields? {
+        guard let value = mapping[key] else { return nil }
+        return try YAMLFields(file: file, path: fieldPath(key), node: value)
+    }
+
+    func fields(_ key: String, hint: String) throws(ConfigError) -> YAMLFields {
+        guard let value = try optionalFields(key) else { throw error(key, "missing; \(hint)") }
+        return value
+    }
+
+    func list(_ key: String) throws(ConfigError) -> [YAMLFields] {
+        guard let value = mapping[key] else { return [] }
+        guard case .sequence(let items) = value else { throw error(key, "expected a list ('- ' items)") }
+        var result: [YAMLFields] = []
+        for (index, item) in items.enumerated() {
+            result.append(try YAMLFields(file: file, path: "\(fieldPath(key))[\(index)]", node: item))
+        }
+        return result
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import HelpdeskStore
+import Logging
+import MailTransport
+
+/// Reads new mail from one mailbox's IMAP folder into the pipeline. A message is flagged on the
+/// server only after the transaction recording it has committed; the cursor in SQLite, not the
+/// flags, decides what is new, so a crash anywhere leads to reprocessing, never to loss.
+struct MailboxPoller {
+    /// Keyword set on every message the gateway has recorded.
+    static let processedKeyword = "$Helpdesk-Processed"
+    /// Keyword added to messages recorded but not processed (too large, failing).
+    static let quarantinedKeyword = "$Helpdesk-Quarantined"
+    /// Flags are sent in batches this size to save round trips.
+    static let flagBatch = 100
+
+    let pipeline: IngestionPipeline
+    let database: HelpdeskDatabase
+    let endpoint: ServerEndpoint
+    let logger: Logger
+    let shutdown: ShutdownSignal?
+
+    func poll() -> PollSummary {
+        var summary = PollSummary(mailbox: pipeline.mailbox.name)
+        do {
+            try run(&summary)
+        } catch {
+            summary.error = "\(error)"
+            logger.error("poll failed", metadata: ["mailbox": "\(summary.mailbox)", "error": "\(error)"])
+        }
+        return summary
+    }
+
+    private func run(_ summary: inout PollSummary) throws {
+        let mailbox = pipeline.mailbox
+        let client = try IMAPClient(endpoint: endpoint, maximumMessageSize: mailbox.maximumMessageSize)
+        let status = try client.status()
+        var lastUID: UInt32 = 0
+        if let cursor = try database.cursor(mailbox: mailbox.name) {
+            if cursor.uidValidity == Int64(status.uidValidity) {
+                lastUID = UInt32(clamping: cursor.lastUid)
+            } else {
+                // The server renumbered the folder: read it all again; Message-ID dedupe keeps
+                // what we already have from being recorded twice.
+                logger.warning("UIDVALIDITY changed; rescanning the folder", metadata: [
+                    "mailbox": "\(mailbox.name)", "old": "\(cursor.uidValidity)", "new": "\(status.uidValidity)"])
+                try database.resetCursor(mailbox: mailbox.name, uidValidity: status.uidValidity, at: pipeline.now())
+            }
+        }
+        if lastUID > 0 { try flagStragglers(client, status: status, upTo: lastUID) }
+
+        let uids = try client.uids(after: lastUID, below: status.uidNext)
+        var processed: [UInt32] = []
+        var quarantined: [UInt32] = []
+        defer {
+            // Whatever was committed gets its flags, even when the loop stopped on an error.
+            try? client.addFlags([Self.processedKeyword], to: processed)
+            try? client.addFlags([Self.quarantinedKeyword], to: quarantined)
+        }
+        for uid in uids {
+            if shutdown?.isRequested == true { break }
+            let result: IngestResult
+            do {
+                let raw = try client.fetch(uid: uid, uidValidity: status.uidValidity)
+                summary.fetched += 1
+                result = try pipeline.ingest(raw: raw, uidValidity: status.uidValidity, uid: uid)
+            } catch let error as TransportError where error.kind == .rejected && error.message.contains("larger than") {
+                result = try database.quarantine(identity(uid, status), reason: error.message)
+            } catch let error as TransportError where error.kind == .notFound {
+                // Expunged since the search, or the folder was renumbered: the next poll sorts it out.
+                logger.notice("message vanished before fetch", metadata: ["mailbox": "\(mailbox.name)", "uid": "\(uid)"])
+                if try client.status().uidValidity != status.uidValidity { break }
+                continue
+            }
+            count(result, into: &summary)
+            processed.append(uid)
+            if case .quarantined = result { quarantined.append(uid) }
+            if processed.count >= Self.flagBatch {
+                try client.addFlags([Self.processedKeyword], to: processed)
+                try client.addFlags([Self.quarantinedKeyword], to: quarantined)
+                processed.removeAll()
+                quarantined.removeAll()
+            }
+        }
+    }
+
+    /// Messages recorded in an earlier run whose flagging was cut short by a crash.
+    private func flagStragglers(_ client: IMAPClient, status: MailboxStatus, upTo lastUID: UInt32) throws {
+        let unflagged = try client.search("UID 1:\(lastUID) UNKEYWORD \(Self.processedKeyword)")
+        let recorded = try database.recordedUIDs(mailbox: pipeline.mailbox.name, uidValidity: status.uidValidity, among: unflagged)
+        try client.addFlags([Self.processedKeyword], to: unflagged.filter(recorded.contains))
+    }
+
+    private func identity(_ uid: UInt32, _ status: MailboxStatus) -> InboundIdentity {
+        InboundIdentity(mailbox: pipeline.mailbox.name, uidValidity: status.uidValidity, uid: uid, messageID: nil,
+                        sha256: "", size: 0, receivedAt: pipeline.now())
+    }
+
+    private func count(_ result: IngestResult, into summary: inout PollSummary) {
+        switch result {
+        case .ticketCreated: summary.ticketsCreated += 1
+        case .commentAdded: summary.commentsAdded += 1
+        case .duplicate, .alreadyRecorded: summary.duplicates += 1
+        case .quarantined: summary.quarantined += 1
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// What one poll of one mailbox did.
+public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
+    public var mailbox: String
+    public var fetched = 0
+    public var ticketsCreated = 0
+    public var commentsAdded = 0
+    public var duplicates = 0
+    public var quarantined = 0
+    /// Set when the poll stopped early (server unreachable, login refused …).
+    public var error: String?
+
+    public init(mailbox: String) { self.mailbox = mailbox }
+
+    public var description: String {
+        var text = "\(mailbox): \(fetched) fetched, \(ticketsCreated) new tickets, \(commentsAdded) comments, \(duplicates) duplicates, \(quarantined) quarantined"
+        if let error { text += "; stopped: \(error)" }
+        return text
+    }
+}

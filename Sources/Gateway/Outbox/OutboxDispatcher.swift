@@ -1,0 +1,65 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+import Logging
+import MailTransport
+
+/// What one dispatch run did.
+public struct DispatchSummary: Sendable, Equatable, CustomStringConvertible {
+    public var sent = 0
+    public var retrying = 0
+    public var failed = 0
+
+    public var description: String { "outbox: \(sent) sent, \(retrying) to retry, \(failed) failed" }
+}
+
+/// Sends due outbox rows over SMTP, one reused connection per mailbox, and records each result:
+/// sent, retried later with backoff, or failed for good on a permanent (5xx) refusal.
+struct OutboxDispatcher {
+    let database: HelpdeskDatabase
+    /// Mailbox name → SMTP endpoint with its password resolved.
+    let endpoints: [String: ServerEndpoint]
+    let schedule: RetrySchedule
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    func dispatchDue(limit: Int = 500) throws -> DispatchSummary {
+        var summary = DispatchSummary()
+        let due = try database.dueOutbox(now: now(), limit: limit)
+        var clients: [String: SMTPClient] = [:]
+        var unreachable: Set<String> = []
+        for row in due {
+            guard let id = row.id, !unreachable.contains(row.mailbox) else { continue }
+            var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
+            do {
+                guard let endpoint = endpoints[row.mailbox] else {
+                    throw TransportError(kind: .setup, message: "no SMTP settings for mailbox \(row.mailbox); is its config file gone?")
+                }
+                let client = try clients[row.mailbox] ?? SMTPClient(endpoint: endpoint)
+                clients[row.mailbox] = client
+                try client.send(from: row.envelopeFrom, to: row.recipientList, message: [UInt8](row.message))
+                try database.markSent(outboxId: id, at: now())
+                summary.sent += 1
+                logger.info("mail sent", metadata: metadata)
+            } catch let error as TransportError {
+                metadata["error"] = "\(error)"
+                let retry = error.isTransient ? schedule.delay(afterFailedAttempts: row.attempts + 1) : nil
+                try database.markAttemptFailed(outboxId: id, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) })
+                if let retry {
+                    summary.retrying += 1
+                    metadata["retry_in_s"] = "\(retry)"
+                    logger.warning("send failed; will retry", metadata: metadata)
+                } else {
+                    summary.failed += 1
+                    logger.error("send failed permanently", metadata: metadata)
+                }
+                // A connection-level failure will hit every message of this mailbox: try them next run.
+                if [.connection, .timeout, .tls, .authentication, .setup].contains(error.kind) {
+                    unreachable.insert(row.mailbox)
+                    clients[row.mailbox] = nil
+                }
+            }
+        }
+        return summary
+    }
+}

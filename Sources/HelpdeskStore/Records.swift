@@ -1,0 +1,153 @@
+public import Foundation
+public import GRDB
+public import HelpdeskCore
+
+/// A ticket as stored.
+public struct TicketRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var mailbox: String
+    public var number: Int
+    public var key: String
+    public var subject: String
+    public var requesterAddress: String
+    public var requesterName: String?
+    public var status: TicketStatus
+    public var priority: TicketPriority
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64?, mailbox: String, number: Int, key: String, subject: String, requesterAddress: String,
+        requesterName: String?, status: TicketStatus, priority: TicketPriority, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.mailbox = mailbox
+        self.number = number
+        self.key = key
+        self.subject = subject
+        self.requesterAddress = requesterAddress
+        self.requesterName = requesterName
+        self.status = status
+        self.priority = priority
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public var ticketKey: TicketKey? { TicketKey(key) }
+}
+
+/// A comment on a ticket: a requester's message or an agent's reply.
+public struct CommentRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var ticketId: Int64
+    public var authorAddress: String
+    public var authorName: String?
+    public var body: String
+    public var visibility: CommentVisibility
+    public var messageId: String?
+    public var createdAt: Date
+}
+
+/// What became of one message read from a mailbox.
+public enum InboundOutcome: String, Sendable, Codable {
+    case ticketCreated = "ticket_created"
+    case commentAdded = "comment_added"
+    case duplicate
+    case quarantined
+}
+
+/// One message read from a mailbox: its identity (the idempotency key) and its outcome.
+public struct InboundMessageRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var mailbox: String
+    public var uidValidity: Int64?
+    public var uid: Int64?
+    public var messageId: String?
+    public var sha256: String
+    public var size: Int
+    public var outcome: InboundOutcome
+    public var autoReply: String?
+    public var detail: String?
+    public var ticketId: Int64?
+    public var commentId: Int64?
+    public var receivedAt: Date
+}
+
+/// Where a mailbox's poller stands: the UIDVALIDITY it knows and the highest UID it committed.
+public struct MailboxCursor: Sendable, Codable, Equatable {
+    public var mailbox: String
+    public var uidValidity: Int64
+    public var lastUid: Int64
+    public var updatedAt: Date
+}
+
+/// Delivery state of an outgoing message.
+public enum OutboxStatus: String, Sendable, Codable {
+    case pending, sent, failed
+}
+
+/// An outgoing message waiting in, or done with, the outbox.
+public struct OutboxRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var mailbox: String
+    public var ticketId: Int64?
+    public var event: String
+    public var envelopeFrom: String
+    public var recipients: String
+    public var message: Data
+    public var messageId: String
+    public var status: OutboxStatus
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+
+    public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
+}
+
+struct TicketMessageRecord: Codable {
+    var messageId: String
+    var ticketId: Int64
+    var direction: String
+}
+
+extension TicketRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "ticket"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension CommentRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "comment"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension InboundMessageRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "inbound_message"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension MailboxCursor: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "mailbox_cursor"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "outbox"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension TicketMessageRecord: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "ticket_message"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}

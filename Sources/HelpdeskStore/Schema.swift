@@ -1,0 +1,87 @@
+import GRDB
+
+/// The named migrations; a released step is never edited, only followed by a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "mailbox_cursor") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("uid_validity", .integer).notNull()
+                t.column("last_uid", .integer).notNull().check { $0 >= 0 }
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "ticket") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("number", .integer).notNull().check { $0 > 0 }
+                t.column("key", .text).notNull().unique()
+                t.column("subject", .text).notNull()
+                t.column("requester_address", .text).notNull()
+                t.column("requester_name", .text)
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('new','open','pending','on_hold','resolved','closed','cancelled')")
+                t.column("priority", .text).notNull().defaults(to: "normal")
+                    .check(sql: "priority IN ('low','normal','high','urgent')")
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.uniqueKey(["mailbox", "number"])
+            }
+            try db.create(table: "comment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)
+                t.column("author_address", .text).notNull()
+                t.column("author_name", .text)
+                t.column("body", .text).notNull()
+                t.column("visibility", .text).notNull().check(sql: "visibility IN ('public','internal')")
+                t.column("message_id", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            // One row per message read from a mailbox: the idempotency key and its outcome.
+            try db.create(table: "inbound_message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("uid_validity", .integer)
+                t.column("uid", .integer)
+                t.column("message_id", .text)
+                t.column("sha256", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("outcome", .text).notNull()
+                    .check(sql: "outcome IN ('ticket_created','comment_added','duplicate','quarantined')")
+                t.column("auto_reply", .text)  // why no acknowledgement went out, or NULL
+                t.column("detail", .text)
+                t.column("ticket_id", .integer).indexed().references("ticket", onDelete: .restrict)
+                t.column("comment_id", .integer).references("comment", onDelete: .restrict)
+                t.column("received_at", .datetime).notNull()
+                t.uniqueKey(["mailbox", "uid_validity", "uid"])
+            }
+            try db.create(index: "inbound_message_on_message_id", on: "inbound_message", columns: ["mailbox", "message_id"])
+            try db.create(index: "inbound_message_on_sha256", on: "inbound_message", columns: ["mailbox", "sha256"])
+            // Every Message-ID we received or sent for a ticket, for threading replies.
+            try db.create(table: "ticket_message") { t in
+                t.primaryKey("message_id", .text)
+                t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)
+                t.column("direction", .text).notNull().check(sql: "direction IN ('in','out')")
+            }
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("ticket_id", .integer).indexed().references("ticket", onDelete: .restrict)
+                t.column("event", .text).notNull()
+                t.column("envelope_from", .text).notNull()
+                t.column("recipients", .text).notNull()  // comma-separated addresses
+                t.column("message", .blob).notNull()
+                t.column("message_id", .text).notNull().unique()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                    .check(sql: "status IN ('pending','sent','failed')")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime).notNull()
+                t.column("last_error", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("sent_at", .datetime)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
+        }
+        return migrator
+    }
+}

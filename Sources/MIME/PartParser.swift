@@ -1,0 +1,93 @@
+/// Builds the MIME tree of a message (RFC 2045, 2046): reads each part's header, splits
+/// multiparts, opens embedded messages; caps depth and part count, and collects defects.
+struct PartParser {
+    /// Deeper nesting than this is an attack, not a message.
+    static let maxDepth = 20
+    static let maxParts = 1000
+
+    var defects: [Defect] = []
+    private var partCount = 1
+    private var reportedPartLimit = false
+
+    mutating func parse(_ bytes: ArraySlice<UInt8>, depth: Int = 0, defaultType: ContentType = .textPlain) -> MessagePart {
+        let headerResult = HeaderParser.parse(bytes)
+        defects += headerResult.defects
+        let header = headerResult.header
+        var part = MessagePart(header: header, rawBody: bytes[headerResult.bodyStart...])
+
+        if let raw = header["Content-Type"] {
+            if let parsed = ContentType(parsing: raw) {
+                part.contentType = parsed
+            } else {
+                // RFC 2045 section 5.2: an unreadable Content-Type means text/plain in US-ASCII.
+                part.contentType = .textPlain
+                defects.append(Defect("unreadable Content-Type \"\(raw.prefix(80))\": read as text/plain"))
+            }
+        } else {
+            part.contentType = defaultType
+        }
+        if let encoding = header["Content-Transfer-Encoding"] {
+            part.transferEncoding = encoding.trimmingWhitespace.lowercased()
+            let known = ["7bit", "8bit", "binary", "base64", "quoted-printable"]
+            if !known.contains(part.transferEncoding) {
+                defects.append(Defect("unknown Content-Transfer-Encoding \"\(encoding.prefix(40))\": body kept as is"))
+            }
+        }
+        if let disposition = header["Content-Disposition"] {
+            part.disposition = ParameterizedValue(parsing: disposition)
+        }
+
+        if part.contentType.isMultipart {
+            part.children = parseMultipart(part, depth: depth)
+        } else if part.contentType.type == "message", ["rfc822", "global"].contains(part.contentType.subtype) {
+            if depth + 1 > Self.maxDepth {
+                defects.append(Defect("parts nested deeper than \(Self.maxDepth): the rest kept unparsed"))
+            } else if claimPart() {
+                // QUIRK: RFC 2046 section 5.2.1 forbids encoding message/rfc822, but it happens.
+                let inner = ["base64", "quoted-printable"].contains(part.transferEncoding)
+                    ? part.decodedBody()[...] : part.rawBody
+                part.children = [parse(inner, depth: depth + 1)]
+            }
+        }
+        return part
+    }
+
+    private mutating func parseMultipart(_ part: MessagePart, depth: Int) -> [MessagePart] {
+        guard depth + 1 <= Self.maxDepth else {
+            defects.append(Defect("parts nested deeper than \(Self.maxDepth): the rest kept unparsed"))
+            return []
+        }
+        guard let boundary = part.contentType.boundary, !boundary.isEmpty else {
+            defects.append(Defect("\(part.contentType.mediaType) without a boundary: body kept as one part"))
+            return []
+        }
+        let split = MultipartSplitter.split(part.rawBody, boundary: Array(boundary.utf8), maxParts: Self.maxParts)
+        if split.parts.isEmpty {
+            defects.append(Defect("\(part.contentType.mediaType) with no parts: boundary \"\(boundary.prefix(70))\" not found"))
+            return []
+        }
+        if !split.isClosed, !split.isTruncated {
+            defects.append(Defect("\(part.contentType.mediaType) without its closing boundary"))
+        }
+        let childDefault: ContentType = part.contentType.subtype == "digest" ? .messageRFC822 : .textPlain
+        var children: [MessagePart] = []
+        for bytes in split.parts {
+            guard claimPart() else { break }
+            children.append(parse(bytes, depth: depth + 1, defaultType: childDefault))
+        }
+        return children
+    }
+
+    /// Counts one more part; false (with a defect, once) past the limit.
+    private mutating func claimPart() -> Bool {
+        guard partCount < Self.maxParts else {
+            if !reportedPartLimit {
+                defects.append(Defect("more than \(Self.maxParts) parts: the rest kept unparsed"))
+                reportedPartLimit = true
+            }
+            return false
+        }
+        partCount += 1
+        return true
+    }
+}

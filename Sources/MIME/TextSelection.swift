@@ -1,0 +1,68 @@
+/// Finds the text a person reads in a MIME tree. Candidates are text/plain and text/html leaves
+/// that are not attachments (a lone root part counts even when marked as one). The best is the
+/// first plain part with content, else HTML with content, then empty ones, and only then parts
+/// inside attached messages (a message forwarded without a note of its own).
+struct TextSelection {
+    let root: MessagePart
+
+    private struct Candidate {
+        var part: MessagePart
+        var isHTML: Bool
+        var rank: Int
+    }
+
+    /// The text a person reads, and the raw HTML of the best HTML part.
+    func bodies(defects: inout [Defect]) -> (text: String?, html: String?) {
+        var candidates: [Candidate] = []
+        collect(root, isRoot: true, inMessage: false, into: &candidates)
+        let bestPlain = candidates.filter { !$0.isHTML }.min { $0.rank < $1.rank }
+        let bestHTML = candidates.filter(\.isHTML).min { $0.rank < $1.rank }
+
+        // Defects of the HTML part only matter when it is what gets read.
+        var htmlDefects: [Defect] = []
+        let html = bestHTML.map { decode($0.part, defects: &htmlDefects) }
+        if let bestPlain, bestHTML.map({ bestPlain.rank <= $0.rank }) ?? true {
+            return (decode(bestPlain.part, defects: &defects), html)
+        }
+        if let html {
+            defects += htmlDefects
+            return (HTMLText.render(html), html)
+        }
+        // A multipart whose parts could not be found: its body is still what the sender wrote.
+        if root.contentType.isMultipart, root.children.isEmpty {
+            var fallback = root
+            fallback.contentType = .textPlain
+            fallback.transferEncoding = "7bit"
+            return (decode(fallback, defects: &defects), nil)
+        }
+        return (nil, nil)
+    }
+
+    private func collect(_ part: MessagePart, isRoot: Bool, inMessage: Bool, into candidates: inout [Candidate]) {
+        if part.contentType.isMultipart {
+            for child in part.children { collect(child, isRoot: false, inMessage: inMessage, into: &candidates) }
+            return
+        }
+        if part.contentType.type == "message" {
+            for child in part.children { collect(child, isRoot: false, inMessage: true, into: &candidates) }
+            return
+        }
+        guard part.contentType.isText, isRoot || !part.isAttachment else { return }
+        let isHTML: Bool
+        switch part.contentType.subtype {
+        case "plain": isHTML = false
+        case "html": isHTML = true
+        default: return
+        }
+        let hasContent = part.rawBody.contains { !$0.isWhitespace }
+        // Lower is better; ties keep document order because `min` returns the first minimum.
+        let rank = (inMessage ? 2 : 0) + (hasContent ? 0 : 1)
+        candidates.append(Candidate(part: part, isHTML: isHTML, rank: rank))
+    }
+
+    private func decode(_ part: MessagePart, defects: inout [Defect]) -> String {
+        let decoded = part.decodedText()
+        defects += decoded.defects
+        return decoded.text
+    }
+}

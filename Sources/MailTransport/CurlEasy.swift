@@ -1,0 +1,161 @@
+import CCurl
+
+/// Owns one libcurl easy handle; one connection is reused across its transfers.
+/// Not Sendable: a handle belongs to one thread at a time, as libcurl requires.
+final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
+    private var errorBuffer: UnsafeMutablePointer<CChar>
+    private var slists: [UnsafeMutablePointer<curl_slist>] = []
+
+    init() throws(TransportError) {
+        let global = ccurl_global_init_once()
+        guard global == CURLE_OK, let handle = curl_easy_init() else {
+            throw TransportError(kind: .setup, curlCode: Int(global.rawValue), message: "libcurl could not be initialised")
+        }
+        self.handle = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        // Signals are not safe in a multi-threaded process; timeouts then rely on the threaded resolver.
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        freeLists()
+        errorBuffer.deallocate()
+    }
+
+    func set(_ option: CURLoption, _ value: Int) throws(TransportError) {
+        try check(ccurl_easy_setopt_long(handle, option, value), "setting option \(option.rawValue)")
+    }
+
+    func set(_ option: CURLoption, _ value: String?) throws(TransportError) {
+        // libcurl copies string options, so the Swift string may go away after the call.
+        let code: CURLcode
+        if let value {
+            code = value.withCString { ccurl_easy_setopt_string(handle, option, $0) }
+        } else {
+            code = ccurl_easy_setopt_string(handle, option, nil)
+        }
+        try check(code, "setting option \(option.rawValue)")
+    }
+
+    func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) throws(TransportError) {
+        try check(ccurl_easy_setopt_pointer(handle, option, pointer), "setting option \(option.rawValue)")
+    }
+
+    /// Sets a string-list option; the list stays alive until `freeLists()` or deinit.
+    func set(_ option: CURLoption, list: [String]) throws(TransportError) {
+        var head: UnsafeMutablePointer<curl_slist>? = nil
+        for item in list {
+            guard let next = curl_slist_append(head, item) else {
+                throw TransportError(kind: .setup, message: "out of memory building a libcurl list")
+            }
+            head = next
+        }
+        if let head { slists.append(head) }
+        try check(ccurl_easy_setopt_slist(handle, option, head), "setting list option \(option.rawValue)")
+    }
+
+    func freeLists() {
+        for list in slists { curl_slist_free_all(list) }
+        slists.removeAll()
+    }
+
+    func setWriteFunction(_ callback: ccurl_data_callback?) throws(TransportError) {
+        try check(ccurl_easy_setopt_write_function(handle, callback), "setting the write callback")
+    }
+
+    func setReadFunction(_ callback: ccurl_data_callback?) throws(TransportError) {
+        try check(ccurl_easy_setopt_read_function(handle, callback), "setting the read callback")
+    }
+
+    func getLong(_ info: CURLINFO) -> Int {
+        var value = 0
+        _ = ccurl_easy_getinfo_long(handle, info, &value)
+        return value
+    }
+
+    func activeSocket() -> curl_socket_t? {
+        var socket: curl_socket_t = -1
+        let code = ccurl_easy_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket)
+        return code == CURLE_OK && socket != -1 ? socket : nil
+    }
+
+    /// Runs the transfer; a failure becomes a `TransportError` naming the server's last reply.
+    func perform(_ what: @autoclosure () -> String) throws(TransportError) {
+        errorBuffer[0] = 0
+        let code = curl_easy_perform(handle)
+        guard code != CURLE_OK else { return }
+        throw error(for: code, doing: what())
+    }
+
+    private func check(_ code: CURLcode, _ what: String) throws(TransportError) {
+        guard code != CURLE_OK else { return }
+        throw TransportError(kind: .setup, curlCode: Int(code.rawValue), message: "libcurl refused \(what): \(String(cString: curl_easy_strerror(code)))")
+    }
+
+    private func error(for code: CURLcode, doing what: String) -> TransportError {
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let response = getLong(CURLINFO_RESPONSE_CODE)
+        let kind: TransportError.Kind
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
+            kind = .connection
+        case CURLE_OPERATION_TIMEDOUT:
+            kind = .timeout
+        case CURLE_LOGIN_DENIED:
+            kind = .authentication
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_CACERT_BADFILE:
+            kind = .tls
+        case CURLE_REMOTE_FILE_NOT_FOUND:
+            kind = .notFound
+        case CURLE_QUOTE_ERROR, CURLE_SEND_FAIL_REWIND, CURLE_UPLOAD_FAILED, CURLE_REMOTE_ACCESS_DENIED:
+            kind = .rejected
+        default:
+            kind = response >= 400 ? .rejected : .protocolError
+        }
+        return TransportError(kind: kind, curlCode: Int(code.rawValue), responseCode: response, message: "\(what) failed: \(detail)")
+    }
+}
+
+/// Collects the bytes libcurl hands to a write callback.
+final class ByteSink {
+    var bytes: [UInt8] = []
+    var limit: Int
+
+    init(limit: Int = .max) { self.limit = limit }
+
+    static let writeCallback: ccurl_data_callback = { buffer, size, count, context in
+        guard let context, let buffer else { return 0 }
+        let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        // Returning less than `length` makes libcurl abort the transfer: our size limit.
+        guard sink.bytes.count + length <= sink.limit else { return 0 }
+        buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+        }
+        return length
+    }
+}
+
+/// Feeds bytes to a libcurl read callback (an SMTP upload).
+final class ByteSource {
+    let bytes: [UInt8]
+    var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    static let readCallback: ccurl_data_callback = { buffer, size, count, context in
+        guard let context, let buffer else { return 0 }
+        let source = Unmanaged<ByteSource>.fromOpaque(context).takeUnretainedValue()
+        let length = min(size * count, source.bytes.count - source.offset)
+        guard length > 0 else { return 0 }
+        source.bytes.withUnsafeBufferPointer { all in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: all.baseAddress! + source.offset, byteCount: length)
+        }
+        source.offset += length
+        return length
+    }
+}

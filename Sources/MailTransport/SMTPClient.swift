@@ -1,0 +1,44 @@
+import CCurl
+
+/// An SMTP submission client on libcurl; consecutive sends reuse one connection.
+/// Not Sendable: use it from one thread at a time.
+public final class SMTPClient {
+    public let endpoint: ServerEndpoint
+    private let curl: CurlEasy
+
+    public init(endpoint: ServerEndpoint) throws(TransportError) {
+        self.endpoint = endpoint
+        curl = try CurlEasy()
+        try curl.configure(for: endpoint)
+        // The URL path is the name we greet with (EHLO); default to our own host name.
+        let url = endpoint.path.isEmpty ? "\(endpoint.baseURL)/mailgate.localhost" : "\(endpoint.baseURL)/\(endpoint.path)"
+        try curl.set(CURLOPT_URL, url)
+        try curl.set(CURLOPT_UPLOAD, 1)
+        try curl.setReadFunction(ByteSource.readCallback)
+        try curl.setWriteFunction(ByteSink.writeCallback)
+    }
+
+    /// Sends one message (CRLF line ends; libcurl dot-stuffs) to every recipient, or throws.
+    /// `from` is the envelope sender; an empty string sends the null reverse-path `<>`.
+    public func send(from: String, to recipients: [String], message: [UInt8]) throws(TransportError) {
+        guard !recipients.isEmpty else {
+            throw TransportError(kind: .setup, message: "no recipients for an SMTP send")
+        }
+        for address in [from] + recipients where address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) {
+            throw TransportError(kind: .setup, message: "refusing an SMTP envelope address with CR, LF or angle brackets: \(address.debugDescription)")
+        }
+        try curl.set(CURLOPT_MAIL_FROM, "<\(from)>")
+        try curl.set(CURLOPT_MAIL_RCPT, list: recipients.map { "<\($0)>" })
+        defer { curl.freeLists() }
+        let source = ByteSource(message)
+        let sink = ByteSink(limit: 1 << 16)
+        try curl.set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(source).toOpaque())
+        try curl.set(CURLOPT_WRITEDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
+        try curl.set(CURLOPT_INFILESIZE_LARGE, message.count)
+        defer {
+            _ = try? curl.set(CURLOPT_READDATA, pointer: nil)
+            _ = try? curl.set(CURLOPT_WRITEDATA, pointer: nil)
+        }
+        try curl.perform("SMTP delivery to \(recipients.joined(separator: ", ")) via \(endpoint.baseURL)")
+    }
+}

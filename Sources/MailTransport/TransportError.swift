@@ -1,0 +1,45 @@
+/// A failed IMAP or SMTP exchange, with what an operator needs to act on it.
+public struct TransportError: Error, CustomStringConvertible, Sendable {
+    /// What kind of failure this was; decides whether retrying can help.
+    public enum Kind: Sendable, Equatable {
+        case connection
+        case authentication
+        case timeout
+        case tls
+        /// The server refused the command or the message (`responseCode` has the code where known).
+        case rejected
+        /// The mailbox's UIDVALIDITY changed, or the message no longer exists.
+        case notFound
+        case protocolError
+        case setup
+    }
+
+    public var kind: Kind
+    /// libcurl's result code (`CURLE_…`), or 0 when the error did not come from libcurl.
+    public var curlCode: Int
+    /// The last protocol response code where one was seen (an SMTP reply code such as 550).
+    public var responseCode: Int
+    public var message: String
+
+    public init(kind: Kind, curlCode: Int = 0, responseCode: Int = 0, message: String) {
+        self.kind = kind
+        self.curlCode = curlCode
+        self.responseCode = responseCode
+        self.message = message
+    }
+
+    /// Whether the same request may succeed later (network trouble, a 4xx reply).
+    public var isTransient: Bool {
+        switch kind {
+        case .connection, .timeout, .tls: return true
+        case .rejected: return !(500..<600).contains(responseCode)
+        case .authentication, .notFound, .protocolError, .setup: return false
+        }
+    }
+
+    public var description: String {
+        var text = message
+        if responseCode != 0 { text += " (server reply \(responseCode))" }
+        return text
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `helpdesk-bench`: performance figures, printed; never asserted in tests.
+@main
+struct HelpdeskBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "helpdesk-bench",
+        abstract: "Measure Mailgate's throughput on the local test servers.",
+        subcommands: [PollBenchmark.self]
+    )
+}

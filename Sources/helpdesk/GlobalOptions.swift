@@ -1,0 +1,49 @@
+public import ArgumentParser
+import Foundation
+import Gateway
+import HelpdeskStore
+public import Logging
+
+/// Options every subcommand shares: where the installation keeps its files.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("config-dir"), help: "Directory with one <mailbox>.yaml per support address.")
+    var configDirectory = "mailboxes"
+
+    @Option(name: .customLong("templates"), help: "Directory with the reply templates.")
+    var templatesDirectory = "templates"
+
+    @Option(name: .customLong("database"), help: "SQLite database file (default: $HELPDESK_DATABASE or helpdesk.sqlite).")
+    var database: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    var databasePath: String {
+        database ?? ProcessInfo.processInfo.environment["HELPDESK_DATABASE"] ?? "helpdesk.sqlite"
+    }
+
+    var settings: GatewaySettings {
+        GatewaySettings(configDirectory: configDirectory, templatesDirectory: templatesDirectory,
+                        databasePath: databasePath, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Logs go to stderr, one line per event; stdout stays for command output.
+    func makeLogger() -> Logger {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "mailgate")
+    }
+
+    func openDatabase() throws -> HelpdeskDatabase {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw CommandFailure("database \(databasePath) does not exist; run `helpdesk poll --once` first, or pass --database")
+        }
+        return try HelpdeskDatabase(path: databasePath)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `helpdesk` command line: the gateway daemon and the admin's tools.
+@main
+struct Helpdesk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "helpdesk",
+        abstract: "Mailgate: an email help desk gateway.",
+        subcommands: [Run.self, Poll.self, Tickets.self, Templates.self, Outbox.self]
+    )
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MailTransport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private Dovecot + OpenSMTPD pair on free loopback ports, started by `scripts/mailservers.sh`
+/// and stopped when the value goes away (or by `stop()`).
+final class MailServers {
+    let directory: TemporaryDirectory
+    let imapPort: Int
+    let smtpPort: Int
+    let lmtpPort: Int
+    let password: String
+    private var running = true
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "mailgate-servers")
+        let ports = try FreePorts.allocate(3)
+        (imapPort, smtpPort, lmtpPort) = (ports[0], ports[1], ports[2])
+        try Self.script(["start", "--dir", directory.url.path, "--imap-port", "\(imapPort)",
+                         "--smtp-port", "\(smtpPort)", "--lmtp-port", "\(lmtpPort)"])
+        password = try String(contentsOfFile: directory.path("password"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        guard running else { return }
+        running = false
+        _ = try? Self.script(["stop", "--dir", directory.url.path])
+    }
+
+    var passwordFile: String { directory.path("password") }
+
+    func imapEndpoint(user: String, folder: String = "INBOX") -> ServerEndpoint {
+        ServerEndpoint(baseURL: "imap://127.0.0.1:\(imapPort)", path: folder, username: "\(user)@example.test",
+                       password: password, security: .none, connectTimeout: 5, transferTimeout: 30)
+    }
+
+    var smtpEndpoint: ServerEndpoint {
+        ServerEndpoint(baseURL: "smtp://127.0.0.1:\(smtpPort)", security: .none, connectTimeout: 5, transferTimeout: 30)
+    }
+
+    /// Sends a message through the MTA, as a requester's mail client would.
+    func send(from: String, to: [String], _ message: String) throws {
+        let crlf = message.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        try SMTPClient(endpoint: smtpEndpoint).send(from: from, to: to, message: Array(crlf.utf8))
+    }
+
+    /// Waits (bounded) until `user`'s INBOX holds at least `count` messages; returns the status.
+    @discardableResult
+    func waitForMessages(user: String, count: Int, timeout: Double = 20) throws -> MailboxStatus {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        var last: MailboxStatus?
+        while Date() < deadline {
+            last = try IMAPClient(endpoint: imapEndpoint(user: user)).status()
+            if let last, last.messages >= count { return last }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw HarnessError("\(user)@example.test has \(last?.messages ?? -1) messages after \(timeout) s, expected \(count); see \(directory.path("smtpd.log")) and \(directory.path("dovecot.log"))")
+    }
+
+    /// Every message in `user`'s INBOX, in UID order.
+    func messages(user: String) throws -> [[UInt8]] {
+        let client = try IMAPClient(endpoint: imapEndpoint(user: user))
+        let status = try client.status()
+        return try client.uids(after: 0, below: status.uidNext).map { try client.fetch(uid: $0) }
+    }
+
+    @discardableResult
+    static func script(_ arguments: [String]) throws -> String {
+        let child = try ChildProcess("/bin/bash", [RepoPaths.scripts.appendingPathComponent("mailservers.sh").path] + arguments)
+        let status = try child.finish(seconds: 60)
+        guard status == 0 else {
+            throw HarnessError("mailservers.sh \(arguments.first ?? "") failed (\(status)):\n\(child.stdout)\(child.stderr)")
+        }
+        return child.stdout + child.stderr
+    }
+}
+
+/// A test-harness failure with the text that explains it.
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Loopback ports nobody listens on right now (the kernel picks them).
+enum FreePorts {
+    static func allocate(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw HarnessError("socket() failed") }
+            sockets.append(fd)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            }
+            guard bound else { throw HarnessError("bind() failed") }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}

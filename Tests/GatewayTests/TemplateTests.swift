@@ -1,0 +1,66 @@
+import Foundation
+@testable import Gateway
+import Testing
+
+@Suite("Templates")
+struct TemplateTests {
+    func library(_ files: [String: String]) throws -> (TemporaryDirectory, [TemplateProblem]) {
+        let directory = try TemporaryDirectory()
+        for (name, text) in files {
+            let path = directory.url.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: path, atomically: true, encoding: .utf8)
+        }
+        return (directory, TemplateLibrary.check(directory: directory.url.path))
+    }
+
+    @Test func shippedTemplatesPass() {
+        #expect(TemplateLibrary.check(directory: RepoPaths.templates.path) == [])
+    }
+
+    @Test func rendersValuesUnescapedWithPartials() throws {
+        let (directory, problems) = try library([
+            "ticket_created.mustache": "Subject: [{{ticket.key}}] {{ticket.subject}}\n\nHi {{requester.name}} & co\n{{> footer}}\n",
+            "footer.mustache": "-- \n{{mailbox.name}}\n",
+        ])
+        #expect(problems == [])
+        let rendered = try TemplateLibrary.load(directory: directory.url.path)
+            .render(event: "ticket_created", mailbox: "support", context: TemplateContext.sample.values)
+        #expect(rendered.subject == "[SAMPLE-123] Printer on fire")
+        #expect(rendered.body == "Hi Alice Example & co\n-- \nExample Support\n")
+    }
+
+    @Test func mailboxOverrideWins() throws {
+        let (directory, _) = try library([
+            "ticket_created.mustache": "Subject: [{{ticket.key}}] general\n\nA\n",
+            "sales/ticket_created.mustache": "Subject: [{{ticket.key}}] sales\n\nB\n",
+        ])
+        let templates = try TemplateLibrary.load(directory: directory.url.path)
+        #expect(try templates.render(event: "ticket_created", mailbox: "sales", context: TemplateContext.sample.values).subject.hasSuffix("sales"))
+        #expect(try templates.render(event: "ticket_created", mailbox: "support", context: TemplateContext.sample.values).subject.hasSuffix("general"))
+    }
+
+    static let broken: [(text: String, line: Int?, says: String)] = [
+        ("Subject: [{{ticket.key}}]\n\nHello {{#ticket}}\nno close\n", nil, "template syntax"),
+        ("Subject: [{{ticket.key}}]\n\nline two\nbad {{/nothing}}\n", 4, "template syntax"),
+        ("Subject: {{ticket.subject}}\n\nbody\n", 1, "ticket key"),
+        ("Subjekt: [{{ticket.key}}]\n\nbody\n", 1, "cannot be set"),
+        ("Subject: [{{ticket.key}}]\nbody without blank line\n", 2, "Name: value"),
+        ("Subject: [{{ticket.key}}]", nil, "no blank line"),
+        ("From: evil@example.test\nSubject: [{{ticket.key}}]\n\nbody\n", 1, "cannot be set"),
+    ]
+
+    @Test(arguments: broken)
+    func problemsNameFileAndLine(text: String, line: Int?, says: String) throws {
+        let (_, problems) = try library(["ticket_created.mustache": text])
+        let problem = try #require(problems.first)
+        #expect(problem.file.hasSuffix("ticket_created.mustache"))
+        if let line { #expect(problem.line == line, "\(problem)") }
+        #expect(problem.description.contains(says), "\(problem)")
+    }
+
+    @Test func missingAcknowledgementTemplateIsReported() throws {
+        let (_, problems) = try library(["footer.mustache": "x\n"])
+        #expect(problems.map(\.problem).contains { $0.contains("missing") })
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+@testable import MIME
+
+/// Message bytes from lines joined with CRLF (the wire form), or with `separator` when given.
+func message(_ lines: [String], separator: String = "\r\n") -> [UInt8] {
+    Array(lines.joined(separator: separator).utf8)
+}
+
+/// The package root, found from this file's path (Tests/MIMETests/TestSupport.swift).
+func packageRoot(filePath: String = #filePath) -> URL {
+    URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// The shared MIME corpus folder next to the package, or nil when it is not there.
+func corpusDirectory() -> URL? {
+    let url = packageRoot().appendingPathComponent("../shared/corpus/mime").standardizedFileURL
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        return nil
+    }
+    return url
+}
+
+/// Every regular file under `directory`, sorted by path so runs are reproducible.
+func files(under directory: URL) -> [URL] {
+    guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+    else { return [] }
+    var result: [URL] = []
+    for case let url as URL in enumerator {
+        if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { result.append(url) }
+    }
+    return result.sorted { $0.path < $1.path }
+}
+
+/// A small seeded generator (SplitMix64) so property tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

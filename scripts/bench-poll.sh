@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmark: deliver N generated messages to private test servers, then time one
+# `helpdesk poll --once` (release build) against a fetch-only baseline in the same run.
+#
+#   scripts/bench-poll.sh [N]        (default 1000)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+count=${1:-1000}
+
+bash scripts/install-deps.sh
+swift build -c release --product helpdesk >/dev/null
+swift build -c release --product helpdesk-bench >/dev/null
+bin=$(swift build -c release --show-bin-path)
+
+work=$(mktemp -d /tmp/mailgate-bench.XXXXXX)
+chmod 755 "$work"
+read -r imap smtp lmtp < <(python3 -c 'import socket
+s=[socket.socket() for _ in range(3)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+cleanup() { bash scripts/mailservers.sh stop --dir "$work/servers" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+bash scripts/mailservers.sh start --dir "$work/servers" --imap-port "$imap" --smtp-port "$smtp" --lmtp-port "$lmtp" >/dev/null
+
+mkdir -p "$work/mailboxes"
+sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1:10025#smtp://127.0.0.1:$smtp#" \
+  mailboxes/support.yaml >"$work/mailboxes/support.yaml"
+
+"$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
+  --password-file "$work/servers/password" --helpdesk "$bin/helpdesk" \
+  --config-dir "$work/mailboxes" --templates templates --database "$work/helpdesk.sqlite"

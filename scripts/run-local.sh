@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The main job on a fresh Debian machine: install what is missing, start the local test mail
+# servers, build the gateway, deliver the sample requests from mailboxes/samples/, run one poll
+# cycle, and show the tickets and the acknowledgement that reached the requester's inbox.
+#
+#   scripts/run-local.sh [--keep-servers]
+#
+# State lives in .mailservers/ (mail servers) and .run/ (database); both start empty each run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+keep=0
+[ "${1:-}" = "--keep-servers" ] && keep=1
+
+bash scripts/install-deps.sh
+
+servers=$PWD/.mailservers
+bash scripts/mailservers.sh stop --dir "$servers" >/dev/null 2>&1 || true
+rm -rf "$servers" .run
+mkdir -p .run
+bash scripts/mailservers.sh start --dir "$servers"
+if [ $keep -eq 0 ]; then
+  trap 'bash scripts/mailservers.sh stop --dir "$servers" >/dev/null 2>&1 || true' EXIT
+fi
+
+echo "== building"
+swift build --product helpdesk
+helpdesk=$(swift build --show-bin-path)/helpdesk
+
+export SUPPORT_IMAP_PASSWORD
+SUPPORT_IMAP_PASSWORD=$(cat "$servers/password")
+export HELPDESK_DATABASE=$PWD/.run/helpdesk.sqlite
+
+echo "== checking templates"
+"$helpdesk" templates check
+
+echo "== delivering the sample requests to support@example.test"
+python3 scripts/deliver.py --password-file "$servers/password" mailboxes/samples/*.eml
+
+echo "== one poll cycle"
+"$helpdesk" poll --once
+
+echo "== tickets"
+"$helpdesk" tickets list
+echo
+"$helpdesk" tickets show SUPP-1
+
+echo "== outbox"
+"$helpdesk" outbox list
+
+echo "== acknowledgements in the requesters' inboxes"
+python3 scripts/show-inbox.py --user alice@example.test --password-file "$servers/password"
+python3 scripts/show-inbox.py --user erin@example.test --password-file "$servers/password"
+echo "(ooo@example.test sent an out-of-office reply: it became ticket SUPP-3 like any request, and got no acknowledgement)"
+
+if [ $keep -eq 1 ]; then
+  echo "Servers keep running: IMAP 127.0.0.1:10143, SMTP 127.0.0.1:10025, password in $servers/password."
+  echo "Stop them with: scripts/mailservers.sh stop --dir $servers"
+fi
