@@ -101,6 +101,10 @@ final class CurlEasy {
         let response = getLong(CURLINFO_RESPONSE_CODE)
         let kind: TransportError.Kind
         switch code {
+        case _ where response >= 400 && code != CURLE_LOGIN_DENIED && code != CURLE_OPERATION_TIMEDOUT:
+            // The server answered with a refusal: libcurl reports e.g. "RCPT failed: 550" as a
+            // send error, but the reply code, not the transport, says what happened.
+            kind = .rejected
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
             kind = .connection
         case CURLE_OPERATION_TIMEDOUT:

@@ -18,8 +18,14 @@ public final class SMTPClient {
         try curl.setWriteFunction(ByteSink.writeCallback)
     }
 
+    /// Servers cap messages per session (OpenSMTPD: 100, then 452), so after this many sends
+    /// the next one opens a new connection.
+    public var messagesPerConnection = 50
+    private var sentOnConnection = 0
+
     /// Sends one message (CRLF line ends; libcurl dot-stuffs) to every recipient, or throws.
     /// `from` is the envelope sender; an empty string sends the null reverse-path `<>`.
+    /// A temporary refusal on a reused connection is tried once more on a fresh one.
     public func send(from: String, to recipients: [String], message: [UInt8]) throws(TransportError) {
         guard !recipients.isEmpty else {
             throw TransportError(kind: .setup, message: "no recipients for an SMTP send")
@@ -27,6 +33,16 @@ public final class SMTPClient {
         for address in [from] + recipients where address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) {
             throw TransportError(kind: .setup, message: "refusing an SMTP envelope address with CR, LF or angle brackets: \(address.debugDescription)")
         }
+        let reusing = sentOnConnection > 0 && sentOnConnection < messagesPerConnection
+        do {
+            try attempt(from: from, to: recipients, message: message, fresh: !reusing && sentOnConnection > 0)
+        } catch where reusing && error.isTransient {
+            try attempt(from: from, to: recipients, message: message, fresh: true)
+        }
+    }
+
+    private func attempt(from: String, to recipients: [String], message: [UInt8], fresh: Bool) throws(TransportError) {
+        try curl.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0)
         try curl.set(CURLOPT_MAIL_FROM, "<\(from)>")
         try curl.set(CURLOPT_MAIL_RCPT, list: recipients.map { "<\($0)>" })
         defer { curl.freeLists() }
@@ -39,6 +55,14 @@ public final class SMTPClient {
             _ = try? curl.set(CURLOPT_READDATA, pointer: nil)
             _ = try? curl.set(CURLOPT_WRITEDATA, pointer: nil)
         }
-        try curl.perform("SMTP delivery to \(recipients.joined(separator: ", ")) via \(endpoint.baseURL)")
+        do {
+            try curl.perform("SMTP delivery to \(recipients.joined(separator: ", ")) via \(endpoint.baseURL)")
+        } catch {
+            // Whatever state the session is in now, the next message starts on a new one.
+            sentOnConnection = messagesPerConnection
+            throw error
+        }
+        // CURLINFO_NUM_CONNECTS counts connections this transfer had to open: 0 means reused.
+        sentOnConnection = curl.getLong(CURLINFO_NUM_CONNECTS) > 0 ? 1 : sentOnConnection + 1
     }
 }

@@ -6,12 +6,17 @@ enum MessageGenerator {
     static let words = ["printer", "invoice", "password", "VPN", "laptop", "urgent", "screen", "broken",
                         "cannot", "login", "please", "help", "thanks", "monday", "error", "network"]
 
+    /// Requesters that exist on the test servers, so acknowledgements are delivered, not refused.
+    static let requesters = ["alice", "erin", "frank"]
+
+    static func sender(index: Int) -> String { "\(requesters[index % requesters.count])@example.test" }
+
     static func request(index: Int) -> [UInt8] {
         var random = SplitMix(seed: UInt64(index))
-        let sender = "requester\(index % 50)@example.test"
+        let sender = sender(index: index)
         let subjectWords = (0..<4).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
         var headers = [
-            "From: Requester \(index % 50) <\(sender)>",
+            "From: Requester \(index) <\(sender)>",
             "To: support@example.test",
             "Message-ID: <bench-\(index)-\(random.next() % 1_000_000)@client.example.test>",
             "Date: Tue, 24 Nov 2026 10:00:00 +0000",

@@ -19,6 +19,7 @@ struct PollBenchmark: ParsableCommand {
     @Option(help: "Mailbox config directory for helpdesk.") var configDir: String
     @Option(help: "Templates directory for helpdesk.") var templates: String
     @Option(help: "Database file for helpdesk (must not exist yet).") var database: String
+    @Option(help: "Log level for the measured helpdesk run (its log goes to stderr).") var logLevel = "warning"
 
     func run() throws {
         let password = try String(contentsOfFile: passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -32,7 +33,7 @@ struct PollBenchmark: ParsableCommand {
         for index in 0..<count {
             let message = MessageGenerator.request(index: index)
             bytes += message.count
-            try smtp.send(from: "requester\(index % 50)@example.test", to: ["support@example.test"], message: message)
+            try smtp.send(from: MessageGenerator.sender(index: index), to: ["support@example.test"], message: message)
         }
         try waitFor(imap, messages: before + count)
         let deliverSeconds = seconds(since: clock)
@@ -49,7 +50,7 @@ struct PollBenchmark: ParsableCommand {
         clock = ContinuousClock.now
         let process = Process()
         process.executableURL = URL(fileURLWithPath: helpdesk)
-        process.arguments = ["poll", "--once", "--config-dir", configDir, "--templates", templates, "--database", database, "--log-level", "warning"]
+        process.arguments = ["poll", "--once", "--config-dir", configDir, "--templates", templates, "--database", database, "--log-level", logLevel]
         var environment = ProcessInfo.processInfo.environment
         environment["SUPPORT_IMAP_PASSWORD"] = password
         process.environment = environment

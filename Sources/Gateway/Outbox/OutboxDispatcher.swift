@@ -6,6 +6,12 @@ import MailTransport
 
 /// What one dispatch run did.
 public struct DispatchSummary: Sendable, Equatable, CustomStringConvertible {
+    public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0) {
+        self.sent = sent
+        self.retrying = retrying
+        self.failed = failed
+    }
+
     public var sent = 0
     public var retrying = 0
     public var failed = 0
@@ -23,11 +29,26 @@ struct OutboxDispatcher {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    func dispatchDue(limit: Int = 500) throws -> DispatchSummary {
+    /// Sends everything due, in batches of `batchSize` rows read from the database.
+    func dispatchDue(batchSize: Int = 500) throws -> DispatchSummary {
         var summary = DispatchSummary()
-        let due = try database.dueOutbox(now: now(), limit: limit)
         var clients: [String: SMTPClient] = [:]
         var unreachable: Set<String> = []
+        while true {
+            // Rows of a mailbox whose server is down stay due; leave them for the next run.
+            let due = try database.dueOutbox(now: now(), limit: batchSize)
+            let workable = due.filter { !unreachable.contains($0.mailbox) }
+            guard !workable.isEmpty else { break }
+            try send(workable, clients: &clients, unreachable: &unreachable, summary: &summary)
+            if due.count < batchSize { break }
+        }
+        return summary
+    }
+
+    private func send(
+        _ due: [OutboxRecord], clients: inout [String: SMTPClient], unreachable: inout Set<String>,
+        summary: inout DispatchSummary
+    ) throws {
         for row in due {
             guard let id = row.id, !unreachable.contains(row.mailbox) else { continue }
             var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
@@ -60,6 +81,5 @@ struct OutboxDispatcher {
                 }
             }
         }
-        return summary
     }
 }
