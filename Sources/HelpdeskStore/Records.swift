@@ -106,48 +106,44 @@ public struct OutboxRecord: Sendable, Codable, Equatable {
     public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
 }
 
+/// Records whose Swift properties are camelCase and whose columns are snake_case.
+public protocol SnakeCaseColumns: FetchableRecord, EncodableRecord {}
+
+extension SnakeCaseColumns {
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
 struct TicketMessageRecord: Codable {
     var messageId: String
     var ticketId: Int64
     var direction: String
 }
 
-extension TicketRecord: FetchableRecord, MutablePersistableRecord {
+extension TicketRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "ticket"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension CommentRecord: FetchableRecord, MutablePersistableRecord {
+extension CommentRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "comment"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension InboundMessageRecord: FetchableRecord, MutablePersistableRecord {
+extension InboundMessageRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "inbound_message"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension MailboxCursor: FetchableRecord, PersistableRecord {
+extension MailboxCursor: FetchableRecord, PersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "mailbox_cursor"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
-extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
+extension OutboxRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "outbox"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension TicketMessageRecord: FetchableRecord, PersistableRecord {
+extension TicketMessageRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "ticket_message"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
