@@ -101,6 +101,12 @@ struct ConfigTests {
         }
     }
 
+    @Test(arguments: [("a@b.example", true), ("a@localhost", true), ("@b.example", false), ("a@b", false),
+                      ("a b@c.example", false), ("a@.example", false), ("a@example.", false), ("a@b@c.example", false), ("", false)])
+    func addressPlausibility(text: String, plausible: Bool) {
+        #expect(MailboxConfig.isPlausibleAddress(text) == plausible)
+    }
+
     @Test(arguments: [("25MB", 25 << 20), ("512KB", 512 << 10), ("1000", 1000), ("2 GB", 2 << 30), ("x", nil)])
     func sizes(text: String, bytes: Int?) {
         #expect(ByteSize.parse(text) == bytes)

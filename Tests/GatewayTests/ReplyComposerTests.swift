@@ -30,6 +30,7 @@ struct ReplyComposerTests {
         #expect(parsed.references == ["older@client.test", "in-1@client.test"])
         #expect(parsed.autoSubmitted == "auto-replied")
         #expect(parsed.header["X-Mailgate-Ticket"] == "SUPP-7")
+        #expect(parsed.header["X-Auto-Response-Suppress"] == "All")
         #expect(parsed.messageID == draft.messageID)
         #expect(draft.messageID.hasSuffix("@example.test"))
         #expect(parsed.from == [Address(name: "Équipe Support", address: "support@example.test")])

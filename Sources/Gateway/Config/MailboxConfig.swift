@@ -123,9 +123,12 @@ extension MailboxConfig {
         return Server(endpoint: endpoint, password: secret)
     }
 
+    /// One `@`, something before it, and a domain with a dot (or `localhost`); no spaces.
     static func isPlausibleAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") == true || (parts.count == 2 && parts[1] == "localhost")
+        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        return domain == "localhost" || (domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix("."))
     }
 
     /// The IMAP and SMTP endpoints with their passwords read from the environment or files.

@@ -75,7 +75,7 @@ struct OutboxDispatcher {
                     logger.error("send failed permanently", metadata: metadata)
                 }
                 // A connection-level failure will hit every message of this mailbox: try them next run.
-                if [.connection, .timeout, .tls, .authentication, .setup].contains(error.kind) {
+                if [.connection, .timeout, .tls, .authentication].contains(error.kind) {
                     unreachable.insert(row.mailbox)
                     clients[row.mailbox] = nil
                 }

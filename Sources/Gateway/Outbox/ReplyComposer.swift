@@ -34,6 +34,8 @@ struct ReplyComposer {
         }
         message.extraHeaders = [
             HeaderField(name: "Auto-Submitted", value: "auto-replied"),
+            // Exchange and Outlook honour this instead of Auto-Submitted: no out-of-office back.
+            HeaderField(name: "X-Auto-Response-Suppress", value: "All"),
             HeaderField(name: AutoReplyPolicy.markerHeader, value: key.description),
         ] + rendered.headers.filter { $0.name.lowercased() != "reply-to" }.map { HeaderField(name: $0.name, value: $0.value) }
         return OutboxDraft(
