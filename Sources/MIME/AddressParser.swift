@@ -2,6 +2,10 @@
 /// display names quoted or encoded, comments, groups, routes, bare addresses, stray commas.
 /// Never fails: what cannot be read is skipped and reported.
 public enum AddressParser {
+    /// More addresses than this in one field is abuse, not a mailing: the rest are skipped (cf.
+    /// Dovecot CVE-2024-23184, where huge address lists made readers spend quadratic time).
+    static let maxAddresses = 1000
+
     /// The mailboxes in `value`, groups flattened into their members.
     public static func parse(_ value: String) -> [Address] {
         var defects: [Defect] = []
@@ -19,7 +23,7 @@ public enum AddressParser {
             builder = MailboxBuilder()
         }
 
-        while let token = tokenizer.next() {
+        while addresses.count < maxAddresses, let token = tokenizer.next() {
             switch token.kind {
             case .special(ASCII.lessThan):
                 if builder.angle != nil { finish() }
@@ -44,6 +48,12 @@ public enum AddressParser {
             case .special, .word, .quoted:
                 builder.tokens.append(token)
             }
+        }
+        if addresses.count >= maxAddresses {
+            if tokenizer.next() != nil {
+                defects.append(Defect("more than \(maxAddresses) addresses in one field: the rest skipped"))
+            }
+            return addresses
         }
         finish()
         return addresses

@@ -30,6 +30,11 @@ public struct Message: Sendable {
     public var textBody: String?
     /// The first text/html part that is not an attachment, decoded but not rendered.
     public var htmlBody: String?
+    /// Where `textBody` came from: child indices from `root` (`[]` is the root itself; an attached
+    /// message is child 0 of its message/rfc822 part). The HTML part's path when the text is rendered HTML.
+    public var textBodyPath: [Int]?
+    /// Where `htmlBody` came from, as for `textBodyPath`.
+    public var htmlBodyPath: [Int]?
     /// The MIME tree; its root carries the message header.
     public var root: MessagePart
     /// Everything the reader had to bend or skip.
@@ -85,7 +90,8 @@ public struct Message: Sendable {
         message.precedence = header["Precedence"].flatMap(Self.leadingToken)
         message.listID = header["List-Id"].flatMap(Self.listID)
 
-        (message.textBody, message.htmlBody) = TextSelection(root: root).bodies(defects: &defects)
+        (message.textBody, message.htmlBody, message.textBodyPath, message.htmlBodyPath) =
+            TextSelection(root: root).bodies(defects: &defects)
         message.defects = defects
         return message
     }
@@ -95,20 +101,10 @@ public struct Message: Sendable {
         parse([UInt8](data))
     }
 
-    /// The parts a person would call attachments: those marked so, and inline parts that are not
-    /// text (images, documents, forwarded messages). Multiparts are walked; attached messages are
-    /// one attachment each, not opened.
-    public var attachments: [MessagePart] {
-        var result: [MessagePart] = []
-        func collect(_ part: MessagePart) {
-            if part.contentType.isMultipart {
-                part.children.forEach(collect)
-            } else if part.isAttachment || !part.contentType.isText {
-                result.append(part)
-            }
-        }
-        collect(root)
-        return result
+    /// Every leaf part that is not the chosen text or HTML body, in document order, including the
+    /// leaves of attached messages (files, inline images, extra text parts, forwarded bodies).
+    public var attachments: [Attachment] {
+        AttachmentList.collect(root: root, excluding: [textBodyPath, htmlBodyPath].compactMap(\.self))
     }
 
     /// `<>` → "", `<a@x>` → "a@x" (route dropped), a bare value → itself (trimmed).

@@ -23,16 +23,16 @@ enum MultipartSplitter {
         body.withUnsafeBufferPointer { buffer in
             delimiter.withUnsafeBufferPointer { needle in
                 guard let base = buffer.baseAddress, let needleBase = needle.baseAddress else { return }
-                // Walk line starts with memchr (fast on long base64 bodies) and compare each with memcmp.
+                // A delimiter starts with "-", which base64 never contains: jump from "-" to "-"
+                // with memchr and test only those at a line start, instead of visiting every line.
                 var position = 0
                 while position + needle.count <= buffer.count {
-                    let lineStart = position
-                    if let newline = memchr(base + position, Int32(ASCII.lf), buffer.count - position) {
-                        position = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-                    } else {
-                        position = buffer.count
-                    }
-                    guard memcmp(base + lineStart, needleBase, needle.count) == 0 else { continue }
+                    guard let dash = memchr(base + position, Int32(ASCII.hyphen), buffer.count - position) else { break }
+                    let lineStart = base.distance(to: dash.assumingMemoryBound(to: UInt8.self))
+                    position = lineStart + 1
+                    guard lineStart + needle.count <= buffer.count else { break }
+                    guard lineStart == 0 || buffer[lineStart - 1] == ASCII.lf,
+                          memcmp(base + lineStart, needleBase, needle.count) == 0 else { continue }
                     var index = lineStart + needle.count
                     var closing = false
                     if index + 1 < buffer.count, buffer[index] == ASCII.hyphen, buffer[index + 1] == ASCII.hyphen {

@@ -13,7 +13,9 @@ public enum RFC5322Date {
         var zone: Int?
 
         for token in tokens(value) {
-            if token.contains(":") {
+            // `as Character` picks the standard library's search; the String overload is
+            // Foundation's, which bridges to NSString and costs more than the rest of the parse.
+            if token.contains(":" as Character) {
                 if time == nil, let parsed = parseTime(token) {
                     time = parsed.time
                     if zone == nil, let offset = parsed.zone { zone = offset }
@@ -80,21 +82,25 @@ public enum RFC5322Date {
 
     /// Splits at whitespace and commas, drops comments, and splits "1-Jul-2003" style dates.
     private static func tokens(_ value: String) -> [Substring] {
-        var cleaned = ""
-        var depth = 0
-        for character in value {
-            switch character {
-            case "(": depth += 1
-            case ")": depth = max(0, depth - 1)
-            default: if depth == 0 { cleaned.append(character) }
+        var cleaned = value
+        // Most dates carry no comment: skip the character-by-character copy (slow: grapheme breaking).
+        if value.utf8.contains(ASCII.leftParen) || value.utf8.contains(ASCII.rightParen) {
+            cleaned = ""
+            var depth = 0
+            for character in value {
+                switch character {
+                case "(": depth += 1
+                case ")": depth = max(0, depth - 1)
+                default: if depth == 0 { cleaned.append(character) }
+                }
             }
         }
         var result: [Substring] = []
         for piece in cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" || $0 == "\n" }) {
             // "1-Jul-2003": dashes between a number and a month name.
-            if piece.contains("-"), piece.first != "-", piece.contains(where: \.isLetter), !piece.contains(":") {
+            if piece.contains("-" as Character), piece.first != "-", piece.contains(where: \.isLetter), !piece.contains(":" as Character) {
                 result += piece.split(separator: "-")
-            } else if let dot = piece.firstIndex(of: "."), piece.first?.isLetter == true, !piece.contains(":") {
+            } else if let dot = piece.firstIndex(of: "."), piece.first?.isLetter == true, !piece.contains(":" as Character) {
                 result.append(piece[..<dot])   // "Jul." abbreviations
             } else {
                 result.append(piece)
@@ -135,14 +141,15 @@ public enum RFC5322Date {
         return ((hour, minute, second), zone)
     }
 
-    /// "+0200", "-0500", "+02:00", "+02" → seconds east of UTC.
+    /// "+0200", "-0500", "+02:00", "+02", and the obsolete "-600" (H MM) → seconds east of UTC.
     private static func numericZone(_ token: Substring) -> Int? {
         guard let sign = token.first, sign == "+" || sign == "-" else { return nil }
         let digits = token.dropFirst().filter { $0 != ":" }
-        guard digits.allSatisfy(\.isNumber), digits.count == 4 || digits.count == 2, let number = Int(digits) else {
+        guard digits.allSatisfy(\.isNumber), (2...4).contains(digits.count), let number = Int(digits) else {
             return nil
         }
-        let (hours, minutes) = digits.count == 4 ? (number / 100, number % 100) : (number, 0)
+        // QUIRK: RFC 5322 3.3 wants 4 digits, but old mailers wrote "-600" for -06:00.
+        let (hours, minutes) = digits.count >= 3 ? (number / 100, number % 100) : (number, 0)
         guard hours <= 23, minutes < 60 else { return nil }
         let offset = hours * 3_600 + minutes * 60
         return sign == "-" ? -offset : offset

@@ -7,14 +7,17 @@ struct TextSelection {
 
     private struct Candidate {
         var part: MessagePart
+        /// Child indices from the root, so callers can tell the chosen leaves from the others.
+        var path: [Int]
         var isHTML: Bool
         var rank: Int
     }
 
-    /// The text a person reads, and the raw HTML of the best HTML part.
-    func bodies(defects: inout [Defect]) -> (text: String?, html: String?) {
+    /// The text a person reads, the raw HTML of the best HTML part, and the paths of the parts
+    /// they came from (`[]` is the root).
+    func bodies(defects: inout [Defect]) -> (text: String?, html: String?, textPath: [Int]?, htmlPath: [Int]?) {
         var candidates: [Candidate] = []
-        collect(root, isRoot: true, inMessage: false, into: &candidates)
+        collect(root, path: [], isRoot: true, inMessage: false, into: &candidates)
         let bestPlain = candidates.filter { !$0.isHTML }.min { $0.rank < $1.rank }
         let bestHTML = candidates.filter(\.isHTML).min { $0.rank < $1.rank }
 
@@ -22,29 +25,30 @@ struct TextSelection {
         var htmlDefects: [Defect] = []
         let html = bestHTML.map { decode($0.part, defects: &htmlDefects) }
         if let bestPlain, bestHTML.map({ bestPlain.rank <= $0.rank }) ?? true {
-            return (decode(bestPlain.part, defects: &defects), html)
+            return (decode(bestPlain.part, defects: &defects), html, bestPlain.path, bestHTML?.path)
         }
         if let html {
             defects += htmlDefects
-            return (HTMLText.render(html), html)
+            return (HTMLText.render(html), html, bestHTML?.path, bestHTML?.path)
         }
         // A multipart whose parts could not be found: its body is still what the sender wrote.
         if root.contentType.isMultipart, root.children.isEmpty {
             var fallback = root
             fallback.contentType = .textPlain
             fallback.transferEncoding = "7bit"
-            return (decode(fallback, defects: &defects), nil)
+            return (decode(fallback, defects: &defects), nil, [], nil)
         }
-        return (nil, nil)
+        return (nil, nil, nil, nil)
     }
 
-    private func collect(_ part: MessagePart, isRoot: Bool, inMessage: Bool, into candidates: inout [Candidate]) {
-        if part.contentType.isMultipart {
-            for child in part.children { collect(child, isRoot: false, inMessage: inMessage, into: &candidates) }
-            return
-        }
-        if part.contentType.type == "message" {
-            for child in part.children { collect(child, isRoot: false, inMessage: true, into: &candidates) }
+    private func collect(
+        _ part: MessagePart, path: [Int], isRoot: Bool, inMessage: Bool, into candidates: inout [Candidate]
+    ) {
+        if part.contentType.isMultipart || part.contentType.type == "message" {
+            let opensMessage = part.contentType.type == "message"
+            for (index, child) in part.children.enumerated() {
+                collect(child, path: path + [index], isRoot: false, inMessage: inMessage || opensMessage, into: &candidates)
+            }
             return
         }
         guard part.contentType.isText, isRoot || !part.isAttachment else { return }
@@ -57,7 +61,7 @@ struct TextSelection {
         let hasContent = part.rawBody.contains { !$0.isWhitespace }
         // Lower is better; ties keep document order because `min` returns the first minimum.
         let rank = (inMessage ? 2 : 0) + (hasContent ? 0 : 1)
-        candidates.append(Candidate(part: part, isHTML: isHTML, rank: rank))
+        candidates.append(Candidate(part: part, path: path, isHTML: isHTML, rank: rank))
     }
 
     private func decode(_ part: MessagePart, defects: inout [Defect]) -> String {

@@ -5,7 +5,7 @@ import ArgumentParser
 struct HelpdeskBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpdesk-bench",
-        abstract: "Measure Mailgate's throughput on the local test servers.",
-        subcommands: [PollBenchmark.self]
+        abstract: "Measure Mailgate's throughput: mail servers end to end, and the MIME reader.",
+        subcommands: [PollBenchmark.self, MimeBenchmark.self]
     )
 }

@@ -1,0 +1,6 @@
+extension Message {
+    /// The delivery status notification this message carries (RFC 3464), or nil when it is not one.
+    public var deliveryStatus: DeliveryStatusReport? {
+        DeliveryStatusReport(message: self)
+    }
+}

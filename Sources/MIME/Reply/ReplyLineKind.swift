@@ -1,0 +1,15 @@
+/// What one line of a reply is, as far as finding the new text goes.
+enum ReplyLineKind: Equatable {
+    /// Nothing but spaces and tabs.
+    case blank
+    /// Something the writer wrote (or that cannot be told apart from it).
+    case text
+    /// A ">" (or Supercite "AB>") quoted line.
+    case quote
+    /// A line introducing quoted history: "On … wrote:", "-----Original Message-----", "From: …".
+    case header
+    /// A signature delimiter or a long rule: nothing after it is new text.
+    case delimiter
+    /// An app footer ("Sent from my iPhone"); dropped only where it ends the writer's text.
+    case footer
+}
