@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders HTML as plain text for a person to read: tags stripped, block ends as line breaks,
 /// script and style dropped, entities decoded, runs of blank lines collapsed.
 public enum HTMLText {
@@ -14,6 +16,8 @@ public enum HTMLText {
         var preDepth = 0
         /// Tag names whose closing tag does not occur again in the rest of the input.
         var unclosed: Set<String> = []
+        /// Open `<a>` elements: the link target and where their text starts in `out`.
+        var links: [(href: String?, textStart: Int)] = []
 
         init(_ input: [UInt8]) {
             self.input = input
@@ -97,6 +101,10 @@ public enum HTMLText {
                 for offset in 0..<nameLength { buffer[offset] = input[nameStart + offset].asciiLowercased }
                 return nameLength
             }
+            if name == "a" {
+                closing ? closeLink() : links.append((Self.linkTarget(input[cursor..<index]), out.count))
+                return
+            }
             guard let kind = Self.tagKinds[name] else { return }
 
             switch kind {
@@ -124,6 +132,57 @@ public enum HTMLText {
                 newline()
                 preDepth = max(0, preDepth + (closing ? -1 : 1))
             }
+        }
+
+        /// Ends a link as `text (url)`, so the target survives the loss of markup; not when the
+        /// text already is the address, or the target is a fragment or script.
+        mutating func closeLink() {
+            guard let link = links.popLast(), let href = link.href, link.textStart <= out.count else { return }
+            let text = String(decoding: out[link.textStart...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let bare = href.hasPrefix("mailto:") ? String(href.dropFirst("mailto:".count)) : href
+            guard !text.isEmpty, text != href, text != bare else { return }
+            pendingSpace = true
+            emitText(Array("(\(bare))".utf8))
+        }
+
+        /// The `href` value among a tag's attributes, entity-decoded; nil for fragments and scripts.
+        static func linkTarget(_ attributes: ArraySlice<UInt8>) -> String? {
+            let lowered = attributes.map(\.asciiLowercased)
+            var cursor = lowered.startIndex
+            while let found = Self.firstRange(of: Array("href".utf8), in: lowered, from: cursor) {
+                cursor = found + 4
+                // "href" must stand alone: not the tail of "data-href".
+                if found > lowered.startIndex, !lowered[found - 1].isWhitespace { continue }
+                var at = cursor
+                while at < lowered.endIndex, lowered[at].isWhitespace { at += 1 }
+                guard at < lowered.endIndex, lowered[at] == ASCII.equals else { continue }
+                at += 1
+                while at < lowered.endIndex, lowered[at].isWhitespace { at += 1 }
+                guard at < lowered.endIndex else { return nil }
+                let quote = lowered[at] == ASCII.quote || lowered[at] == ASCII.apostrophe ? lowered[at] : nil
+                if quote != nil { at += 1 }
+                var end = at
+                while end < lowered.endIndex, quote.map({ lowered[end] != $0 }) ?? !(lowered[end].isWhitespace || lowered[end] == ASCII.greaterThan) {
+                    end += 1
+                }
+                let offset = at - lowered.startIndex
+                let raw = attributes[(attributes.startIndex + offset)..<(attributes.startIndex + offset + end - at)]
+                let value = HTMLText.render(String(decoding: raw, as: UTF8.self)).trimmingCharacters(in: .whitespacesAndNewlines)
+                let lower = value.lowercased()
+                guard !value.isEmpty, !value.hasPrefix("#"), !lower.hasPrefix("javascript:"), !lower.hasPrefix("data:") else { return nil }
+                return value
+            }
+            return nil
+        }
+
+        static func firstRange(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+            guard needle.count <= haystack.count else { return nil }
+            var cursor = start
+            while cursor + needle.count <= haystack.count {
+                if haystack[cursor..<(cursor + needle.count)].elementsEqual(needle) { return cursor }
+                cursor += 1
+            }
+            return nil
         }
 
         static let commentEnd: [UInt8] = Array("-->".utf8)
