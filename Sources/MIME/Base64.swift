@@ -37,11 +37,13 @@ public enum Base64 {
     }
 
     private static func decode(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        let capacity = buffer.count / 4 * 3 + 3
+        // Eight bytes of slack: the fast path stores whole 32- and 64-bit words, whose bytes past
+        // the decoded ones are overwritten by the next step or left beyond `written`.
+        let capacity = buffer.count / 4 * 3 + 8
         return [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
             decodeTable.withUnsafeBufferPointer { table in
-                pairTable.withUnsafeBufferPointer { pairs in
-                    written = decode(buffer, table: table, pairs: pairs, into: out)
+                groupTables.withUnsafeBufferPointer { groups in
+                    written = decode(buffer, table: table, groups: groups, into: out)
                 }
             }
         }
@@ -50,64 +52,89 @@ public enum Base64 {
     /// The decoder proper. Runs of eight or four alphabet characters, which are nearly all of a
     /// body, are decoded in one step; everything else (line breaks, padding, junk, a quantum split
     /// across lines) goes through the byte-at-a-time path, which is what defines the result.
-    /// Returns the number of bytes written; `out` holds at least `input.count / 4 * 3 + 3`.
+    /// Returns the number of bytes written; `out` holds at least `input.count / 4 * 3 + 8`.
     @inline(__always)
     private static func decode(
-        _ input: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, pairs: UnsafeBufferPointer<UInt16>,
+        _ input: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, groups: UnsafeBufferPointer<UInt32>,
         into out: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
         guard let source = input.baseAddress, let target = out.baseAddress, let values = table.baseAddress,
-              let pairValues = pairs.baseAddress
+              let positioned = groups.baseAddress
         else { return 0 }
         let count = input.count
         var written = 0
         var quantum: UInt32 = 0
         var pending = 0
         var index = 0
+        /// One group of four characters as its three bytes in a little-endian word (first byte
+        /// lowest), or a word of at least 2^24 when any character is not in the alphabet.
+        @inline(__always) func group(_ p: UnsafePointer<UInt8>) -> UInt32 {
+            positioned[Int(p[0])] | positioned[256 &+ Int(p[1])] | positioned[512 &+ Int(p[2])]
+                | positioned[768 &+ Int(p[3])]
+        }
+        // The length of the last line that was a whole number of groups ended by CRLF: encoders
+        // wrap every line at the same width (76 in RFC 2045), so the next line most likely has it too.
+        var lineLength = 76
+        // Where the current line began, for measuring it; only ever a guess, never trusted for output.
+        var lineStart = 0
         // Wrapping arithmetic: indices stay below `count`, so the overflow checks are dead weight here.
         while index < count {
             if pending == 0 {
-                // Two groups a step (the 76-character lines of RFC 2045 hold 19 groups).
+                // A whole line at once when it is `lineLength` alphabet characters then CRLF: every
+                // group is stored speculatively and validity checked once for the line; an
+                // irregular line leaves `written` where it was, so the paths below redo it.
+                if index &+ lineLength &+ 2 <= count, source[index &+ lineLength] == ASCII.cr,
+                   source[index &+ lineLength &+ 1] == ASCII.lf {
+                    var invalid: UInt32 = 0
+                    var p = source + index
+                    var q = target + written
+                    let end = p + lineLength
+                    while p < end {
+                        let word = group(p)
+                        invalid |= word
+                        UnsafeMutableRawPointer(q).storeBytes(of: word.littleEndian, as: UInt32.self)
+                        p += 4
+                        q += 3
+                    }
+                    if invalid < 0x0100_0000 {
+                        written &+= lineLength / 4 &* 3
+                        index &+= lineLength &+ 2
+                        lineStart = index
+                        continue
+                    }
+                }
+                // Two groups a step (the 76-character lines of RFC 2045 hold 19 groups), one check for both.
                 while index &+ 8 <= count {
-                    // Two characters a lookup: 12 bits each, or 0xFFFF when either is not in the alphabet.
-                    let raw = UnsafeRawPointer(source + index)
-                    let a = UInt32(pairValues[Int(UInt16(littleEndian: raw.loadUnaligned(as: UInt16.self)))])
-                    let b = UInt32(pairValues[Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))])
-                    let c = UInt32(pairValues[Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))])
-                    let d = UInt32(pairValues[Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 6, as: UInt16.self)))])
-                    guard (a | b | c | d) < 4096 else { break }
-                    let first = a << 12 | b
-                    let second = c << 12 | d
-                    let q = target + written
-                    q[0] = UInt8(truncatingIfNeeded: first >> 16)
-                    q[1] = UInt8(truncatingIfNeeded: first >> 8)
-                    q[2] = UInt8(truncatingIfNeeded: first)
-                    q[3] = UInt8(truncatingIfNeeded: second >> 16)
-                    q[4] = UInt8(truncatingIfNeeded: second >> 8)
-                    q[5] = UInt8(truncatingIfNeeded: second)
+                    let p = source + index
+                    let first = group(p)
+                    let second = group(p + 4)
+                    guard (first | second) < 0x0100_0000 else { break }
+                    // Six bytes and two of slack in one store.
+                    let word = UInt64(first) | UInt64(second) << 24
+                    UnsafeMutableRawPointer(target + written).storeBytes(of: word.littleEndian, as: UInt64.self)
                     written &+= 6
                     index &+= 8
                 }
                 if index &+ 4 <= count {
-                    let p = source + index
-                    let a = UInt32(values[Int(p[0])]), b = UInt32(values[Int(p[1])])
-                    let c = UInt32(values[Int(p[2])]), d = UInt32(values[Int(p[3])])
-                    if (a | b | c | d) < 64 {
-                        let group = a << 18 | b << 12 | c << 6 | d
-                        let q = target + written
-                        q[0] = UInt8(truncatingIfNeeded: group >> 16)
-                        q[1] = UInt8(truncatingIfNeeded: group >> 8)
-                        q[2] = UInt8(truncatingIfNeeded: group)
+                    let single = group(source + index)
+                    if single < 0x0100_0000 {
+                        UnsafeMutableRawPointer(target + written).storeBytes(of: single.littleEndian, as: UInt32.self)
                         written &+= 3
                         index &+= 4
                         continue
                     }
                 }
                 if index >= count { break }
+                // A line of whole groups ending in CRLF sets the width the line path above expects.
+                if source[index] == ASCII.cr, index &+ 1 < count, source[index &+ 1] == ASCII.lf {
+                    let length = index &- lineStart
+                    if length > 0, length & 3 == 0 { lineLength = length }
+                }
                 // The line break after each line: skipped here, so the byte-at-a-time path below
                 // only sees what is really irregular.
                 if source[index] == ASCII.cr || source[index] == ASCII.lf {
                     index &+= 1
+                    lineStart = index
                     continue
                 }
             }
@@ -155,14 +182,18 @@ public enum Base64 {
 
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// Two characters (the first in the low byte) → their 12 bits, 0xFFFF when either is not in
-    /// the alphabet: halves the lookups of the decoder's main loop for 128 KiB of table.
-    private static let pairTable: [UInt16] = {
-        var table = [UInt16](repeating: 0xFFFF, count: 65536)
-        for (high, first) in alphabet.enumerated() {
-            for (low, second) in alphabet.enumerated() {
-                table[Int(first) | Int(second) << 8] = UInt16(high << 6 | low)
-            }
+    /// Four tables of 256 words, one per position in a group of four characters: each maps a
+    /// character to its six bits already placed where they land in the group's three bytes
+    /// (little-endian, first byte lowest), so a group is four lookups ORed together; a character
+    /// not in the alphabet maps to 0xFF00_0000, which no valid group reaches. 4 KiB: stays in L1.
+    static let groupTables: [UInt32] = {
+        var table = [UInt32](repeating: 0xFF00_0000, count: 1024)
+        for (value, byte) in alphabet.enumerated() {
+            let v = UInt32(value), c = Int(byte)
+            table[c] = v << 2
+            table[256 + c] = v >> 4 | (v & 0x0F) << 12
+            table[512 + c] = (v >> 2) << 8 | (v & 0x03) << 22
+            table[768 + c] = v << 16
         }
         return table
     }()

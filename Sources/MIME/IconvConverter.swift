@@ -1,7 +1,8 @@
 import Glibc
 
-/// Charset conversion through glibc iconv, for everything not decoded natively. A descriptor is
-/// opened per call: iconv descriptors carry shift state and must not be shared between threads.
+/// Charset conversion through glibc iconv, for everything not decoded natively. Descriptors come
+/// from `IconvCache`, which hands each to one caller at a time: they carry shift state and must
+/// not be shared between threads.
 enum IconvConverter {
     struct Converted {
         var text: String
@@ -10,16 +11,17 @@ enum IconvConverter {
 
     /// Converts `input` from the iconv charset `name` to text, or nil when iconv does not know the name.
     static func convert(_ input: [UInt8], from name: String) -> Converted? {
-        let descriptor = iconv_open("UTF-8", name)
-        guard let descriptor, descriptor != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
-        defer { iconv_close(descriptor) }
+        guard let checkedOut = IconvCache.checkOut(name) else { return nil }
+        defer { IconvCache.checkIn(checkedOut) }
+        let descriptor = checkedOut.handle
         if input.isEmpty { return Converted(text: "", invalidSequences: 0) }
 
         var output = OutputBuffer(capacity: input.count * 3 + 16)
         var invalid = 0
-        var mutableInput = input
-        mutableInput.withUnsafeMutableBufferPointer { inputBuffer in
-            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inputBuffer.baseAddress!)
+        // iconv's input parameter is `char **` but it only reads through it: a mutable view of
+        // the caller's bytes saves copying them.
+        input.withUnsafeBufferPointer { inputBuffer in
+            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inputBuffer.baseAddress!)
                 .assumingMemoryBound(to: CChar.self)
             var inLeft = inputBuffer.count
             while inLeft > 0 {
