@@ -58,7 +58,9 @@ public struct HelpdeskDatabase: Sendable {
                 try ticket.update(db)
                 outcome = .commentAdded
             } else {
-                let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE mailbox = ?", arguments: [identity.mailbox]) ?? 1
+                // Numbered per key prefix, not per mailbox name: a renamed mailbox file keeps its
+                // prefix, and keys are unique across mailboxes.
+                let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE key LIKE ?", arguments: ["\(keyPrefix)-%"]) ?? 1
                 let key = TicketKey(prefix: keyPrefix, number: number)
                 ticket = TicketRecord(
                     id: nil, mailbox: identity.mailbox, number: number, key: key.description, subject: content.subject,

@@ -55,7 +55,9 @@ enum Schema {
                 t.column("received_at", .datetime).notNull()
                 t.uniqueKey(["mailbox", "uid_validity", "uid"])
             }
-            try db.create(index: "inbound_message_on_message_id", on: "inbound_message", columns: ["mailbox", "message_id"])
+            // Message-ID duplicates are checked across mailboxes: one message Cc'd to two support
+            // addresses is one ticket.
+            try db.create(index: "inbound_message_on_message_id", on: "inbound_message", columns: ["message_id"])
             try db.create(index: "inbound_message_on_sha256", on: "inbound_message", columns: ["mailbox", "sha256"])
             // Every Message-ID we received or sent for a ticket, for threading replies.
             try db.create(table: "ticket_message") { t in

@@ -30,6 +30,11 @@ final class CurlEasy {
         try check(ccurl_easy_setopt_long(handle, option, value), "setting option \(option.rawValue)")
     }
 
+    /// For `*_LARGE` options, which take a curl_off_t (64 bits), not a long.
+    func set(_ option: CURLoption, offset value: Int64) throws(TransportError) {
+        try check(ccurl_easy_setopt_off_t(handle, option, value), "setting option \(option.rawValue)")
+    }
+
     func set(_ option: CURLoption, _ value: String?) throws(TransportError) {
         // libcurl copies string options, so the Swift string may go away after the call.
         let code: CURLcode

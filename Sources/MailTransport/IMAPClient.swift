@@ -38,13 +38,13 @@ public final class IMAPClient {
     /// UIDs in the folder strictly above `uid` and below `uidNext`, ascending.
     public func uids(after uid: UInt32, below uidNext: UInt32) throws(TransportError) -> [UInt32] {
         var found: [UInt32] = []
-        var low = uid &+ 1
-        while low < uidNext, low != 0 {
-            let high = min(uidNext - 1, low &+ Self.searchWindow - 1)
+        // UInt64, so windows near the top of the UID space cannot wrap around.
+        var low = UInt64(uid) + 1
+        while low < UInt64(uidNext) {
+            let high = min(UInt64(uidNext) - 1, low + UInt64(Self.searchWindow) - 1)
             let answer = try command("UID SEARCH UID \(low):\(high)", selectingFolder: true)
             // `n:m` may also match the highest UID when the range is empty; keep only the window.
-            found += Self.searchResults(answer).filter { $0 >= low && $0 <= high }
-            if high == UInt32.max { break }
+            found += Self.searchResults(answer).filter { UInt64($0) >= low && UInt64($0) <= high }
             low = high + 1
         }
         return found.sorted()

@@ -14,6 +14,8 @@ public final class SMTPClient {
         let url = endpoint.path.isEmpty ? "\(endpoint.baseURL)/mailgate.localhost" : "\(endpoint.baseURL)/\(endpoint.path)"
         try curl.set(CURLOPT_URL, url)
         try curl.set(CURLOPT_UPLOAD, 1)
+        // One cached connection: a fresh one replaces it instead of piling up beside it.
+        try curl.set(CURLOPT_MAXCONNECTS, 1)
         try curl.setReadFunction(ByteSource.readCallback)
         try curl.setWriteFunction(ByteSink.writeCallback)
     }
@@ -36,7 +38,9 @@ public final class SMTPClient {
         let reusing = sentOnConnection > 0 && sentOnConnection < messagesPerConnection
         do {
             try attempt(from: from, to: recipients, message: message, fresh: !reusing && sentOnConnection > 0)
-        } catch where reusing && error.isTransient {
+        } catch where reusing && error.kind == .rejected && (400..<500).contains(error.responseCode) {
+            // Only a reply the server gave (a 4xx such as 452 "too many messages") is retried: a
+            // dropped connection after the final "." may mean the message was already taken.
             try attempt(from: from, to: recipients, message: message, fresh: true)
         }
     }
@@ -50,7 +54,7 @@ public final class SMTPClient {
         let sink = ByteSink(limit: 1 << 16)
         try curl.set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(source).toOpaque())
         try curl.set(CURLOPT_WRITEDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
-        try curl.set(CURLOPT_INFILESIZE_LARGE, message.count)
+        try curl.set(CURLOPT_INFILESIZE_LARGE, offset: Int64(message.count))
         defer {
             _ = try? curl.set(CURLOPT_READDATA, pointer: nil)
             _ = try? curl.set(CURLOPT_WRITEDATA, pointer: nil)

@@ -107,7 +107,7 @@ struct ConfigTests {
         #expect(MailboxConfig.isPlausibleAddress(text) == plausible)
     }
 
-    @Test(arguments: [("25MB", 25 << 20), ("512KB", 512 << 10), ("1000", 1000), ("2 GB", 2 << 30), ("x", nil)])
+    @Test(arguments: [("25MB", 25 << 20), ("512KB", 512 << 10), ("1000", 1000), ("2 GB", 2 << 30), ("x", nil), ("99999999999GB", nil)])
     func sizes(text: String, bytes: Int?) {
         #expect(ByteSize.parse(text) == bytes)
     }

@@ -39,6 +39,18 @@ struct OutboxDispatcherTests {
         #expect(try dispatcher.dispatchDue(batchSize: 2) == DispatchSummary())
     }
 
+    @Test func mailOfARemovedMailboxWaitsInsteadOfFailing() throws {
+        let database = try HelpdeskDatabase.inMemory()
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        try queue(database, recipients: ["alice@example.test", "erin@example.test"], now: now)
+        let dispatcher = OutboxDispatcher(
+            database: database, endpoints: [:], schedule: .standard,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { now })
+        #expect(try dispatcher.dispatchDue() == DispatchSummary(sent: 0, retrying: 1, failed: 0))
+        #expect(try database.outbox().map(\.status) == [.pending, .pending])
+        #expect(try database.outbox().first?.lastError?.contains("no SMTP settings") == true)
+    }
+
     @Test func serverDownKeepsMailForLaterWithBackoff() throws {
         let database = try HelpdeskDatabase.inMemory()
         let now = Date(timeIntervalSince1970: 1_790_000_000)

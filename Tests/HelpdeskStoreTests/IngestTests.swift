@@ -47,6 +47,23 @@ struct IngestTests {
         #expect(try database.tickets().map(\.key) == ["SALES-1", "SUPP-1", "SUPP-2", "SUPP-3"])
     }
 
+    @Test func numbersFollowTheKeyPrefixWhenAMailboxIsRenamed() throws {
+        _ = try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        var renamed = identity(uid: 1, messageID: "m2@x")
+        renamed.mailbox = "helpdesk"
+        let result = try database.ingest(renamed, content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        #expect(result.ticket?.key == "SUPP-2")
+    }
+
+    @Test func oneMessageToTwoSupportAddressesIsOneTicket() throws {
+        _ = try database.ingest(identity(uid: 1, messageID: "cc-both@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        var other = identity(uid: 1, messageID: "cc-both@x")
+        other.mailbox = "sales"
+        #expect(try database.ingest(other, content: content(), keyPrefix: "SALES", makeReplies: ack) == .duplicate(ticketKey: "SUPP-1"))
+        #expect(try database.tickets().count == 1)
+        #expect(try database.cursor(mailbox: "sales")?.lastUid == 1, "the duplicate still moves that mailbox on")
+    }
+
     @Test func sameUIDTwiceIsRecordedOnce() throws {
         _ = try database.ingest(identity(uid: 5, messageID: "m@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
         let again = try database.ingest(identity(uid: 5, messageID: "m@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)

@@ -151,7 +151,9 @@ enum ByteSize {
         let upper = text.uppercased().replacingOccurrences(of: " ", with: "")
         let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
         for (suffix, factor) in units where upper.hasSuffix(suffix) {
-            return Int(upper.dropLast(suffix.count)).map { $0 * factor }
+            guard let number = Int(upper.dropLast(suffix.count)) else { return nil }
+            let (bytes, overflow) = number.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : bytes
         }
         return Int(upper)
     }

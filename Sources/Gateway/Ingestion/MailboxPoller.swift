@@ -67,9 +67,12 @@ struct MailboxPoller {
             } catch let error as TransportError where error.kind == .rejected && error.message.contains("larger than") {
                 result = try database.quarantine(identity(uid, status), reason: error.message)
             } catch let error as TransportError where error.kind == .notFound {
-                // Expunged since the search, or the folder was renumbered: the next poll sorts it out.
-                logger.notice("message vanished before fetch", metadata: ["mailbox": "\(mailbox.name)", "uid": "\(uid)"])
+                // Renumbered folder: the next poll rescans. Expunged since the search: skip it. Still
+                // there (the server refused the FETCH, e.g. [UNAVAILABLE]): stop, or the cursor
+                // would move past a message never recorded.
                 if try client.status().uidValidity != status.uidValidity { break }
+                if try client.search("UID \(uid)").contains(uid) { throw error }
+                logger.notice("message vanished before fetch", metadata: ["mailbox": "\(mailbox.name)", "uid": "\(uid)"])
                 continue
             }
             count(result, into: &summary)

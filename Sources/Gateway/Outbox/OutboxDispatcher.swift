@@ -64,7 +64,10 @@ struct OutboxDispatcher {
                 logger.info("mail sent", metadata: metadata)
             } catch let error as TransportError {
                 metadata["error"] = "\(error)"
-                let retry = error.isTransient ? schedule.delay(afterFailedAttempts: row.attempts + 1) : nil
+                // Only the server's own 5xx refusal is final. Anything else (a wrong password, a
+                // removed config, a garbled session) may be fixed; the schedule bounds the retries.
+                let refused = error.kind == .rejected && (500..<600).contains(error.responseCode)
+                let retry = refused ? nil : schedule.delay(afterFailedAttempts: row.attempts + 1)
                 try database.markAttemptFailed(outboxId: id, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) })
                 if let retry {
                     summary.retrying += 1
@@ -75,7 +78,7 @@ struct OutboxDispatcher {
                     logger.error("send failed permanently", metadata: metadata)
                 }
                 // A connection-level failure will hit every message of this mailbox: try them next run.
-                if [.connection, .timeout, .tls, .authentication].contains(error.kind) {
+                if [.connection, .timeout, .tls, .authentication, .setup].contains(error.kind) {
                     unreachable.insert(row.mailbox)
                     clients[row.mailbox] = nil
                 }
