@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "MailTransportTests", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport"],
+            dependencies: [
+                "Gateway", "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

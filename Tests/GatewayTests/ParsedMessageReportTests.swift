@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Gateway
 import MIME
@@ -160,5 +161,16 @@ struct ParsedMessageReportTests {
         #expect(summary.contains("From:       Foo Bar <bar@example.com>"))
         #expect(summary.contains("1024 bytes  application/octet-stream  data.bin  attachment"))
         #expect(summary.contains("Defects:    0"))
+    }
+}
+
+@Suite("SHA-256 hex")
+struct SHA256HexTests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    ])
+    func knownVectors(input: String, hex: String) {
+        #expect(SHA256.hex(of: Array(input.utf8)) == hex)
     }
 }

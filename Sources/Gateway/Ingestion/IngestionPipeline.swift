@@ -33,7 +33,7 @@ public struct IngestionPipeline: Sendable {
     /// Records `raw`; `uidValidity`/`uid` identify it on the IMAP server when it came from there.
     public func ingest(raw: [UInt8], uidValidity: UInt32? = nil, uid: UInt32? = nil) throws -> IngestResult {
         let receivedAt = now()
-        let digest = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hex(of: raw)
         guard raw.count <= mailbox.maximumMessageSize else {
             let identity = InboundIdentity(mailbox: mailbox.name, uidValidity: uidValidity, uid: uid, messageID: nil, sha256: digest, size: raw.count, receivedAt: receivedAt)
             return try database.quarantine(identity, reason: "message of \(raw.count) bytes exceeds max_message_size \(mailbox.maximumMessageSize)")

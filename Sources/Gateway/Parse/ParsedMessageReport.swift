@@ -63,7 +63,7 @@ public struct ParsedMessageReport: Encodable, Sendable {
             filename = attachment.filename
             contentType = attachment.contentType.mediaType
             size = bytes.count
-            sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            sha256 = SHA256.hex(of: bytes)
             inline = attachment.isInline
             contentID = attachment.contentID
         }
