@@ -33,7 +33,11 @@ let package = Package(
         .target(name: "HelpdeskCore", dependencies: ["MIME"], swiftSettings: swiftSettings),
         .target(
             name: "HelpdeskStore",
-            dependencies: ["HelpdeskCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HelpdeskCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian machine: install what is missing, start the local test mail
 # servers, build the gateway, deliver the sample requests from mailboxes/samples/, run one poll
-# cycle, and show the tickets and the acknowledgement that reached the requester's inbox.
+# cycle, hand one follow-up over as an MTA would (helpdesk ingest), and show the tickets, the
+# acknowledgements in the requesters' inboxes and the agent's notifications.
 #
 #   scripts/run-local.sh [--keep-servers]
 #
@@ -30,6 +31,7 @@ helpdesk=$(swift build --show-bin-path)/helpdesk
 export SUPPORT_IMAP_PASSWORD
 SUPPORT_IMAP_PASSWORD=$(cat "$servers/password")
 export HELPDESK_DATABASE=$PWD/.run/helpdesk.sqlite
+export HELPDESK_DATA_DIR=$PWD/.run/data
 
 echo "== checking templates"
 "$helpdesk" templates check
@@ -40,10 +42,16 @@ python3 scripts/deliver.py --password-file "$servers/password" mailboxes/samples
 echo "== one poll cycle"
 "$helpdesk" poll --once
 
+echo "== a participant's follow-up handed over by the MTA pipe (helpdesk ingest)"
+"$helpdesk" ingest --mailbox support mailboxes/samples/pipe/05-followup-by-pipe.eml
+"$helpdesk" outbox flush
+
 echo "== tickets"
 "$helpdesk" tickets list
 echo
 "$helpdesk" tickets show SUPP-1
+echo
+"$helpdesk" tickets show SUPP-4
 
 echo "== outbox"
 "$helpdesk" outbox list
@@ -52,6 +60,9 @@ echo "== acknowledgements in the requesters' inboxes"
 python3 scripts/show-inbox.py --user alice@example.test --password-file "$servers/password"
 python3 scripts/show-inbox.py --user erin@example.test --password-file "$servers/password"
 echo "(ooo@example.test sent an out-of-office reply: it became ticket SUPP-3 like any request, and got no acknowledgement)"
+
+echo "== the agent's notifications: four new tickets, and Frank's reply on SUPP-4"
+python3 scripts/show-inbox.py --user bob@example.test --password-file "$servers/password" --expect 5 --headers-only
 
 if [ $keep -eq 1 ]; then
   echo "Servers keep running: IMAP 127.0.0.1:10143, SMTP 127.0.0.1:10025, password in $servers/password."

@@ -15,6 +15,7 @@ def main() -> int:
     parser.add_argument("--password-file", required=True)
     parser.add_argument("--expect", type=int, default=1, help="wait until at least this many messages are there")
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--headers-only", action="store_true", help="print only From, To and Subject")
     args = parser.parse_args()
     password = open(args.password_file).read().strip()
     deadline = time.monotonic() + args.timeout
@@ -28,6 +29,9 @@ def main() -> int:
                 for uid in uids:
                     _, parts = imap.uid("FETCH", uid, "(BODY.PEEK[])")
                     message = email.message_from_bytes(parts[0][1], policy=email.policy.default)
+                    if args.headers_only:
+                        print(f"{args.user} UID {uid.decode()}: {message['Subject']}")
+                        continue
                     print(f"---- {args.user} INBOX, UID {uid.decode()} ----")
                     for name in ("From", "To", "Subject", "Message-ID", "In-Reply-To", "References", "Auto-Submitted"):
                         if message[name]:

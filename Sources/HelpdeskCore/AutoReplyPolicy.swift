@@ -62,7 +62,7 @@ public struct AutoReplyPolicy: Sendable {
     }
 
     /// `support+abc@x` → `support@x`: our reply addresses carry tokens after a `+`.
-    static func withoutSubaddress(_ address: String) -> String {
+    public static func withoutSubaddress(_ address: String) -> String {
         guard let plus = address.firstIndex(of: "+") else { return address }
         let at = address.firstIndex(of: "@") ?? address.endIndex
         guard plus < at else { return address }

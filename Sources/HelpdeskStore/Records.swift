@@ -15,10 +15,16 @@ public struct TicketRecord: Sendable, Codable, Equatable {
     public var priority: TicketPriority
     public var createdAt: Date
     public var updatedAt: Date
+    /// The earlier ticket this one continues, and why it is not a comment there.
+    public var linkedTicketId: Int64?
+    public var linkReason: LinkReason?
+    /// The agent's address, or nil while unassigned.
+    public var assignee: String?
 
     public init(
         id: Int64?, mailbox: String, number: Int, key: String, subject: String, requesterAddress: String,
-        requesterName: String?, status: TicketStatus, priority: TicketPriority, createdAt: Date, updatedAt: Date
+        requesterName: String?, status: TicketStatus, priority: TicketPriority, createdAt: Date, updatedAt: Date,
+        linkedTicketId: Int64? = nil, linkReason: LinkReason? = nil, assignee: String? = nil
     ) {
         self.id = id
         self.mailbox = mailbox
@@ -31,6 +37,9 @@ public struct TicketRecord: Sendable, Codable, Equatable {
         self.priority = priority
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.linkedTicketId = linkedTicketId
+        self.linkReason = linkReason
+        self.assignee = assignee
     }
 
     public var ticketKey: TicketKey? { TicketKey(key) }
@@ -46,6 +55,40 @@ public struct CommentRecord: Sendable, Codable, Equatable {
     public var visibility: CommentVisibility
     public var messageId: String?
     public var createdAt: Date
+    /// The HTML part as received, if any.
+    public var html: String?
+    /// The new text without quoted history and signature; nil when there was no text body.
+    public var reply: String?
+    public var authorRole: SenderRole
+}
+
+/// A person who receives a ticket's public replies.
+public struct ParticipantRecord: Sendable, Codable, Equatable {
+    /// How someone became a participant.
+    public enum Role: String, Sendable, Codable {
+        case requester, cc
+    }
+
+    public var ticketId: Int64
+    public var address: String
+    public var name: String?
+    public var role: Role
+    public var addedAt: Date
+    /// Set when an agent removed them; the row stays for the record.
+    public var removedAt: Date?
+}
+
+/// A file that came with a comment; the bytes are in the data directory under their SHA-256.
+public struct AttachmentRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var commentId: Int64
+    public var sha256: String
+    /// Sanitised; never used as a path.
+    public var filename: String
+    public var contentType: String
+    public var size: Int
+    public var isInline: Bool
+    public var contentId: String?
 }
 
 /// What became of one message read from a mailbox.
@@ -71,6 +114,7 @@ public struct InboundMessageRecord: Sendable, Codable, Equatable {
     public var ticketId: Int64?
     public var commentId: Int64?
     public var receivedAt: Date
+    public var rawKept: Bool
 }
 
 /// Where a mailbox's poller stands: the UIDVALIDITY it knows and the highest UID it committed.
@@ -132,6 +176,15 @@ extension CommentRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseCol
 
 extension InboundMessageRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "inbound_message"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension ParticipantRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "participant"
+}
+
+extension AttachmentRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "attachment"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

@@ -84,6 +84,46 @@ enum Schema {
             }
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
         }
+        migrator.registerMigration("v2: conversations") { db in
+            try db.alter(table: "ticket") { t in
+                // The earlier ticket this one continues (closed, or written to by a stranger).
+                t.add(column: "linked_ticket_id", .integer).references("ticket", onDelete: .restrict)
+                t.add(column: "link_reason", .text).check(sql: "link_reason IN ('ticket_closed','unknown_sender')")
+                t.add(column: "assignee", .text)
+            }
+            try db.alter(table: "comment") { t in
+                t.add(column: "html", .text)
+                // The new text without quoted history and signature: what notifications show.
+                t.add(column: "reply", .text)
+                t.add(column: "author_role", .text).notNull().defaults(to: "participant")
+                    .check(sql: "author_role IN ('participant','agent','stranger')")
+            }
+            try db.alter(table: "inbound_message") { t in
+                // Whether the raw bytes are in the data directory (until the retention ends).
+                t.add(column: "raw_kept", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "inbound_message_raw_kept", on: "inbound_message", columns: ["raw_kept", "received_at"])
+            // Who receives the public replies of a ticket; removed rows stay for the record.
+            try db.create(table: "participant") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("address", .text).notNull()
+                t.column("name", .text)
+                t.column("role", .text).notNull().check(sql: "role IN ('requester','cc')")
+                t.column("added_at", .datetime).notNull()
+                t.column("removed_at", .datetime)
+                t.primaryKey(["ticket_id", "address"])
+            }
+            try db.create(table: "attachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("comment_id", .integer).notNull().indexed().references("comment", onDelete: .restrict)
+                t.column("sha256", .text).notNull().indexed()
+                t.column("filename", .text).notNull()
+                t.column("content_type", .text).notNull()
+                t.column("size", .integer).notNull().check { $0 >= 0 }
+                t.column("is_inline", .boolean).notNull()
+                t.column("content_id", .text)
+            }
+        }
         return migrator
     }
 }

@@ -57,20 +57,38 @@ public final class IMAPClient {
 
     /// The whole message with this UID, as the server stores it. Sets `\Seen` (libcurl fetches BODY[]).
     public func fetch(uid: UInt32, uidValidity: UInt32? = nil) throws(TransportError) -> [UInt8] {
+        try fetch(uid: uid, uidValidity: uidValidity, section: nil, limit: maximumMessageSize)
+    }
+
+    /// Only the header section of a message (`BODY[HEADER]`): enough to answer the sender of a
+    /// message too large to download. At most `limit` bytes.
+    public func fetchHeader(uid: UInt32, uidValidity: UInt32? = nil, limit: Int = 1 << 20) throws(TransportError) -> [UInt8] {
+        try fetch(uid: uid, uidValidity: uidValidity, section: "HEADER", limit: limit)
+    }
+
+    private func fetch(uid: UInt32, uidValidity: UInt32?, section: String?, limit: Int) throws(TransportError) -> [UInt8] {
         try curl.set(CURLOPT_CUSTOMREQUEST, nil)  // sticks to the handle from the last command
         var url = "\(endpoint.baseURL)/\(Self.urlPath(folder))"
         if let uidValidity { url += ";UIDVALIDITY=\(uidValidity)" }
         url += "/;UID=\(uid)"
+        if let section { url += "/;SECTION=\(section)" }
         try curl.set(CURLOPT_URL, url)
-        let sink = ByteSink(limit: maximumMessageSize)
+        let sink = ByteSink(limit: limit)
         try curl.set(CURLOPT_WRITEDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
         defer { _ = try? curl.set(CURLOPT_WRITEDATA, pointer: nil) }
         do {
             try curl.perform("IMAP fetch of UID \(uid) in \(folder)")
         } catch where error.curlCode == Int(CURLE_WRITE_ERROR.rawValue) {
-            throw TransportError(kind: .rejected, curlCode: error.curlCode, message: "message UID \(uid) in \(folder) is larger than \(maximumMessageSize) bytes")
+            throw TransportError(kind: .rejected, curlCode: error.curlCode, message: "message UID \(uid) in \(folder) is larger than \(limit) bytes")
         }
         return sink.bytes
+    }
+
+    /// The size in bytes the server gives for a message (`RFC822.SIZE`), or nil if it gives none.
+    public func size(uid: UInt32) throws(TransportError) -> Int? {
+        let answer = try command("UID FETCH \(uid) (RFC822.SIZE)", selectingFolder: true)
+        guard let range = answer.range(of: "RFC822.SIZE ") else { return nil }
+        return Int(answer[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// Adds flags or keywords (`\Seen`, `$Helpdesk-Processed`) to messages, without fetching them.

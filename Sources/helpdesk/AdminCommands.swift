@@ -58,3 +58,17 @@ struct Outbox: ParsableCommand {
         }
     }
 }
+
+/// `helpdesk prune`: apply the raw-message retention now (`helpdesk run` does it every hour).
+struct Prune: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete raw messages older than each mailbox's keep_raw_messages.")
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Only count what would be deleted.")
+    var dryRun = false
+
+    func run() throws {
+        let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false)
+        print(try gateway.pruneRawMessages(dryRun: dryRun))
+    }
+}

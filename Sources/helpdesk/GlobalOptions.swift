@@ -15,6 +15,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("database"), help: "SQLite database file (default: $HELPDESK_DATABASE or helpdesk.sqlite).")
     var database: String?
 
+    @Option(name: .customLong("data-dir"), help: "Directory for attachments and raw messages (default: $HELPDESK_DATA_DIR or data).")
+    var dataDirectory: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -22,9 +25,13 @@ struct GlobalOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment["HELPDESK_DATABASE"] ?? "helpdesk.sqlite"
     }
 
+    var dataPath: String {
+        dataDirectory ?? ProcessInfo.processInfo.environment["HELPDESK_DATA_DIR"] ?? "data"
+    }
+
     var settings: GatewaySettings {
         GatewaySettings(configDirectory: configDirectory, templatesDirectory: templatesDirectory,
-                        databasePath: databasePath, environment: ProcessInfo.processInfo.environment)
+                        databasePath: databasePath, dataDirectory: dataPath, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Logs go to stderr, one line per event; stdout stays for command output.

@@ -5,7 +5,7 @@ import HelpdeskStore
 
 /// `helpdesk tickets …`: look at tickets.
 struct Tickets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List and show tickets.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(abstract: "List and show tickets.", subcommands: [List.self, Show.self, Cc.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets, oldest first.")
@@ -49,19 +49,64 @@ struct Tickets: ParsableCommand {
                 throw CommandFailure("no ticket \(key); `helpdesk tickets list` shows the keys")
             }
             let comments = try database.comments(ticketId: id)
+            let attachments = try database.attachments(ticketId: id)
+            let participants = try database.participants(ticketId: id)
+            let linked = try ticket.linkedTicketId.flatMap { try database.ticket(id: $0) }
             if json {
                 var value = TicketJSON(ticket)
-                value.comments = comments.map(CommentJSON.init)
+                value.linkedTicket = linked?.key
+                value.participants = participants.map(ParticipantJSON.init)
+                value.comments = comments.map { CommentJSON($0, attachments: attachments[$0.id ?? 0] ?? []) }
                 try printJSON(value)
                 return
             }
             print("\(ticket.key)  \(ticket.subject)")
-            print("status: \(ticket.status.rawValue)   priority: \(ticket.priority.rawValue)   mailbox: \(ticket.mailbox)")
+            print("status: \(ticket.status.rawValue)   priority: \(ticket.priority.rawValue)   mailbox: \(ticket.mailbox)   assignee: \(ticket.assignee ?? "-")")
             print("requester: \(ticket.requesterName.map { "\($0) <\(ticket.requesterAddress)>" } ?? ticket.requesterAddress)")
+            print("participants: \(participants.map(\.address).joined(separator: ", "))")
+            if let linked, let reason = ticket.linkReason {
+                print("continues: \(linked.key) (\(reason == .ticketClosed ? "it was closed" : "the sender is not a participant there"))")
+            }
             print("created: \(ISO8601DateFormatter().string(from: ticket.createdAt))")
             for (index, comment) in comments.enumerated() {
-                print("\n--- comment \(index + 1) · \(comment.authorAddress) · \(comment.visibility.rawValue) · \(ISO8601DateFormatter().string(from: comment.createdAt))")
+                print("\n--- comment \(index + 1) · \(comment.authorAddress) (\(comment.authorRole.rawValue)) · \(comment.visibility.rawValue) · \(ISO8601DateFormatter().string(from: comment.createdAt))")
                 print(comment.body.hasSuffix("\n") ? String(comment.body.dropLast()) : comment.body)
+                for file in attachments[comment.id ?? 0] ?? [] {
+                    print("  [attachment] \(file.filename) · \(file.contentType) · \(file.size) bytes · sha256 \(file.sha256)")
+                }
+            }
+        }
+    }
+}
+
+extension Tickets {
+    /// `helpdesk tickets cc KEY +carol@x -erin@x`: the participants who receive public replies.
+    struct Cc: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add (+address) or remove (-address) participants of a ticket; without changes, list them.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The ticket key, e.g. SUPP-42.")
+        var key: String
+        @Argument(parsing: .allUnrecognized, help: "+address to add, -address to remove.")
+        var changes: [String] = []
+
+        func run() throws {
+            let database = try options.openDatabase()
+            guard let ticket = try database.ticket(key: key), let id = ticket.id else {
+                throw CommandFailure("no ticket \(key); `helpdesk tickets list` shows the keys")
+            }
+            for change in changes {
+                let address = String(change.dropFirst())
+                guard let sign = change.first, sign == "+" || sign == "-", address.contains("@") else {
+                    throw CommandFailure("'\(change)': write +address to add or -address to remove a participant")
+                }
+                let changed = sign == "+"
+                    ? try database.addParticipant(ticketId: id, address: address, name: nil, at: Date())
+                    : try database.removeParticipant(ticketId: id, address: address, at: Date())
+                if !changed { print("\(address): no change (already \(sign == "+" ? "a participant" : "not a participant"))") }
+            }
+            for participant in try database.participants(ticketId: id) {
+                print("\(participant.address)\t\(participant.role.rawValue)")
             }
         }
     }
@@ -78,6 +123,10 @@ struct TicketJSON: Encodable {
     var requesterName: String?
     var createdAt: Date
     var updatedAt: Date
+    var assignee: String?
+    var linkedTicket: String?
+    var linkReason: String?
+    var participants: [ParticipantJSON]?
     var comments: [CommentJSON]?
 
     init(_ ticket: TicketRecord) {
@@ -90,6 +139,38 @@ struct TicketJSON: Encodable {
         requesterName = ticket.requesterName
         createdAt = ticket.createdAt
         updatedAt = ticket.updatedAt
+        assignee = ticket.assignee
+        linkReason = ticket.linkReason?.rawValue
+    }
+}
+
+/// A participant as `tickets show --json` prints it.
+struct ParticipantJSON: Encodable {
+    var address: String
+    var name: String?
+    var role: String
+
+    init(_ participant: ParticipantRecord) {
+        address = participant.address
+        name = participant.name
+        role = participant.role.rawValue
+    }
+}
+
+/// An attachment as `tickets show --json` prints it; `helpdesk attachments get SHA256` fetches it.
+struct AttachmentJSON: Encodable {
+    var name: String
+    var type: String
+    var size: Int
+    var sha256: String
+    var inline: Bool
+
+    init(_ attachment: AttachmentRecord) {
+        name = attachment.filename
+        type = attachment.contentType
+        size = attachment.size
+        sha256 = attachment.sha256
+        inline = attachment.isInline
     }
 }
 
@@ -98,17 +179,25 @@ struct CommentJSON: Encodable {
     var author: String
     var authorName: String?
     var visibility: String
+    var authorRole: String
     var body: String
+    var reply: String?
+    var html: String?
     var messageId: String?
     var createdAt: Date
+    var attachments: [AttachmentJSON]
 
-    init(_ comment: CommentRecord) {
+    init(_ comment: CommentRecord, attachments: [AttachmentRecord]) {
         author = comment.authorAddress
         authorName = comment.authorName
+        authorRole = comment.authorRole.rawValue
         visibility = comment.visibility.rawValue
         body = comment.body
+        reply = comment.reply
+        html = comment.html
         messageId = comment.messageId
         createdAt = comment.createdAt
+        self.attachments = attachments.map(AttachmentJSON.init)
     }
 }
 

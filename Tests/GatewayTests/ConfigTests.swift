@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gateway
+import HelpdeskCore
 import MailTransport
 import Testing
 
@@ -23,9 +24,9 @@ struct ConfigTests {
         let config = try MailboxConfig.parse(yaml: Self.valid, file: "mailboxes/support.yaml")
         #expect(config.name == "support")
         #expect(config.keyPrefix == "SUPP")
-        #expect(config.imap.endpoint.baseURL == "imap://127.0.0.1:10143")
-        #expect(config.imap.endpoint.path == "INBOX")
-        #expect(config.imap.password == .environment("SUPPORT_IMAP_PASSWORD"))
+        #expect(config.imap?.endpoint.baseURL == "imap://127.0.0.1:10143")
+        #expect(config.imap?.endpoint.path == "INBOX")
+        #expect(config.imap?.password == .environment("SUPPORT_IMAP_PASSWORD"))
         #expect(config.smtp.endpoint.security == .none)
         #expect(config.agents == [.init(email: "bob@example.test", name: "Bob")])
         #expect(config.maximumMessageSize == MailboxConfig.defaultMaximumMessageSize)
@@ -34,6 +35,27 @@ struct ConfigTests {
     @Test func theShippedFileLoads() throws {
         let directory = try ConfigDirectory.load(path: RepoPaths.root.appendingPathComponent("mailboxes").path)
         #expect(directory.mailboxes.map(\.name) == ["support"])
+    }
+
+    @Test func conversationSettingsHaveDefaultsAndAreRead() throws {
+        let defaults = try MailboxConfig.parse(yaml: Self.valid, file: "support.yaml")
+        #expect(defaults.maximumAttachmentSize == MailboxConfig.defaultMaximumAttachmentSize)
+        #expect(defaults.rawMessageRetentionDays == 90)
+        #expect(defaults.strangers == .newTicket)
+        let set = try MailboxConfig.parse(
+            yaml: Self.valid + "\nmax_attachment_size: 512KB\nkeep_raw_messages: 2w\nstranger_follow_ups: internal_note", file: "support.yaml")
+        #expect(set.maximumAttachmentSize == 512 << 10)
+        #expect(set.rawMessageRetentionDays == 14)
+        #expect(set.strangers == .internalNote)
+        #expect(try MailboxConfig.parse(yaml: Self.valid + "\nkeep_raw_messages: forever", file: "s.yaml").rawMessageRetentionDays == nil)
+        #expect(try MailboxConfig.parse(yaml: Self.valid + "\nkeep_raw_messages: 0", file: "s.yaml").rawMessageRetentionDays == 0)
+    }
+
+    @Test func aMailboxFedOnlyByTheMTANeedsNoIMAP() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "imap:\n  url: imap://127.0.0.1:10143/INBOX\n  username: support@example.test\n  password_env: SUPPORT_IMAP_PASSWORD\n", with: "")
+        let config = try MailboxConfig.parse(yaml: yaml, file: "pipe.yaml")
+        #expect(config.imap == nil)
+        #expect(try config.resolvedEndpoints(environment: [:]).imap == nil)
     }
 
     /// Each broken file must name the field and say what to do.
@@ -51,6 +73,9 @@ struct ConfigTests {
         (valid.replacingOccurrences(of: "  - email: Bob@Example.test", with: "  - mail: bob@example.test"), "agents[0].mail", "unknown field"),
         (valid + "\nmax_message_size: lots", "max_message_size", "not a size"),
         (valid + "\ncolour: blue", "colour", "unknown field"),
+        (valid + "\nmax_attachment_size: -3", "max_attachment_size", "not a size"),
+        (valid + "\nkeep_raw_messages: a while", "keep_raw_messages", "not a period"),
+        (valid + "\nstranger_follow_ups: ignore", "stranger_follow_ups", "new_ticket, internal_note"),
         ("address: [unclosed", "", "not valid YAML"),
         ("", "", "empty"),
     ]
@@ -75,7 +100,7 @@ struct ConfigTests {
             "\(error)".contains("SUPPORT_IMAP_PASSWORD is not set")
         }
         let resolved = try config.resolvedEndpoints(environment: ["SUPPORT_IMAP_PASSWORD": "pw"])
-        #expect(resolved.imap.password == "pw")
+        #expect(resolved.imap?.password == "pw")
     }
 
     @Test func passwordFileIsReadWithoutTrailingNewline() throws {
@@ -84,7 +109,7 @@ struct ConfigTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let yaml = Self.valid.replacingOccurrences(of: "password_env: SUPPORT_IMAP_PASSWORD", with: "password_file: \(file.path)")
         let config = try MailboxConfig.parse(yaml: yaml, file: "m.yaml")
-        #expect(try config.resolvedEndpoints(environment: [:]).imap.password == "s3cret")
+        #expect(try config.resolvedEndpoints(environment: [:]).imap?.password == "s3cret")
         let missing = Self.valid.replacingOccurrences(of: "password_env: SUPPORT_IMAP_PASSWORD", with: "password_file: /nonexistent/pw")
         #expect(throws: ConfigError.self) { try MailboxConfig.parse(yaml: missing, file: "m.yaml").resolvedEndpoints(environment: [:]) }
     }

@@ -57,7 +57,8 @@ struct WalkingSkeletonTests {
         #expect(summaries.map(\.error) == [nil])
         #expect(summaries.first?.fetched == 3)
         let dispatched = try gateway.dispatchOutbox()
-        #expect(dispatched.sent == 1 && dispatched.retrying == 0 && dispatched.failed == 0)
+        // Alice's acknowledgement, and the agent's notifications: two new tickets, one answer.
+        #expect(dispatched.sent == 4 && dispatched.retrying == 0 && dispatched.failed == 0)
 
         let tickets = try gateway.database.tickets()
         #expect(tickets.map(\.key) == ["SUPP-1", "SUPP-2"])
@@ -70,9 +71,11 @@ struct WalkingSkeletonTests {
         #expect(try gateway.database.inboundMessages().last?.autoReply == "Auto-Submitted: auto-replied")
 
         // Exactly one acknowledgement, to Alice, threaded to her request.
-        let outbox = try gateway.database.outbox()
+        let outbox = try gateway.database.outbox().filter { $0.event == "ticket_created" }
         #expect(outbox.count == 1)
         #expect(outbox.first?.status == .sent)
+        #expect(try gateway.database.outbox().map(\.event).sorted() == ["new_ticket", "new_ticket", "requester_reply", "ticket_created"])
+        #expect(try gateway.database.outbox().filter { $0.event != "ticket_created" }.map(\.recipients) == ["bob@example.test", "bob@example.test", "bob@example.test"])
         try servers.waitForMessages(user: "alice", count: 1)
         let inbox = try servers.messages(user: "alice")
         #expect(inbox.count == 1)
@@ -97,7 +100,7 @@ struct WalkingSkeletonTests {
         #expect(again.first?.fetched == 0)
         #expect(try gateway.dispatchOutbox().sent == 0)
         #expect(try gateway.database.tickets().count == 2)
-        #expect(try gateway.database.outbox().count == 1)
+        #expect(try gateway.database.outbox().count == 4)
         #expect(try gateway.database.comments(ticketId: try #require(tickets.first?.id)).count == 2)
     }
 
@@ -130,7 +133,7 @@ struct WalkingSkeletonTests {
         #expect(try gateway.database.inboundMessages().map(\.outcome) == [.ticketCreated, .duplicate])
         #expect(try gateway.database.cursor(mailbox: "support")?.uidValidity == Int64(status.uidValidity))
         #expect(try gateway.database.tickets().count == 1)
-        #expect(try gateway.database.outbox().count == 1)
+        #expect(try gateway.database.outbox().map(\.event) == ["ticket_created", "new_ticket"])
     }
 
     @Test func oversizeMessageIsKeptAsideAndRecorded() throws {
@@ -147,7 +150,7 @@ struct WalkingSkeletonTests {
         #expect(summary.ticketsCreated == 1, "the poller goes on with the next message")
         let quarantined = try gateway.database.inboundMessages().filter { $0.outcome == .quarantined }
         #expect(quarantined.count == 1)
-        #expect(quarantined.first?.detail?.contains("larger than") == true)
+        #expect(quarantined.first?.detail?.contains("exceeds max_message_size") == true)
         let support = try IMAPClient(endpoint: servers.imapEndpoint(user: "support"))
         #expect(try support.search("KEYWORD \(MailboxPoller.quarantinedKeyword)").count == 1, "kept on the server, marked")
         #expect(try support.status().messages == 2, "nothing deleted")

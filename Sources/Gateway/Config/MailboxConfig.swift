@@ -1,6 +1,6 @@
 import Foundation
 public import MailTransport
-import HelpdeskCore
+public import HelpdeskCore
 import Yams
 
 /// One support address: where its mail comes from, how replies leave, and who works on it.
@@ -23,20 +23,38 @@ public struct MailboxConfig: Sendable, Equatable {
     public var address: String
     public var displayName: String?
     public var keyPrefix: String
-    public var imap: Server
+    /// nil for a mailbox fed only by the MTA pipe (`helpdesk ingest`): nothing to poll.
+    public var imap: Server?
     public var smtp: Server
     public var agents: [Agent]
     /// Larger messages are not downloaded; they are recorded and kept aside on the server.
     public var maximumMessageSize: Int
+    /// A message with a larger attachment is kept aside like an oversize one.
+    public var maximumAttachmentSize: Int
+    /// Days the raw bytes of recorded messages are kept in the data directory; nil keeps them
+    /// for ever, 0 not at all (messages kept aside are always stored).
+    public var rawMessageRetentionDays: Int?
+    /// What a follow-up from someone who is neither participant nor agent becomes.
+    public var strangers: StrangerPolicy
 
     public static let defaultMaximumMessageSize = 25 << 20
+    public static let defaultMaximumAttachmentSize = 20 << 20
+    public static let defaultRawMessageRetentionDays = 90
+
+    /// Whether `address` is one of this mailbox's agents.
+    public func isAgent(_ address: String) -> Bool {
+        agents.contains { $0.email == address.lowercased() }
+    }
 
     /// The domain of the support address, used in our Message-IDs.
     public var domain: String { String(address.split(separator: "@").last ?? "localhost") }
 }
 
 extension MailboxConfig {
-    static let knownFields = ["address", "name", "key", "imap", "smtp", "agents", "max_message_size"]
+    static let knownFields = [
+        "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
+        "keep_raw_messages", "stranger_follow_ups",
+    ]
 
     /// Parses one `mailboxes/<name>.yaml`; every problem names the file and the field.
     public static func parse(yaml: String, file: String) throws(ConfigError) -> MailboxConfig {
@@ -62,8 +80,9 @@ extension MailboxConfig {
         guard TicketKey.isValidPrefix(key) else {
             throw fields.error("key", "'\(key)' must be 2 to 16 letters or digits, starting with a letter")
         }
-        let imap = try server(fields.fields("imap", hint: "add an 'imap:' section with url, username and password_env"),
-                              schemes: ("imap", "imaps"), example: "imap://mail.example.com:143/INBOX", requireCredentials: true)
+        // Without an imap section the mailbox is fed by `helpdesk ingest` from the MTA only.
+        let imap = try fields.has("imap") ? server(fields.fields("imap", hint: "add url, username and password_env under 'imap:'"),
+                              schemes: ("imap", "imaps"), example: "imap://mail.example.com:143/INBOX", requireCredentials: true) : nil
         let smtp = try server(fields.fields("smtp", hint: "add an 'smtp:' section with the submission url"),
                               schemes: ("smtp", "smtps"), example: "smtp://mail.example.com:587", requireCredentials: false)
         var agents: [Agent] = []
@@ -73,17 +92,35 @@ extension MailboxConfig {
             guard isPlausibleAddress(email) else { throw entry.error("email", "'\(email)' is not an email address") }
             agents.append(Agent(email: email.lowercased(), name: try entry.optionalString("name")))
         }
-        var maximum = defaultMaximumMessageSize
-        if let text = try fields.optionalString("max_message_size") {
-            guard let bytes = ByteSize.parse(text), bytes > 0 else {
-                throw fields.error("max_message_size", "'\(text)' is not a size; write e.g. 25MB or 512KB")
+        let maximum = try size(fields, "max_message_size") ?? defaultMaximumMessageSize
+        let attachmentMaximum = try size(fields, "max_attachment_size") ?? defaultMaximumAttachmentSize
+        var retention: Int? = defaultRawMessageRetentionDays
+        if let text = try fields.optionalString("keep_raw_messages") {
+            guard let parsed = RetentionPeriod.parse(text) else {
+                throw fields.error("keep_raw_messages", "'\(text)' is not a period; write e.g. 90d, 0 (not kept) or forever")
             }
-            maximum = bytes
+            retention = parsed
+        }
+        var strangers = StrangerPolicy.newTicket
+        if let text = try fields.optionalString("stranger_follow_ups") {
+            guard let policy = StrangerPolicy(rawValue: text.lowercased()) else {
+                throw fields.error("stranger_follow_ups", "'\(text)' is not one of \(StrangerPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            strangers = policy
         }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         return MailboxConfig(
             name: name, file: file, address: address.lowercased(), displayName: try fields.optionalString("name"),
-            keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum)
+            keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum,
+            maximumAttachmentSize: attachmentMaximum, rawMessageRetentionDays: retention, strangers: strangers)
+    }
+
+    private static func size(_ fields: YAMLFields, _ name: String) throws(ConfigError) -> Int? {
+        guard let text = try fields.optionalString(name) else { return nil }
+        guard let bytes = ByteSize.parse(text), bytes > 0 else {
+            throw fields.error(name, "'\(text)' is not a size; write e.g. 25MB or 512KB")
+        }
+        return bytes
     }
 
     private static func server(
@@ -132,11 +169,11 @@ extension MailboxConfig {
     }
 
     /// The IMAP and SMTP endpoints with their passwords read from the environment or files.
-    public func resolvedEndpoints(environment: [String: String]) throws(ConfigError) -> (imap: ServerEndpoint, smtp: ServerEndpoint) {
-        var imapEndpoint = imap.endpoint
+    public func resolvedEndpoints(environment: [String: String]) throws(ConfigError) -> (imap: ServerEndpoint?, smtp: ServerEndpoint) {
+        var imapEndpoint = imap?.endpoint
         var smtpEndpoint = smtp.endpoint
-        if let secret = imap.password {
-            imapEndpoint.password = try secret.resolve(environment: environment, configFile: file, field: "imap.password_env")
+        if let secret = imap?.password {
+            imapEndpoint?.password = try secret.resolve(environment: environment, configFile: file, field: "imap.password_env")
         }
         if let secret = smtp.password {
             smtpEndpoint.password = try secret.resolve(environment: environment, configFile: file, field: "smtp.password_env")
@@ -156,5 +193,19 @@ enum ByteSize {
             return overflow ? nil : bytes
         }
         return Int(upper)
+    }
+}
+
+/// Retention periods written like `90d`, `12w`, `0` (keep nothing) or `forever` (nil).
+enum RetentionPeriod {
+    static func parse(_ text: String) -> Int?? {
+        let lower = text.lowercased().replacingOccurrences(of: " ", with: "")
+        if lower == "forever" { return .some(nil) }
+        if lower == "0" { return .some(0) }
+        for (suffix, days) in [("d", 1), ("w", 7), ("y", 365)] where lower.hasSuffix(suffix) {
+            guard let number = Int(lower.dropLast()), number >= 0, number <= 100_000 else { return nil }
+            return .some(number * days)
+        }
+        return nil
     }
 }

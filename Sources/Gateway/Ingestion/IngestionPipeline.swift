@@ -5,11 +5,15 @@ public import HelpdeskStore
 import Logging
 import MIME
 
-/// Reads one raw message and records it: parse, classify, apply to a ticket, queue replies,
-/// all committed together. The same path serves IMAP polling and the MTA pipe.
+/// Reads one raw message and records it: parse, store its files, classify, apply to a ticket,
+/// queue replies and notifications, all committed together. The same path serves IMAP polling
+/// and the MTA pipe.
 public struct IngestionPipeline: Sendable {
     public let mailbox: MailboxConfig
+    /// Every configured mailbox by name: a follow-up may belong to another mailbox's ticket.
+    let mailboxes: [String: MailboxConfig]
     let database: HelpdeskDatabase
+    let data: DataDirectory
     let templates: TemplateLibrary
     let policy: AutoReplyPolicy
     /// Key prefixes of every configured mailbox: subject tokens of others are not ours to honour.
@@ -18,14 +22,16 @@ public struct IngestionPipeline: Sendable {
     let now: @Sendable () -> Date
 
     init(
-        mailbox: MailboxConfig, database: HelpdeskDatabase, templates: TemplateLibrary, ownAddresses: Set<String>,
-        knownPrefixes: Set<String>, logger: Logger, now: @escaping @Sendable () -> Date
+        mailbox: MailboxConfig, mailboxes: [MailboxConfig], database: HelpdeskDatabase, data: DataDirectory,
+        templates: TemplateLibrary, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.mailbox = mailbox
+        self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.database = database
+        self.data = data
         self.templates = templates
-        policy = AutoReplyPolicy(ownAddresses: ownAddresses)
-        self.knownPrefixes = knownPrefixes
+        policy = AutoReplyPolicy(ownAddresses: Set(mailboxes.map(\.address)))
+        knownPrefixes = Set(mailboxes.map(\.keyPrefix))
         self.logger = logger
         self.now = now
     }
@@ -34,38 +40,105 @@ public struct IngestionPipeline: Sendable {
     public func ingest(raw: [UInt8], uidValidity: UInt32? = nil, uid: UInt32? = nil) throws -> IngestResult {
         let receivedAt = now()
         let digest = SHA256.hex(of: raw)
+        var identity = InboundIdentity(
+            mailbox: mailbox.name, uidValidity: uidValidity, uid: uid, messageID: nil, sha256: digest, size: raw.count, receivedAt: receivedAt)
         guard raw.count <= mailbox.maximumMessageSize else {
-            let identity = InboundIdentity(mailbox: mailbox.name, uidValidity: uidValidity, uid: uid, messageID: nil, sha256: digest, size: raw.count, receivedAt: receivedAt)
-            return try database.quarantine(identity, reason: "message of \(raw.count) bytes exceeds max_message_size \(mailbox.maximumMessageSize)")
+            let header = Message.parse(Array(MessageBytes.headerSection(of: raw)))
+            identity.messageID = header.messageID
+            return try keepAside(header, raw: raw, identity: identity, limit: .message(size: raw.count))
         }
         let message = Message.parse(raw)
-        let identity = InboundIdentity(
-            mailbox: mailbox.name, uidValidity: uidValidity, uid: uid, messageID: message.messageID,
-            sha256: digest, size: raw.count, receivedAt: receivedAt)
+        identity.messageID = message.messageID
+
+        var files: [(Attachment, [UInt8])] = []
+        for attachment in message.attachments {
+            let bytes = attachment.decodedBody()
+            guard bytes.count <= mailbox.maximumAttachmentSize else {
+                let name = AttachmentFilename.sanitised(attachment.filename, contentType: attachment.contentType.mediaType)
+                return try keepAside(message, raw: raw, identity: identity, limit: .attachment(name: name, size: bytes.count))
+            }
+            files.append((attachment, bytes))
+        }
+        // Files first: a crash before the commit leaves only unreferenced files, which the next
+        // attempt writes again under the same names.
+        let attachments = try files.map { attachment, bytes in
+            AttachmentDraft(
+                sha256: try data.attachments.put(bytes),
+                filename: AttachmentFilename.sanitised(attachment.filename, contentType: attachment.contentType.mediaType),
+                contentType: attachment.contentType.mediaType, size: bytes.count, isInline: attachment.isInline,
+                contentID: attachment.contentID)
+        }
+        let rawKept = mailbox.rawMessageRetentionDays != 0
+        if rawKept { _ = try data.messages.put(raw) }
+
         let sender = message.from.first ?? message.sender
+        let senderAddress = sender?.address.lowercased() ?? message.returnPath?.lowercased() ?? ""
         let suppression = policy.suppression(for: message)
         let content = InboundContent(
-            requesterAddress: sender?.address.lowercased() ?? message.returnPath ?? "",
-            requesterName: sender?.name,
-            subject: Self.cleanSubject(message.subject),
-            body: message.textBody ?? "",
+            requesterAddress: senderAddress, requesterName: sender?.name, subject: Self.cleanSubject(message.subject),
+            body: message.textBody ?? "", html: message.htmlBody, reply: message.reply,
+            copied: copiedPeople(message, sender: senderAddress), attachments: attachments,
             followUp: FollowUpCandidates(message: message, prefixes: knownPrefixes),
-            autoReplySuppression: suppression?.description)
-        let composer = ReplyComposer(mailbox: mailbox, templates: templates)
+            autoReplySuppression: suppression?.description,
+            senderIsAgentOf: Set(mailboxes.values.filter { $0.isAgent(senderAddress) }.map(\.name)),
+            strangers: mailbox.strangers, rawKept: rawKept)
         let result = try database.ingest(identity, content: content, keyPrefix: mailbox.keyPrefix) { context in
-            guard context.outcome == .ticketCreated, suppression == nil, let requester = sender else { return [] }
-            do {
-                return [try composer.compose(
-                    event: "ticket_created", ticket: context.ticket, to: [requester], answering: message,
-                    messageBody: content.body, now: receivedAt)]
-            } catch {
-                // The ticket matters more than its acknowledgement: record it, and say why no mail went.
-                logger.error("acknowledgement not rendered", metadata: ["mailbox": "\(mailbox.name)", "ticket": "\(context.ticket.key)", "error": "\(error)"])
-                return []
-            }
+            Notifications(pipeline: self, message: message, sender: sender, suppression: suppression, receivedAt: receivedAt)
+                .drafts(for: context)
         }
         log(result, uid: uid, suppression: suppression)
         return result
+    }
+
+    /// Records a message too large to download, from its header section alone.
+    public func keepAsideUnfetched(header: [UInt8], size: Int?, uidValidity: UInt32, uid: UInt32) throws -> IngestResult {
+        let message = Message.parse(header)
+        let identity = InboundIdentity(
+            mailbox: mailbox.name, uidValidity: uidValidity, uid: uid, messageID: message.messageID, sha256: "",
+            size: size ?? 0, receivedAt: now())
+        let result = try keepAside(message, raw: nil, identity: identity, limit: .message(size: size))
+        log(result, uid: uid, suppression: nil)
+        return result
+    }
+
+    /// Keeps a message that breaks a size limit: its bytes (when we have them) in the data
+    /// directory, a record, and one notice to the sender unless loop rules forbid it.
+    private func keepAside(_ message: Message, raw: [UInt8]?, identity: InboundIdentity, limit: SizeLimitBreach) throws -> IngestResult {
+        if let raw { _ = try data.messages.put(raw) }
+        let breach = limit.described(for: mailbox)
+        let suppression = policy.suppression(for: message)
+        return try database.quarantine(identity, reason: breach.record, rawKept: raw != nil) {
+            guard suppression == nil, let sender = message.from.first else { return nil }
+            let context: [String: Any] = [
+                "requester": TemplateContext.person(name: sender.name, address: sender.address),
+                "mailbox": ["address": mailbox.address, "name": TemplateContext.oneLine(mailbox.displayName ?? mailbox.address), "key": mailbox.keyPrefix],
+                "message": ["subject": TemplateContext.oneLine(Self.cleanSubject(message.subject)), "body": ""],
+                "notice": ["reason": breach.notice, "size": limit.size.map(TemplateContext.megabytes) ?? "", "limit": TemplateContext.megabytes(limit.limit(for: mailbox))],
+            ]
+            do {
+                return try ReplyComposer(mailbox: mailbox, templates: templates).composeNotice(
+                    event: "message_too_large", to: [sender], answering: message, context: context, now: identity.receivedAt)
+            } catch {
+                logger.error("size notice not rendered", metadata: ["mailbox": "\(mailbox.name)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    /// Cc, and To besides our own addresses: everyone the sender wanted in the conversation,
+    /// except support addresses (ours, with or without a `+token`) and agents.
+    private func copiedPeople(_ message: Message, sender: String) -> [Correspondent] {
+        var seen: Set<String> = [sender]
+        var people: [Correspondent] = []
+        for person in message.to + message.cc {
+            let address = person.address.lowercased()
+            guard address.contains("@"), !seen.contains(address) else { continue }
+            seen.insert(address)
+            if policy.ownAddresses.contains(AutoReplyPolicy.withoutSubaddress(address)) { continue }
+            if mailboxes.values.contains(where: { $0.isAgent(address) }) { continue }
+            people.append(Correspondent(address: address, name: person.name))
+        }
+        return people
     }
 
     static func cleanSubject(_ subject: String?) -> String {
@@ -80,9 +153,11 @@ public struct IngestionPipeline: Sendable {
         case .ticketCreated(let ticket, _):
             metadata["ticket"] = "\(ticket.key)"
             if let suppression { metadata["no_ack"] = "\(suppression)" }
+            if let reason = ticket.linkReason { metadata["linked"] = "\(reason.rawValue)" }
             logger.info("ticket created", metadata: metadata)
-        case .commentAdded(let ticket, _):
+        case .commentAdded(let ticket, let comment):
             metadata["ticket"] = "\(ticket.key)"
+            metadata["visibility"] = "\(comment.visibility.rawValue)"
             logger.info("comment added", metadata: metadata)
         case .duplicate(let key):
             metadata["ticket"] = "\(key ?? "-")"
@@ -91,7 +166,7 @@ public struct IngestionPipeline: Sendable {
             logger.debug("message already recorded", metadata: metadata)
         case .quarantined(let reason):
             metadata["reason"] = "\(reason)"
-            logger.warning("message quarantined", metadata: metadata)
+            logger.warning("message kept aside", metadata: metadata)
         }
     }
 }

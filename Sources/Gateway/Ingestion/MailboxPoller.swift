@@ -65,7 +65,10 @@ struct MailboxPoller {
                 summary.fetched += 1
                 result = try pipeline.ingest(raw: raw, uidValidity: status.uidValidity, uid: uid)
             } catch let error as TransportError where error.kind == .rejected && error.message.contains("larger than") {
-                result = try database.quarantine(identity(uid, status), reason: error.message)
+                // Not downloaded: the header is enough to record it and tell the sender.
+                let header = try client.fetchHeader(uid: uid, uidValidity: status.uidValidity)
+                let size = try? client.size(uid: uid)
+                result = try pipeline.keepAsideUnfetched(header: header, size: size, uidValidity: status.uidValidity, uid: uid)
             } catch let error as TransportError where error.kind == .notFound {
                 // Renumbered folder: the next poll rescans. Expunged since the search: skip it. Still
                 // there (the server refused the FETCH, e.g. [UNAVAILABLE]): stop, or the cursor
@@ -92,11 +95,6 @@ struct MailboxPoller {
         let unflagged = try client.search("UID 1:\(lastUID) UNKEYWORD \(Self.processedKeyword)")
         let recorded = try database.recordedUIDs(mailbox: pipeline.mailbox.name, uidValidity: status.uidValidity, among: unflagged)
         try client.addFlags([Self.processedKeyword], to: unflagged.filter(recorded.contains))
-    }
-
-    private func identity(_ uid: UInt32, _ status: MailboxStatus) -> InboundIdentity {
-        InboundIdentity(mailbox: pipeline.mailbox.name, uidValidity: status.uidValidity, uid: uid, messageID: nil,
-                        sha256: "", size: 0, receivedAt: pipeline.now())
     }
 
     private func count(_ result: IngestResult, into summary: inout PollSummary) {

@@ -28,15 +28,19 @@ struct OutboxDispatcher {
     let schedule: RetrySchedule
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Checked between messages, so a shutdown waits only for the message in hand.
+    var shutdown: ShutdownSignal? = nil
 
-    /// Sends everything due, in batches of `batchSize` rows read from the database.
-    func dispatchDue(batchSize: Int = 500) throws -> DispatchSummary {
+    /// Sends everything due (only `mailbox`'s rows when given), in batches of `batchSize` rows
+    /// read from the database.
+    func dispatchDue(mailbox: String? = nil, batchSize: Int = 500) throws -> DispatchSummary {
         var summary = DispatchSummary()
         var clients: [String: SMTPClient] = [:]
         var unreachable: Set<String> = []
-        while true {
+        while shutdown?.isRequested != true {
             // Rows of a mailbox whose server is down stay due; leave them for the next run.
-            let due = try database.dueOutbox(now: now(), limit: batchSize)
+            let due = try mailbox.map { try database.dueOutbox(mailbox: $0, now: now(), limit: batchSize) }
+                ?? database.dueOutbox(now: now(), limit: batchSize)
             let workable = due.filter { !unreachable.contains($0.mailbox) }
             guard !workable.isEmpty else { break }
             try send(workable, clients: &clients, unreachable: &unreachable, summary: &summary)
@@ -50,6 +54,7 @@ struct OutboxDispatcher {
         summary: inout DispatchSummary
     ) throws {
         for row in due {
+            if shutdown?.isRequested == true { return }
             guard let id = row.id, !unreachable.contains(row.mailbox) else { continue }
             var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
             do {

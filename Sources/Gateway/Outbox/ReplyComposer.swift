@@ -11,19 +11,36 @@ struct ReplyComposer {
 
     /// At most this many ids in References: enough to thread, short enough for every client.
     static let referencesLimit = 20
+    /// Events that answer the sender of the message in hand.
+    static let answers: Set<String> = ["ticket_created", "message_too_large"]
 
+    /// A message about `ticket`: its key goes into the Subject and the marker header.
     func compose(
         event: String, ticket: TicketRecord, to recipients: [Address], answering inbound: Message?,
-        messageBody: String, now: Date
+        messageBody: String, extra: [String: Any] = [:], now: Date
     ) throws(TemplateProblem) -> OutboxDraft {
-        let context = TemplateContext.values(
+        var context = TemplateContext.values(
             ticket: ticket, mailbox: mailbox, messageBody: messageBody, messageSubject: inbound?.subject ?? ticket.subject)
-        let rendered = try templates.render(event: event, mailbox: mailbox.name, context: context)
+        context.merge(extra) { _, new in new }
         let key = ticket.ticketKey ?? TicketKey(prefix: mailbox.keyPrefix, number: ticket.number)
+        return try compose(event: event, key: key, to: recipients, answering: inbound, context: context, now: now)
+    }
+
+    /// A message that belongs to no ticket (a notice about a message kept aside).
+    func composeNotice(
+        event: String, to recipients: [Address], answering inbound: Message?, context: [String: Any], now: Date
+    ) throws(TemplateProblem) -> OutboxDraft {
+        try compose(event: event, key: nil, to: recipients, answering: inbound, context: context, now: now)
+    }
+
+    private func compose(
+        event: String, key: TicketKey?, to recipients: [Address], answering inbound: Message?, context: [String: Any], now: Date
+    ) throws(TemplateProblem) -> OutboxDraft {
+        let rendered = try templates.render(event: event, mailbox: mailbox.name, context: context)
         let messageID = MessageIDGenerator.make(domain: mailbox.domain)
         var message = OutgoingMessage(
             from: Address(name: mailbox.displayName, address: mailbox.address), to: recipients,
-            subject: SubjectToken.tagged(rendered.subject, with: key), textBody: rendered.body,
+            subject: key.map { SubjectToken.tagged(rendered.subject, with: $0) } ?? rendered.subject, textBody: rendered.body,
             messageID: messageID, date: now)
         if let inbound, let id = inbound.messageID {
             message.inReplyTo = [id]
@@ -33,10 +50,12 @@ struct ReplyComposer {
             message.replyTo = [Address(address: header.value)]
         }
         message.extraHeaders = [
-            HeaderField(name: "Auto-Submitted", value: "auto-replied"),
+            // RFC 3834: an answer to the message in hand is auto-replied; a notification is auto-generated.
+            HeaderField(name: "Auto-Submitted", value: Self.answers.contains(event) ? "auto-replied" : "auto-generated"),
             // Exchange and Outlook honour this instead of Auto-Submitted: no out-of-office back.
             HeaderField(name: "X-Auto-Response-Suppress", value: "All"),
-            HeaderField(name: AutoReplyPolicy.markerHeader, value: key.description),
+            // Every message we send carries the marker, so it is never answered if it comes back.
+            HeaderField(name: AutoReplyPolicy.markerHeader, value: key?.description ?? "none"),
         ] + rendered.headers.filter { $0.name.lowercased() != "reply-to" }.map { HeaderField(name: $0.name, value: $0.value) }
         return OutboxDraft(
             event: event, envelopeFrom: mailbox.address, recipients: recipients.map(\.address),

@@ -1,3 +1,4 @@
+import Foundation
 import HelpdeskCore
 import HelpdeskStore
 
@@ -8,6 +9,8 @@ enum TemplateContext {
         "ticket_created", "agent_reply", "requester_reply", "ticket_assigned", "status_changed",
         "ticket_resolved", "sla_warning", "sla_breach", "command_rejected", "new_ticket",
     ]
+    /// Events about a message that did not become a ticket: no key in the Subject.
+    static let notices: Set<String> = ["message_too_large"]
 
     /// `{{ticket.key}}`, `{{requester.name}}`, `{{mailbox.address}}`, `{{message.body}}` …
     /// Every value but the body is made one line: templates put them in header lines, where a line
@@ -32,14 +35,39 @@ enum TemplateContext {
         String(text.map { $0.isNewline ? " " : $0 })
     }
 
-    /// A made-up ticket for checking templates without a database.
+    /// `{{author.name}}`, `{{author.address}}`: who wrote the message in hand.
+    static func person(name: String?, address: String) -> [String: Any] {
+        ["name": oneLine(name ?? address), "address": oneLine(address)]
+    }
+
+    /// `{{#linked}}…{{linked.key}}…{{/linked}}`: the earlier ticket a new one continues, with
+    /// `{{#closed}}` or `{{#unknown_sender}}` saying why it is not a comment there.
+    static func linked(key: String, reason: LinkReason?) -> [String: Any] {
+        ["key": key, "closed": reason == .ticketClosed, "unknown_sender": reason == .unknownSender]
+    }
+
+    /// A size as people read it: whole KB (rounded up) below a megabyte, else MB with one decimal.
+    static func megabytes(_ bytes: Int) -> String {
+        if bytes < 1 << 20 { return "\((bytes + 1023) / 1024) KB" }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
+    /// A made-up ticket for checking templates without a database; every key any template may use.
     static var sample: (ticketKey: String, values: [String: Any]) {
         let key = "SAMPLE-123"
         let values: [String: Any] = [
             "ticket": ["key": key, "subject": "Printer on fire", "status": "new", "priority": "normal", "number": 123] as [String: Any],
             "requester": ["name": "Alice Example", "address": "alice@example.test"],
             "mailbox": ["address": "support@example.test", "name": "Example Support", "key": "SAMPLE"],
-            "message": ["body": "The printer in room 3 is on fire.\n", "subject": "Printer on fire"],
+            "message": [
+                "body": "The printer in room 3 is on fire.\n\n> earlier text\n", "subject": "Printer on fire",
+                "reply": "The printer in room 3 is on fire.\n",
+            ],
+            "author": person(name: "Alice Example", address: "alice@example.test"),
+            "agent": person(name: "Bob", address: "bob@example.test"),
+            "linked": linked(key: "SAMPLE-99", reason: .ticketClosed),
+            "reopened": true,
+            "notice": ["reason": "it is 31.0 MB and the limit is 25.0 MB", "size": "31.0 MB", "limit": "25.0 MB"],
         ]
         return (key, values)
     }

@@ -5,7 +5,7 @@ import Mustache
 /// `templates/<mailbox>/<event>.mustache`. Any template may be used as a partial (`{{> footer}}`).
 public struct TemplateLibrary: Sendable {
     /// Events the gateway renders; `templates check` insists on the ones used so far.
-    public static let requiredEvents = ["ticket_created"]
+    public static let requiredEvents = ["ticket_created", "new_ticket", "requester_reply", "message_too_large"]
 
     public let directory: String
     private let library: MustacheLibrary
@@ -32,10 +32,11 @@ public struct TemplateLibrary: Sendable {
         let sample = TemplateContext.sample
         for name in library.files.keys.sorted() {
             let event = String(name.split(separator: "/").last ?? "")
-            guard TemplateContext.events.contains(event), let file = library.files[name] else { continue }
+            let isNotice = TemplateContext.notices.contains(event)
+            guard TemplateContext.events.contains(event) || isNotice, let file = library.files[name] else { continue }
             do {
                 let rendered = try library.renderTemplate(named: name, context: sample.values)
-                if !rendered.subject.contains("[\(sample.ticketKey)]") {
+                if !isNotice && !rendered.subject.contains("[\(sample.ticketKey)]") {
                     found.append(TemplateProblem(file: file, line: 1, problem: "the Subject must carry the ticket key as [{{ticket.key}}], so replies thread to the ticket"))
                 }
             } catch {

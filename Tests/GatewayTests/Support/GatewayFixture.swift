@@ -9,31 +9,39 @@ struct GatewayFixture {
     var configDirectory: String { directory.path("mailboxes") }
     var databasePath: String { directory.path("helpdesk.sqlite") }
 
-    init(servers: MailServers, maximumMessageSize: String = "25MB") throws {
+    var dataDirectory: String { directory.path("data") }
+
+    /// `extra` is appended to support.yaml (more settings, e.g. `max_attachment_size: 1KB`).
+    init(servers: MailServers, maximumMessageSize: String = "25MB", extra: String = "") throws {
         self.servers = servers
         directory = try TemporaryDirectory(prefix: "mailgate-install")
         try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
+        try addMailbox("support", key: "SUPP", maximumMessageSize: maximumMessageSize, agents: ["bob"], extra: extra)
+    }
+
+    /// Writes `mailboxes/<user>.yaml` for `<user>@example.test` on the test servers.
+    func addMailbox(_ user: String, key: String, maximumMessageSize: String = "25MB", agents: [String], extra: String = "") throws {
         let yaml = """
-            address: support@example.test
-            name: Example Support
-            key: SUPP
+            address: \(user)@example.test
+            name: Example \(user.capitalized)
+            key: \(key)
             imap:
               url: imap://127.0.0.1:\(servers.imapPort)/INBOX
-              username: support@example.test
+              username: \(user)@example.test
               password_file: \(servers.passwordFile)
             smtp:
               url: smtp://127.0.0.1:\(servers.smtpPort)
             max_message_size: \(maximumMessageSize)
             agents:
-              - email: bob@example.test
-                name: Bob
+            \(agents.map { "  - email: \($0)@example.test\n    name: \($0.capitalized)" }.joined(separator: "\n"))
+            \(extra)
             """
-        try yaml.write(toFile: directory.path("mailboxes/support.yaml"), atomically: true, encoding: .utf8)
+        try yaml.write(toFile: directory.path("mailboxes/\(user).yaml"), atomically: true, encoding: .utf8)
     }
 
     var settings: GatewaySettings {
         GatewaySettings(configDirectory: configDirectory, templatesDirectory: RepoPaths.templates.path,
-                        databasePath: databasePath, environment: [:])
+                        databasePath: databasePath, dataDirectory: dataDirectory, environment: [:])
     }
 
     func gateway(now: @escaping @Sendable () -> Date = { Date() }) throws -> HelpdeskGateway {

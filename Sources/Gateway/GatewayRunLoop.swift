@@ -1,0 +1,179 @@
+import Foundation
+import HelpdeskCore
+import Logging
+import Synchronization
+
+// Every mailbox works on threads of its own, so a server that hangs (transfer timeouts are 30 s
+// or more) stalls only its own mailbox. Threads, not tasks: libcurl blocks for a whole transfer,
+// which would starve Swift concurrency's small cooperative pool.
+extension HelpdeskGateway {
+    /// Polls each mailbox once (or just `mailbox`), all at the same time; summaries come back in
+    /// configuration order.
+    public func pollOnce(mailbox: String? = nil, shutdown: ShutdownSignal? = nil) throws -> [PollSummary] {
+        let selected = try mailbox.map { name in
+            guard let found = config.mailbox(named: name) else {
+                throw ConfigError(file: config.path, field: "", problem: "no mailbox named '\(name)'; known: \(config.mailboxes.map(\.name).joined(separator: ", "))")
+            }
+            return [found]
+        } ?? config.mailboxes
+        let pollable = selected.map(\.name).filter { imapEndpoints[$0] != nil && pipelines[$0] != nil }
+        return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown) }
+    }
+
+    /// Sends whatever in the outbox is due now, every mailbox at the same time.
+    public func dispatchOutbox() throws -> DispatchSummary {
+        let results = Self.onThreads(config.mailboxes.map(\.name), named: { "outbox \($0)" }) { name in
+            Result { try self.dispatcher(shutdown: nil).dispatchDue(mailbox: name) }
+        }
+        var total = DispatchSummary()
+        for result in results {
+            let summary = try result.get()
+            total.sent += summary.sent
+            total.retrying += summary.retrying
+            total.failed += summary.failed
+        }
+        return total
+    }
+
+    /// Runs one poller and one outbox dispatcher per mailbox, each every `interval` seconds, until
+    /// `shutdown` is requested; returns once every thread has finished the message in hand.
+    public func run(interval: Double, shutdown: ShutdownSignal) {
+        logger.info("gateway running", metadata: ["mailboxes": "\(config.mailboxes.map(\.name).joined(separator: ","))", "interval_s": "\(interval)"])
+        let threads = DispatchGroup()
+        var wakeUps: [OutboxWakeUp] = []
+        for name in config.mailboxes.map(\.name) {
+            let wakeUp = OutboxWakeUp()
+            wakeUps.append(wakeUp)
+            if imapEndpoints[name] != nil {
+                Self.startThread(named: "poll \(name)", in: threads) {
+                    self.pollLoop(name, interval: interval, wakeUp: wakeUp, shutdown: shutdown)
+                }
+            }
+            Self.startThread(named: "outbox \(name)", in: threads) {
+                self.dispatchLoop(name, interval: interval, wakeUp: wakeUp, shutdown: shutdown)
+            }
+        }
+        // Housekeeping on this thread: raw messages past their retention, at start and hourly.
+        var lastPrune = Date.distantPast
+        repeat {
+            if Date().timeIntervalSince(lastPrune) >= 3600 {
+                lastPrune = Date()
+                do {
+                    let pruned = try pruneRawMessages()
+                    if pruned.messages > 0 { logger.info("retention", metadata: ["summary": "\(pruned)"]) }
+                } catch {
+                    logger.error("raw message retention failed; retrying in an hour", metadata: ["error": "\(error)"])
+                }
+            }
+        } while !shutdown.wait(seconds: 60)
+        // The outbox loops sleep on their own condition; shutdown alone does not wake them.
+        wakeUps.forEach { $0.stop() }
+        threads.wait()
+        logger.info("gateway stopped")
+    }
+
+    private func pollLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
+        while !shutdown.isRequested {
+            let summary = poll(name, shutdown: shutdown)
+            if summary.ticketsCreated + summary.commentsAdded + summary.duplicates + summary.quarantined > 0 {
+                // Recorded mail may have queued an acknowledgement: send it now, not after `interval`.
+                wakeUp.signal()
+            }
+            if summary.fetched > 0 { logger.info("poll", metadata: ["mailbox": "\(name)", "summary": "\(summary)"]) }
+            if summary.error != nil {
+                // The poller logged the error itself; other mailboxes go on meanwhile.
+                logger.warning("poll stopped; retrying", metadata: ["mailbox": "\(name)", "retry_in_s": "\(interval)"])
+            }
+            shutdown.wait(seconds: interval)
+        }
+    }
+
+    private func dispatchLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
+        repeat {
+            do {
+                let sent = try dispatcher(shutdown: shutdown).dispatchDue(mailbox: name)
+                if sent.sent + sent.retrying + sent.failed > 0 {
+                    logger.info("dispatch", metadata: ["mailbox": "\(name)", "summary": "\(sent)"])
+                }
+            } catch {
+                logger.error("dispatch failed; retrying", metadata: ["mailbox": "\(name)", "error": "\(error)", "retry_in_s": "\(interval)"])
+            }
+        } while wakeUp.wait(seconds: interval) && !shutdown.isRequested
+    }
+
+    private func poll(_ name: String, shutdown: ShutdownSignal?) -> PollSummary {
+        guard let pipeline = pipelines[name], let endpoint = imapEndpoints[name] else { return PollSummary(mailbox: name) }
+        return MailboxPoller(pipeline: pipeline, database: database, endpoint: endpoint, logger: logger, shutdown: shutdown).poll()
+    }
+
+    private func dispatcher(shutdown: ShutdownSignal?) -> OutboxDispatcher {
+        OutboxDispatcher(database: database, endpoints: smtpEndpoints, schedule: .standard, logger: logger, now: now, shutdown: shutdown)
+    }
+
+    private static func startThread(named name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        let thread = Thread {
+            body()
+            group.leave()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// `body` for every element, each on its own thread; the results in the elements' order.
+    private static func onThreads<Value: Sendable>(
+        _ names: [String], named threadName: (String) -> String, _ body: @escaping @Sendable (String) -> Value
+    ) -> [Value] {
+        let results = ThreadResults<Value>(count: names.count)
+        let group = DispatchGroup()
+        for (index, name) in names.enumerated() {
+            startThread(named: threadName(name), in: group) { results.store(body(name), at: index) }
+        }
+        group.wait()
+        return results.values
+    }
+}
+
+/// Wakes one mailbox's outbox loop before its interval is up: when its poller recorded mail, or
+/// to stop.
+final class OutboxWakeUp: @unchecked Sendable {
+    // NSCondition guards both flags; @unchecked because the lock makes access safe.
+    private let condition = NSCondition()
+    private var pending = false
+    private var stopped = false
+
+    func signal() {
+        condition.lock()
+        pending = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Sleeps up to `seconds` or until signalled; false once stopped.
+    func wait(seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !pending && !stopped && condition.wait(until: deadline) {}
+        pending = false
+        return !stopped
+    }
+}
+
+/// One slot per thread of `onThreads`.
+private final class ThreadResults<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value?]>
+
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+    func store(_ value: Value, at index: Int) { slots.withLock { $0[index] = value } }
+
+    var values: [Value] { slots.withLock { $0.compactMap { $0 } } }
+}

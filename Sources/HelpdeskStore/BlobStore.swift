@@ -1,0 +1,226 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Content-addressed files (raw messages, attachments) under a root folder, named by their SHA-256.
+public struct BlobStore: Sendable {
+    /// The folder that holds the `ab/cd/<sha256>` tree.
+    public let root: String
+
+    public init(root: String) {
+        // "/srv/blobs/" and "/srv/blobs" name the same store; keep paths free of "//".
+        var root = root
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        self.root = root
+    }
+
+    /// Stores `bytes` (once) and returns their lower-case hex SHA-256, the id to read them back with.
+    @discardableResult
+    public func put(_ bytes: [UInt8]) throws -> String {
+        let id = Self.sha256Hex(of: bytes)
+        let (folder, file) = location(of: id)
+        if let size = try regularFileSize(file), size == bytes.count { return id }
+
+        try makeFolders(folder)
+        // A unique temp name in the same folder, so the rename is atomic and concurrent puts don't collide.
+        let temp = "\(folder)/.tmp-\(UUID().uuidString)"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw BlobStoreError.io("create", path: temp, errno: errno) }
+        var renamed = false
+        defer { if !renamed { unlink(temp) } }
+        do {
+            defer { close(fd) }
+            // open's mode is filtered by the umask; set 0640 outright.
+            guard fchmod(fd, 0o640) == 0 else { throw BlobStoreError.io("chmod", path: temp, errno: errno) }
+            try writeAll(fd, bytes, path: temp)
+            // Data must be on disk before the name points at it, or a crash can leave an empty blob.
+            guard fsync(fd) == 0 else { throw BlobStoreError.io("fsync", path: temp, errno: errno) }
+        }
+        guard rename(temp, file) == 0 else { throw BlobStoreError.io("rename to \(file)", path: temp, errno: errno) }
+        renamed = true
+        syncFolder(folder)
+        return id
+    }
+
+    /// Where the blob `sha256` lives, or nil unless `sha256` is exactly 64 hex digits (guards against path traversal).
+    public func path(for sha256: String) -> String? {
+        normalised(sha256).map { location(of: $0).file }
+    }
+
+    /// Whether a blob with this id is stored (its content is not verified here; `read` does that).
+    public func contains(_ sha256: String) -> Bool {
+        guard let file = path(for: sha256) else { return false }
+        return (try? regularFileSize(file)) != nil
+    }
+
+    /// The bytes of blob `sha256`, checked against their hash.
+    public func read(_ sha256: String) throws -> [UInt8] {
+        guard let id = normalised(sha256) else { throw BlobStoreError.invalidID(sha256) }
+        let file = location(of: id).file
+        let bytes = try readAll(file)
+        let actual = Self.sha256Hex(of: bytes)
+        guard actual == id else { throw BlobStoreError.corrupted(path: file, expected: id, actual: actual) }
+        return bytes
+    }
+
+    /// Deletes blob `sha256`; removing one that is not there is not an error.
+    public func remove(_ sha256: String) throws {
+        guard let file = path(for: sha256) else { throw BlobStoreError.invalidID(sha256) }
+        guard unlink(file) == 0 || errno == ENOENT else { throw BlobStoreError.io("remove", path: file, errno: errno) }
+    }
+
+    // MARK: Naming
+
+    static func sha256Hex(of bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The lower-cased id, or nil unless it is exactly 64 ASCII hex digits.
+    private func normalised(_ sha256: String) -> String? {
+        let utf8 = sha256.utf8
+        guard utf8.count == 64 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): out.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): out.append(byte + 32)
+            default: return nil
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `root/ab/cd` and `root/ab/cd/<id>` for a normalised id.
+    private func location(of id: String) -> (folder: String, file: String) {
+        let first = id.prefix(2)
+        let second = id.dropFirst(2).prefix(2)
+        let folder = "\(root.hasSuffix("/") ? root : root + "/")\(first)/\(second)"
+        return (folder, "\(folder)/\(id)")
+    }
+
+    // MARK: File system
+
+    /// The size of the regular file at `path`, nil if there is none.
+    private func regularFileSize(_ path: String) throws -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw BlobStoreError.io("stat", path: path, errno: errno)
+        }
+        return (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    }
+
+    /// Creates `folder` and any missing parents with mode 0750; existing folders are left as they are.
+    private func makeFolders(_ folder: String) throws {
+        var missing: [String] = []
+        var current = folder
+        while !current.isEmpty, !isDirectory(current) {
+            missing.append(current)
+            guard let slash = current.lastIndex(of: "/") else { break }
+            current = String(current[..<slash])
+        }
+        for path in missing.reversed() {
+            if mkdir(path, 0o750) == 0 {
+                // mkdir's mode is filtered by the umask; set it outright.
+                guard chmod(path, 0o750) == 0 else { throw BlobStoreError.io("chmod", path: path, errno: errno) }
+            } else if errno != EEXIST {
+                throw BlobStoreError.io("create folder", path: path, errno: errno)
+            }
+        }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Best effort: makes the rename itself durable. A failure here loses nothing already written.
+    private func syncFolder(_ folder: String) {
+        let fd = open(folder, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw BlobStoreError.io("write", path: path, errno: errno)
+                }
+                offset += written
+            }
+        }
+    }
+
+    private func readAll(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw BlobStoreError.missing(path: path) }
+            throw BlobStoreError.io("open", path: path, errno: errno)
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw BlobStoreError.io("read", path: path, errno: errno)
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
+}
+
+/// read(2), out of reach inside `BlobStore`, whose own `read` shadows it.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+/// Why a blob could not be stored, found or trusted; the description names the path and a next step.
+public enum BlobStoreError: Error, Equatable, CustomStringConvertible {
+    /// The id is not 64 hex digits, so it names no blob (and is never turned into a path).
+    case invalidID(String)
+    /// No file at the blob's path.
+    case missing(path: String)
+    /// The file's content no longer hashes to its name.
+    case corrupted(path: String, expected: String, actual: String)
+    /// A system call failed.
+    case io(_ operation: String, path: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .invalidID(let id):
+            let shown = id.count > 80 ? String(id.prefix(80)) + "…" : id
+            return "blob id \"\(shown)\" is not a SHA-256 (64 hex digits); check where the id came from"
+        case .missing(let path):
+            return "blob \(path) is missing; it was removed or never stored, so restore it from a backup or re-ingest the message"
+        case .corrupted(let path, let expected, let actual):
+            return "blob \(path) is corrupted: its content hashes to \(actual), not \(expected); "
+                + "restore the file from a backup or re-ingest the message, then remove the damaged file"
+        case .io(let operation, let path, let code):
+            return "blob store could not \(operation) \(path): \(String(cString: strerror(code))) (errno \(code)); "
+                + "check that the folder exists, is writable by the gateway and the disk is not full"
+        }
+    }
+}

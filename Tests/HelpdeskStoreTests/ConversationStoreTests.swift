@@ -1,0 +1,123 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+import Testing
+
+@Suite("Participants, links, attachments and raw messages in the store")
+struct ConversationStoreTests {
+    let database: HelpdeskDatabase
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    init() throws { database = try .inMemory() }
+
+    func identity(_ uid: UInt32, sha: String = "") -> InboundIdentity {
+        InboundIdentity(mailbox: "support", uidValidity: 7, uid: uid, messageID: "m\(uid)@x", sha256: sha.isEmpty ? "sha\(uid)" : sha,
+                        size: 10, receivedAt: now.addingTimeInterval(Double(uid)))
+    }
+
+    func message(from sender: String, subject: String, copied: [String] = [], agentOf: Set<String> = [], strangers: StrangerPolicy = .newTicket,
+                 attachments: [AttachmentDraft] = [], rawKept: Bool = false, automatic: Bool = false) -> InboundContent {
+        InboundContent(
+            requesterAddress: sender, requesterName: nil, subject: subject, body: "text\n", html: "<p>text</p>", reply: "text",
+            copied: copied.map { Correspondent(address: $0) }, attachments: attachments,
+            followUp: FollowUpCandidates(referencedMessageIDs: [], subjectKeys: SubjectToken.keys(in: subject, prefixes: ["SUPP"])),
+            autoReplySuppression: automatic ? "Auto-Submitted: auto-replied" : nil, senderIsAgentOf: agentOf, strangers: strangers,
+            rawKept: rawKept)
+    }
+
+    @discardableResult
+    func record(_ uid: UInt32, _ content: InboundContent, sha: String = "") throws -> IngestResult {
+        try database.ingest(identity(uid, sha: sha), content: content, keyPrefix: "SUPP") { _ in [] }
+    }
+
+    @Test func requesterAndCopiedBecomeParticipantsAndReplyFromThem() throws {
+        try record(1, message(from: "alice@x.test", subject: "Help", copied: ["carol@x.test", "alice@x.test"]))
+        #expect(try database.participants(ticketId: 1).map(\.address) == ["alice@x.test", "carol@x.test"])
+        #expect(try database.participants(ticketId: 1).map(\.role) == [.requester, .cc])
+        // Carol brings Dave in by Cc.
+        let reply = try record(2, message(from: "carol@x.test", subject: "Re: [SUPP-1] Help", copied: ["dave@x.test"]))
+        guard case .commentAdded(_, let comment) = reply else { Issue.record("got \(reply)"); return }
+        #expect(comment.authorRole == .participant && comment.visibility == .public)
+        #expect(comment.html == "<p>text</p>" && comment.reply == "text")
+        #expect(try database.participants(ticketId: 1).count == 3)
+    }
+
+    @Test func aRemovedParticipantIsAStrangerAndStaysRemoved() throws {
+        try record(1, message(from: "alice@x.test", subject: "Help", copied: ["carol@x.test"]))
+        #expect(try database.removeParticipant(ticketId: 1, address: "Carol@x.test", at: now))
+        #expect(try database.removeParticipant(ticketId: 1, address: "carol@x.test", at: now) == false)
+        // Alice's Cc does not bring her back; only an agent can.
+        try record(2, message(from: "alice@x.test", subject: "Re: [SUPP-1] Help", copied: ["carol@x.test"]))
+        #expect(try database.participants(ticketId: 1).map(\.address) == ["alice@x.test"])
+        let result = try record(3, message(from: "carol@x.test", subject: "Re: [SUPP-1] Help"))
+        #expect(result.ticket?.key == "SUPP-2")
+        #expect(result.ticket?.linkReason == .unknownSender)
+        #expect(try database.addParticipant(ticketId: 1, address: "carol@x.test", name: nil, at: now))
+        #expect(try database.participants(ticketId: 1).map(\.address) == ["alice@x.test", "carol@x.test"])
+        #expect(try database.participants(ticketId: 1, includingRemoved: true).count == 2)
+    }
+
+    @Test func participantsAreCapped() throws {
+        let many = (1...80).map { "p\($0)@x.test" }
+        try record(1, message(from: "alice@x.test", subject: "All hands", copied: many))
+        #expect(try database.participants(ticketId: 1).count == HelpdeskDatabase.participantLimit)
+        #expect(throws: (any Error).self) { try database.addParticipant(ticketId: 1, address: "one-more@x.test", name: nil, at: now) }
+    }
+
+    @Test func agentsRepliesAreAgentComments() throws {
+        try record(1, message(from: "alice@x.test", subject: "Help"))
+        try database.executeForTesting("UPDATE ticket SET status = 'closed'")
+        let result = try record(2, message(from: "bob@x.test", subject: "Re: [SUPP-1] Help", copied: ["mallory@x.test"], agentOf: ["support"]))
+        guard case .commentAdded(let ticket, let comment) = result else { Issue.record("got \(result)"); return }
+        #expect(ticket.status == .closed)
+        #expect(comment.authorRole == .agent)
+        #expect(try database.participants(ticketId: 1).count == 1, "an agent's Cc is not a participant change")
+        // Agent of another mailbox: a stranger here.
+        let other = try record(3, message(from: "dana@x.test", subject: "Re: [SUPP-1] Help", agentOf: ["sales"]))
+        #expect(other.ticket?.linkReason == .unknownSender)
+    }
+
+    @Test func attachmentsAreListedPerComment() throws {
+        let files = [
+            AttachmentDraft(sha256: String(repeating: "a", count: 64), filename: "report.pdf", contentType: "application/pdf", size: 1234, isInline: false, contentID: nil),
+            AttachmentDraft(sha256: String(repeating: "b", count: 64), filename: "logo.png", contentType: "image/png", size: 99, isInline: true, contentID: "logo@x"),
+        ]
+        try record(1, message(from: "alice@x.test", subject: "Files", attachments: files))
+        let stored = try database.attachments(ticketId: 1)
+        #expect(stored[1]?.map(\.filename) == ["report.pdf", "logo.png"])
+        #expect(stored[1]?.last?.isInline == true)
+        #expect(try database.hasAttachment(sha256: String(repeating: "A", count: 64)))
+        #expect(try database.hasAttachment(sha256: String(repeating: "c", count: 64)) == false)
+    }
+
+    @Test func rawMessagesAreForgottenWhenNoRowKeepsThem() throws {
+        try record(1, message(from: "alice@x.test", subject: "One", rawKept: true), sha: "s1")
+        try record(2, message(from: "alice@x.test", subject: "Two", rawKept: true), sha: "s2")
+        // The same bytes recorded again later (another mailbox, new Message-ID) keep the file alive.
+        var later = identity(3, sha: "s1")
+        later.messageID = "other@x"
+        later.receivedAt = now.addingTimeInterval(86_400 * 30)
+        _ = try database.ingest(later, content: message(from: "alice@x.test", subject: "One again", rawKept: true), keyPrefix: "SUPP") { _ in [] }
+
+        let expired = try database.keptRawMessages(mailbox: "support", receivedBefore: now.addingTimeInterval(100))
+        #expect(expired.map(\.sha256) == ["s1", "s2"])
+        #expect(try database.forgetRawMessages(ids: expired.compactMap(\.id)) == ["s2"])
+        #expect(try database.keptRawMessages(mailbox: "support", receivedBefore: now.addingTimeInterval(100)).isEmpty)
+    }
+
+    @Test func aSecondCopyOfAMessageKeptAsideGetsNoSecondNotice() throws {
+        var asked = 0
+        let notice = { () -> OutboxDraft? in
+            asked += 1
+            return OutboxDraft(event: "message_too_large", envelopeFrom: "s@x", recipients: ["a@x"], message: [1], messageID: "n\(asked)@x")
+        }
+        var pipe = identity(1)
+        (pipe.uid, pipe.uidValidity) = (nil, nil)
+        _ = try database.quarantine(pipe, reason: "too large", rawKept: true, notice: notice)
+        _ = try database.quarantine(pipe, reason: "too large", rawKept: true, notice: notice)
+        #expect(asked == 1)
+        #expect(try database.outbox().map(\.event) == ["message_too_large"])
+        #expect(try database.outbox().first?.ticketId == nil)
+        #expect(try database.inboundMessages().map(\.outcome) == [.quarantined, .quarantined])
+    }
+}
