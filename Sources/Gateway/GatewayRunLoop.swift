@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskCore
+import HelpdeskStore
 import Logging
 import Synchronization
 
@@ -16,12 +17,17 @@ extension HelpdeskGateway {
             }
             return [found]
         } ?? config.mailboxes
+        if let name = mailbox, imapEndpoints[name] == nil {
+            throw ConfigError(file: config.mailbox(named: name)?.file ?? config.path, field: "imap",
+                              problem: "mailbox '\(name)' has no imap section, so there is nothing to poll; it is fed by `helpdesk ingest`")
+        }
         let pollable = selected.map(\.name).filter { imapEndpoints[$0] != nil && pipelines[$0] != nil }
         return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown) }
     }
 
     /// Sends whatever in the outbox is due now, every mailbox at the same time.
     public func dispatchOutbox() throws -> DispatchSummary {
+        warnAboutUnsendableOutbox()
         let results = Self.onThreads(config.mailboxes.map(\.name), named: { "outbox \($0)" }) { name in
             Result { try self.dispatcher(shutdown: nil).dispatchDue(mailbox: name) }
         }
@@ -39,6 +45,7 @@ extension HelpdeskGateway {
     /// `shutdown` is requested; returns once every thread has finished the message in hand.
     public func run(interval: Double, shutdown: ShutdownSignal) {
         logger.info("gateway running", metadata: ["mailboxes": "\(config.mailboxes.map(\.name).joined(separator: ","))", "interval_s": "\(interval)"])
+        warnAboutUnsendableOutbox()
         let threads = DispatchGroup()
         var wakeUps: [OutboxWakeUp] = []
         for name in config.mailboxes.map(\.name) {
@@ -70,6 +77,17 @@ extension HelpdeskGateway {
         wakeUps.forEach { $0.stop() }
         threads.wait()
         logger.info("gateway stopped")
+    }
+
+    /// Mail queued for a mailbox that has no config file any more waits, unsent and unfailed;
+    /// say so, since nothing else will.
+    private func warnAboutUnsendableOutbox() {
+        let configured = Set(config.mailboxes.map(\.name))
+        for (mailbox, count) in (try? database.pendingOutboxCounts()) ?? [:] where !configured.contains(mailbox) {
+            logger.warning("outbox mail waits for a mailbox with no config file", metadata: [
+                "mailbox": "\(mailbox)", "pending": "\(count)",
+                "fix": "restore \(config.path)/\(mailbox).yaml (a renamed file keeps its old name in the outbox)"])
+        }
     }
 
     private func pollLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {

@@ -45,9 +45,10 @@ public enum FollowUpRule {
             case .internalNote: return .append(visibility: .internal, newStatus: nil)
             }
         case .agent:
-            // An agent's mail is kept on the ticket whatever its state; what it may change is the
-            // agents' workflow, not the threading rules.
-            return .append(visibility: .public, newStatus: nil)
+            // Kept on the ticket whatever its state, as an internal note: a From line proves
+            // nothing, so nothing an agent's mail says reaches the requester until the message is
+            // authenticated (signed reply address or DMARC, the agents' workflow).
+            return .append(visibility: .internal, newStatus: nil)
         case .participant:
             switch status {
             case .closed, .cancelled: return .newLinkedTicket(reason: .ticketClosed)

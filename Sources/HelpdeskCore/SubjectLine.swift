@@ -9,13 +9,7 @@ public enum SubjectLine {
     /// `Re: AW: [SUPP-1] Printer` → `Printer`: the subject of a follow-up that becomes a ticket of
     /// its own, without the old key (which would thread replies to the old ticket) or the chain.
     public static func base(_ subject: String, removing keys: [TicketKey]) -> String {
-        var text = subject
-        for key in keys {
-            for form in ["[\(key)]", "[#\(key)]"] {
-                text = text.replacingOccurrences(ofCaseInsensitive: form)
-            }
-        }
-        var rest = Substring(text).trimmingSpaces()
+        var rest = Substring(removingTokens(of: Set(keys), from: subject)).trimmingSpaces()
         while let colon = rest.firstIndex(where: { $0 == ":" || $0 == "：" }) {
             // "Re[2]" and "Re" both count; anything longer than a prefix ends the chain.
             let word = rest[..<colon].trimmingSpaces().lowercased()
@@ -28,21 +22,29 @@ public enum SubjectLine {
     }
 }
 
-extension String {
-    /// Removes every case-insensitive occurrence of `needle` (ASCII case folding suffices for keys).
-    func replacingOccurrences(ofCaseInsensitive needle: String) -> String {
-        let lowerNeedle = needle.lowercased()
+extension SubjectLine {
+    /// Every bracketed group that `SubjectToken` reads as one of `keys` (`[SUPP-1]`, `[#supp-1]`,
+    /// `[ SUPP-01 ]`), removed.
+    static func removingTokens(of keys: Set<TicketKey>, from subject: String) -> String {
         var out = ""
-        var index = startIndex
-        while index < endIndex {
-            let end = self.index(index, offsetBy: needle.count, limitedBy: endIndex) ?? endIndex
-            if self[index..<end].lowercased() == lowerNeedle {
-                index = end
+        var rest = subject[...]
+        while let open = rest.firstIndex(of: "[") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(where: { $0 == "]" || $0 == "[" }), rest[close] == "]" else {
+                out.append("[")
+                rest = rest[afterOpen...]
+                continue
+            }
+            var inside = rest[afterOpen..<close].trimmingSpaces()
+            if inside.hasPrefix("#") { inside = inside.dropFirst() }
+            if let key = TicketKey(inside), keys.contains(key) {
+                rest = rest[rest.index(after: close)...]
             } else {
-                out.append(self[index])
-                index = self.index(after: index)
+                out += rest[open...close]
+                rest = rest[rest.index(after: close)...]
             }
         }
-        return out
+        return out + rest
     }
 }

@@ -138,6 +138,8 @@ public struct BlobStore: Sendable {
             if mkdir(path, 0o750) == 0 {
                 // mkdir's mode is filtered by the umask; set it outright.
                 guard chmod(path, 0o750) == 0 else { throw BlobStoreError.io("chmod", path: path, errno: errno) }
+                // A new folder's own entry must survive a power loss too, or the file in it would.
+                if let slash = path.lastIndex(of: "/") { syncFolder(slash == path.startIndex ? "/" : String(path[..<slash])) }
             } else if errno != EEXIST {
                 throw BlobStoreError.io("create folder", path: path, errno: errno)
             }

@@ -66,11 +66,13 @@ extension HelpdeskDatabase {
 
     // MARK: Raw message retention
 
-    /// Raw messages of `mailbox` still kept and received before `cutoff`.
+    /// Raw messages of `mailbox` still kept and received before `cutoff`. Messages kept aside are
+    /// never among them: for a message from the MTA pipe, that file is the only copy.
     public func keptRawMessages(mailbox: String, receivedBefore cutoff: Date) throws -> [InboundMessageRecord] {
         try writer.read { db in
             try InboundMessageRecord
-                .filter(Column("mailbox") == mailbox && Column("raw_kept") == true && Column("received_at") < cutoff)
+                .filter(Column("mailbox") == mailbox && Column("raw_kept") == true && Column("received_at") < cutoff
+                        && Column("outcome") != InboundOutcome.quarantined.rawValue)
                 .order(Column("id")).fetchAll(db)
         }
     }

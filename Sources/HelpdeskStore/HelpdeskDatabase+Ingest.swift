@@ -22,9 +22,12 @@ extension HelpdeskDatabase {
                 try advanceCursor(db, identity)
                 return .alreadyRecorded
             }
-            if let existing = try earlierCopy(db, of: identity) {
+            if let existing = try earlierCopy(db, of: identity, sender: content.requesterAddress) {
                 var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0)")
                 row.ticketId = existing.ticketId
+                row.sender = content.requesterAddress
+                // Its bytes may differ (another mailbox's delivery headers): retention must see them.
+                row.rawKept = content.rawKept
                 try row.insert(db)
                 try advanceCursor(db, identity)
                 let key = try existing.ticketId.flatMap { try TicketRecord.fetchOne(db, key: $0) }?.key
@@ -61,11 +64,14 @@ extension HelpdeskDatabase {
             row.commentId = commentId
             row.autoReply = content.autoReplySuppression
             row.rawKept = content.rawKept
+            row.sender = content.requesterAddress
             try row.insert(db)
 
             context.participants = try activeParticipants(db, ticketId: ticketId)
             for draft in try makeReplies(context) {
-                try enqueue(db, draft, mailbox: identity.mailbox, ticketId: ticketId, at: identity.receivedAt)
+                // Sent through the ticket's own mailbox: its From and SMTP account belong together,
+                // also when the follow-up arrived at another support address.
+                try enqueue(db, draft, mailbox: context.ticket.mailbox, ticketId: ticketId, at: identity.receivedAt)
             }
             try advanceCursor(db, identity)
             return context.outcome == .ticketCreated
@@ -77,16 +83,29 @@ extension HelpdeskDatabase {
     /// and the poller moves past it. `notice` renders the one message telling the sender; it is
     /// not asked for when the same message was kept aside before.
     public func quarantine(
-        _ identity: InboundIdentity, reason: String, rawKept: Bool = false, notice: () throws -> OutboxDraft? = { nil }
+        _ identity: InboundIdentity, sender: String = "", reason: String, rawKept: Bool = false,
+        notice: () throws -> OutboxDraft? = { nil }
     ) throws -> IngestResult {
         try writer.write { db in
             if try isRecorded(db, identity) {
                 try advanceCursor(db, identity)
                 return .alreadyRecorded
             }
+            // The same message reached another support address with a higher limit and is on a
+            // ticket already: telling the sender it was not opened would be wrong.
+            if let existing = try earlierCopy(db, of: identity, sender: sender) {
+                var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0); over this mailbox's limit: \(reason)")
+                row.ticketId = existing.ticketId
+                row.sender = sender
+                try row.insert(db)
+                try advanceCursor(db, identity)
+                let key = try existing.ticketId.flatMap { try TicketRecord.fetchOne(db, key: $0) }?.key
+                return .duplicate(ticketKey: key)
+            }
             let seenBefore = try earlierQuarantine(db, of: identity)
             var row = inboundRow(identity, outcome: .quarantined, detail: reason)
             row.rawKept = rawKept
+            row.sender = sender
             try row.insert(db)
             if seenBefore == nil, let draft = try notice() {
                 try enqueue(db, draft, mailbox: identity.mailbox, ticketId: nil, at: identity.receivedAt)
@@ -154,7 +173,7 @@ extension HelpdeskDatabase {
     }
 
     private func addCopied(_ db: Database, _ copied: [Correspondent], to ticketId: Int64, at now: Date) throws {
-        var count = try ParticipantRecord.filter(Column("ticket_id") == ticketId).fetchCount(db)
+        var count = try ParticipantRecord.filter(Column("ticket_id") == ticketId && Column("removed_at") == nil).fetchCount(db)
         for person in copied where !person.address.isEmpty && count < Self.participantLimit {
             // A participant an agent removed stays removed: their Cc on a reply does not undo it.
             let row = ParticipantRecord(ticketId: ticketId, address: person.address, name: person.name, role: .cc, addedAt: now, removedAt: nil)
@@ -188,24 +207,29 @@ extension HelpdeskDatabase {
             .fetchCount(db) > 0
     }
 
-    private func earlierCopy(_ db: Database, of identity: InboundIdentity) throws -> InboundMessageRecord? {
+    /// The first recorded copy of this message: same Message-ID from the same sender (a reused
+    /// or guessed Message-ID from someone else must not swallow their message), else same bytes.
+    private func earlierCopy(_ db: Database, of identity: InboundIdentity, sender: String) throws -> InboundMessageRecord? {
         let recorded = Column("outcome") != InboundOutcome.quarantined.rawValue
         if let messageID = identity.messageID {
-            return try InboundMessageRecord.filter(Column("message_id") == messageID && recorded).order(Column("id")).fetchOne(db)
+            return try InboundMessageRecord
+                .filter(Column("message_id") == messageID && recorded && Column("sender") == sender)
+                .order(Column("id")).fetchOne(db)
         }
         return try InboundMessageRecord
             .filter(Column("mailbox") == identity.mailbox && Column("sha256") == identity.sha256 && recorded)
             .order(Column("id")).fetchOne(db)
     }
 
-    /// The same message kept aside before in this mailbox (an MTA delivering it again).
+    /// The same message kept aside before: delivered again by an MTA, or to another support
+    /// address (by Message-ID), so its sender was told already.
     private func earlierQuarantine(_ db: Database, of identity: InboundIdentity) throws -> InboundMessageRecord? {
-        let mine = Column("mailbox") == identity.mailbox && Column("outcome") == InboundOutcome.quarantined.rawValue
+        let keptAside = Column("outcome") == InboundOutcome.quarantined.rawValue
         if let messageID = identity.messageID {
-            return try InboundMessageRecord.filter(mine && Column("message_id") == messageID).fetchOne(db)
+            return try InboundMessageRecord.filter(keptAside && Column("message_id") == messageID).fetchOne(db)
         }
         guard !identity.sha256.isEmpty else { return nil }
-        return try InboundMessageRecord.filter(mine && Column("sha256") == identity.sha256).fetchOne(db)
+        return try InboundMessageRecord.filter(keptAside && Column("mailbox") == identity.mailbox && Column("sha256") == identity.sha256).fetchOne(db)
     }
 
     private func ticketForFollowUp(_ db: Database, _ candidates: FollowUpCandidates) throws -> TicketRecord? {
@@ -227,7 +251,7 @@ extension HelpdeskDatabase {
         InboundMessageRecord(
             id: nil, mailbox: identity.mailbox, uidValidity: identity.uidValidity.map(Int64.init), uid: identity.uid.map(Int64.init),
             messageId: identity.messageID, sha256: identity.sha256, size: identity.size, outcome: outcome,
-            autoReply: nil, detail: detail, ticketId: nil, commentId: nil, receivedAt: identity.receivedAt, rawKept: false)
+            autoReply: nil, detail: detail, ticketId: nil, commentId: nil, receivedAt: identity.receivedAt, rawKept: false, sender: nil)
     }
 
     private func enqueue(_ db: Database, _ draft: OutboxDraft, mailbox: String, ticketId: Int64?, at now: Date) throws {

@@ -13,3 +13,14 @@ extension HelpdeskDatabase {
         }
     }
 }
+
+extension HelpdeskDatabase {
+    /// How many messages are pending per mailbox name, for spotting mail of a mailbox whose config
+    /// file was renamed or removed (no dispatcher reads those).
+    public func pendingOutboxCounts() throws -> [String: Int] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT mailbox, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY mailbox")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["mailbox"] as String, $0["n"] as Int) })
+        }
+    }
+}

@@ -115,6 +115,8 @@ public struct InboundMessageRecord: Sendable, Codable, Equatable {
     public var commentId: Int64?
     public var receivedAt: Date
     public var rawKept: Bool
+    /// The From address (lower-cased), part of the duplicate check with the Message-ID.
+    public var sender: String?
 }
 
 /// Where a mailbox's poller stands: the UIDVALIDITY it knows and the highest UID it committed.

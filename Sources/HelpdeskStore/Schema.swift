@@ -101,7 +101,13 @@ enum Schema {
             try db.alter(table: "inbound_message") { t in
                 // Whether the raw bytes are in the data directory (until the retention ends).
                 t.add(column: "raw_kept", .boolean).notNull().defaults(to: false)
+                t.add(column: "sender", .text)
             }
+            // Rows recorded before v2 take their comment's author as sender.
+            try db.execute(sql: """
+                UPDATE inbound_message SET sender = (
+                  SELECT comment.author_address FROM comment WHERE comment.id = inbound_message.comment_id)
+                """)
             try db.create(index: "inbound_message_raw_kept", on: "inbound_message", columns: ["raw_kept", "received_at"])
             // Who receives the public replies of a ticket; removed rows stay for the record.
             try db.create(table: "participant") { t in

@@ -14,8 +14,9 @@ struct ConversationTests {
         let request = try desk.send(from: "alice", subject: "Printer jammed", body: "Paper jam on floor 3.\n")
         try desk.cycle()
         let ack = try desk.lastSent(to: "alice")
+        // No In-Reply-To, no key in the subject: References alone must find the ticket.
         try desk.send(from: "alice", subject: "completely new words", body: "Now it smokes.\n\n> Paper jam on floor 3.\n",
-                      inReplyTo: ack, references: [request, ack])
+                      references: [request, ack])
         try desk.cycle()
 
         #expect(try desk.database.tickets().map(\.key) == ["SUPP-1"])

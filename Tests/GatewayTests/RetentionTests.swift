@@ -76,6 +76,22 @@ struct RetentionTests {
         #expect(try gateway.data.attachments.read(attachment.sha256) == Array("same log every time".utf8))
     }
 
+    @Test func messagesKeptAsideOutliveTheRetention() throws {
+        let directory = try TemporaryDirectory()
+        let clock = Clock()
+        let gateway = try gateway(in: directory, keep: "0", clock: clock)
+        var big = message(1)
+        big += Array(repeating: UInt8(ascii: "x"), count: MailboxConfig.defaultMaximumMessageSize)
+        guard case .quarantined = try gateway.ingest(mailbox: "support", raw: big) else {
+            Issue.record("an oversize message must be kept aside")
+            return
+        }
+        let digest = try #require(try gateway.database.inboundMessages().first?.sha256)
+        clock.advance(days: 365)
+        #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 0))
+        #expect(try gateway.data.messages.read(digest) == big, "the only copy of a piped message stays")
+    }
+
     @Test func zeroKeepsNothingAndForeverKeepsAll() throws {
         let clock = Clock()
         let (first, second) = (try TemporaryDirectory(), try TemporaryDirectory())  // alive for the whole test

@@ -14,9 +14,9 @@ struct FollowUpRuleTests {
         (.resolved, .participant, .newTicket, .append(visibility: .public, newStatus: .open)),
         (.closed, .participant, .newTicket, .newLinkedTicket(reason: .ticketClosed)),
         (.cancelled, .participant, .internalNote, .newLinkedTicket(reason: .ticketClosed)),
-        (.new, .agent, .newTicket, .append(visibility: .public, newStatus: nil)),
-        (.resolved, .agent, .newTicket, .append(visibility: .public, newStatus: nil)),
-        (.closed, .agent, .newTicket, .append(visibility: .public, newStatus: nil)),
+        (.new, .agent, .newTicket, .append(visibility: .internal, newStatus: nil)),
+        (.resolved, .agent, .newTicket, .append(visibility: .internal, newStatus: nil)),
+        (.closed, .agent, .newTicket, .append(visibility: .internal, newStatus: nil)),
         (.open, .stranger, .newTicket, .newLinkedTicket(reason: .unknownSender)),
         (.closed, .stranger, .newTicket, .newLinkedTicket(reason: .unknownSender)),
         (.open, .stranger, .internalNote, .append(visibility: .internal, newStatus: nil)),
@@ -58,6 +58,9 @@ struct SubjectLineTests {
         ("Reply needed: [SUPP-2]", ["SUPP-2"], "Reply needed:"),
         ("[SUPP-3]", ["SUPP-3"], "(no subject)"),
         ("Re: [OTHER-1] x", [], "[OTHER-1] x"),
+        ("Re: [ supp-01 ] spaced and padded", ["SUPP-1"], "spaced and padded"),
+        ("Re: [[SUPP-4] nested", ["SUPP-4"], "[ nested"),
+        ("Re: [SUPP-4] and [SUPP-5] kept", ["SUPP-4"], "and [SUPP-5] kept"),
     ]
 
     @Test(arguments: cases)

@@ -71,6 +71,7 @@ struct ConversationStoreTests {
         guard case .commentAdded(let ticket, let comment) = result else { Issue.record("got \(result)"); return }
         #expect(ticket.status == .closed)
         #expect(comment.authorRole == .agent)
+        #expect(comment.visibility == .internal, "unauthenticated agent mail is an internal note")
         #expect(try database.participants(ticketId: 1).count == 1, "an agent's Cc is not a participant change")
         // Agent of another mailbox: a stranger here.
         let other = try record(3, message(from: "dana@x.test", subject: "Re: [SUPP-1] Help", agentOf: ["sales"]))
@@ -103,6 +104,41 @@ struct ConversationStoreTests {
         #expect(expired.map(\.sha256) == ["s1", "s2"])
         #expect(try database.forgetRawMessages(ids: expired.compactMap(\.id)) == ["s2"])
         #expect(try database.keptRawMessages(mailbox: "support", receivedBefore: now.addingTimeInterval(100)).isEmpty)
+    }
+
+    @Test func notificationsOfAFollowUpAtAnotherAddressLeaveThroughTheTicketsMailbox() throws {
+        try record(1, message(from: "alice@x.test", subject: "Help"))
+        var atSales = identity(2)
+        atSales.mailbox = "sales"
+        _ = try database.ingest(atSales, content: message(from: "alice@x.test", subject: "Re: [SUPP-1] Help"), keyPrefix: "SALES") { context in
+            [OutboxDraft(event: "requester_reply", envelopeFrom: "support@x.test", recipients: ["bob@x.test"], message: [1], messageID: "n@x")]
+        }
+        #expect(try database.outbox().map(\.mailbox) == ["support"])
+    }
+
+    @Test func aMessageIDReusedByAnotherSenderIsNotADuplicate() throws {
+        try record(1, message(from: "alice@x.test", subject: "Help"))
+        var reused = identity(2)
+        reused.messageID = identity(1).messageID
+        let result = try database.ingest(reused, content: message(from: "mallory@x.test", subject: "Other"), keyPrefix: "SUPP") { _ in [] }
+        #expect(result.ticket?.key == "SUPP-2")
+        var again = identity(3)
+        again.messageID = identity(1).messageID
+        #expect(try database.ingest(again, content: message(from: "alice@x.test", subject: "Help"), keyPrefix: "SUPP") { _ in [] }
+                == .duplicate(ticketKey: "SUPP-1"))
+    }
+
+    @Test func aCopyOverAnotherMailboxsLimitIsADuplicateWithoutNotice() throws {
+        try record(1, message(from: "alice@x.test", subject: "Big"))
+        var atSales = identity(2)
+        (atSales.mailbox, atSales.messageID) = ("sales", identity(1).messageID)
+        var asked = false
+        let result = try database.quarantine(atSales, sender: "alice@x.test", reason: "too large") {
+            asked = true
+            return nil
+        }
+        #expect(result == .duplicate(ticketKey: "SUPP-1"))
+        #expect(!asked)
     }
 
     @Test func aSecondCopyOfAMessageKeptAsideGetsNoSecondNotice() throws {

@@ -107,10 +107,17 @@ public struct IngestionPipeline: Sendable {
         if let raw { _ = try data.messages.put(raw) }
         let breach = limit.described(for: mailbox)
         let suppression = policy.suppression(for: message)
-        return try database.quarantine(identity, reason: breach.record, rawKept: raw != nil) {
-            guard suppression == nil, let sender = message.from.first else { return nil }
+        let from = message.from.first ?? message.sender
+        return try database.quarantine(identity, sender: from?.address.lowercased() ?? "", reason: breach.record, rawKept: raw != nil) {
+            guard suppression == nil, let from else { return nil }
+            // The envelope sender when the server recorded one: a forged From then gets no notice
+            // from us (less backscatter); the From's display name is still used for the greeting.
+            var sender = from
+            if let path = message.returnPath, MailboxConfig.isPlausibleAddress(path), path.lowercased() != from.address.lowercased() {
+                sender = Address(address: path)
+            }
             let context: [String: Any] = [
-                "requester": TemplateContext.person(name: sender.name, address: sender.address),
+                "requester": TemplateContext.person(name: sender == from ? from.name : nil, address: sender.address),
                 "mailbox": ["address": mailbox.address, "name": TemplateContext.oneLine(mailbox.displayName ?? mailbox.address), "key": mailbox.keyPrefix],
                 "message": ["subject": TemplateContext.oneLine(Self.cleanSubject(message.subject)), "body": ""],
                 "notice": ["reason": breach.notice, "size": limit.size.map(TemplateContext.megabytes) ?? "", "limit": TemplateContext.megabytes(limit.limit(for: mailbox))],

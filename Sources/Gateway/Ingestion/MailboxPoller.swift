@@ -66,7 +66,8 @@ struct MailboxPoller {
                 result = try pipeline.ingest(raw: raw, uidValidity: status.uidValidity, uid: uid)
             } catch let error as TransportError where error.kind == .rejected && error.message.contains("larger than") {
                 // Not downloaded: the header is enough to record it and tell the sender.
-                let header = try client.fetchHeader(uid: uid, uidValidity: status.uidValidity)
+                // A header that cannot be read (or is itself huge) still gets the message recorded.
+                let header = (try? client.fetchHeader(uid: uid, uidValidity: status.uidValidity)) ?? []
                 let size = try? client.size(uid: uid)
                 result = try pipeline.keepAsideUnfetched(header: header, size: size, uidValidity: status.uidValidity, uid: uid)
             } catch let error as TransportError where error.kind == .notFound {

@@ -16,10 +16,23 @@ final class MailServers {
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "mailgate-servers")
-        let ports = try FreePorts.allocate(3)
+        // A port found free can be taken (by another test's server or an outgoing connection)
+        // before the server binds it; then start again on other ports.
+        var attempt = 0
+        var ports: [Int]
+        while true {
+            attempt += 1
+            ports = try FreePorts.allocate(3)
+            do {
+                try Self.script(["start", "--dir", directory.url.path, "--imap-port", "\(ports[0])",
+                                 "--smtp-port", "\(ports[1])", "--lmtp-port", "\(ports[2])"])
+                break
+            } catch where attempt < 3 {
+                FileHandle.standardError.write(Data("MailServers: start attempt \(attempt) failed, retrying on other ports: \(error)\n".utf8))
+                _ = try? Self.script(["stop", "--dir", directory.url.path])
+            }
+        }
         (imapPort, smtpPort, lmtpPort) = (ports[0], ports[1], ports[2])
-        try Self.script(["start", "--dir", directory.url.path, "--imap-port", "\(imapPort)",
-                         "--smtp-port", "\(smtpPort)", "--lmtp-port", "\(lmtpPort)"])
         password = try String(contentsOfFile: directory.path("password"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
