@@ -30,7 +30,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(name: "MIME", swiftSettings: swiftSettings),
-        .target(name: "HelpdeskCore", dependencies: ["MIME"], swiftSettings: swiftSettings),
+        .target(name: "HelpdeskCore", dependencies: ["MIME", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "HelpdeskStore",
             dependencies: [

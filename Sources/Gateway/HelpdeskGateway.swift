@@ -32,6 +32,8 @@ public final class HelpdeskGateway: Sendable {
     let pipelines: [String: IngestionPipeline]
     let imapEndpoints: [String: ServerEndpoint]
     let smtpEndpoints: [String: ServerEndpoint]
+    /// Signed-reply-address secrets by mailbox name.
+    let replySecrets: [String: [UInt8]]
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -54,6 +56,8 @@ public final class HelpdeskGateway: Sendable {
         var pipelines: [String: IngestionPipeline] = [:]
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
+        // Read even for `ingest`: an agent's piped reply is verified with it.
+        let secrets = try Self.replySecrets(config.mailboxes, environment: settings.environment)
         for mailbox in config.mailboxes {
             let endpoints = resolvingSecrets
                 ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
@@ -61,9 +65,10 @@ public final class HelpdeskGateway: Sendable {
             smtp[mailbox.name] = endpoints.smtp
             pipelines[mailbox.name] = IngestionPipeline(
                 mailbox: mailbox, mailboxes: config.mailboxes, database: database, data: data, templates: templates,
-                logger: logger, now: now)
+                secrets: secrets, logger: logger, now: now)
         }
         self.pipelines = pipelines
+        replySecrets = secrets
         imapEndpoints = imap
         smtpEndpoints = smtp
     }

@@ -19,33 +19,14 @@ extension HelpdeskDatabase {
     /// Adds a participant, or brings back one removed earlier. Returns false when already there.
     @discardableResult
     public func addParticipant(ticketId: Int64, address: String, name: String?, at now: Date) throws -> Bool {
-        let address = address.lowercased()
-        return try writer.write { db in
-            if var existing = try ParticipantRecord.fetchOne(db, key: ["ticket_id": ticketId, "address": address]) {
-                guard existing.removedAt != nil else { return false }
-                existing.removedAt = nil
-                try existing.update(db)
-                return true
-            }
-            let count = try ParticipantRecord.filter(Column("ticket_id") == ticketId && Column("removed_at") == nil).fetchCount(db)
-            guard count < Self.participantLimit else {
-                throw DatabaseError(message: "ticket already has \(Self.participantLimit) participants; remove one first")
-            }
-            try ParticipantRecord(ticketId: ticketId, address: address, name: name, role: .cc, addedAt: now, removedAt: nil).insert(db)
-            return true
-        }
+        try writer.write { try setParticipant($0, ticketId: ticketId, address: address, name: name, present: true, at: now) }
     }
 
     /// Takes a participant off the ticket (the row stays, marked removed). Returns false when
     /// they were not an active participant.
     @discardableResult
     public func removeParticipant(ticketId: Int64, address: String, at now: Date) throws -> Bool {
-        try writer.write { db in
-            try db.execute(
-                sql: "UPDATE participant SET removed_at = ? WHERE ticket_id = ? AND address = ? AND removed_at IS NULL",
-                arguments: [now, ticketId, address.lowercased()])
-            return db.changesCount > 0
-        }
+        try writer.write { try setParticipant($0, ticketId: ticketId, address: address, present: false, at: now) }
     }
 
     /// The attachments of a ticket's comments, by comment id.

@@ -39,6 +39,8 @@ extension HelpdeskDatabase {
                 let role = try senderRole(db, ticket: found, content: content)
                 switch FollowUpRule.action(
                     status: found.status, sender: role, strangers: content.strangers, automatic: content.autoReplySuppression != nil) {
+                case .append where role == .agent && content.autoReplySuppression == nil:
+                    context = try appendAgentMail(db, identity, content, to: found)
                 case .append(let visibility, let newStatus):
                     context = try append(db, identity, content, to: found, role: role, visibility: visibility, newStatus: newStatus)
                 case .newLinkedTicket(let reason):
@@ -139,7 +141,37 @@ extension HelpdeskDatabase {
         }
         try addCopied(db, content.copied, to: ticketId, at: identity.receivedAt)
         let comment = try insertComment(db, identity, content, ticketId: ticketId, role: .participant, visibility: .public)
-        return IngestContext(ticket: ticket, comment: comment, outcome: .ticketCreated, linkedTicket: previous, previousStatus: nil, participants: [])
+        var events = [TicketEventRecord(
+            ticketId: ticketId, at: identity.receivedAt, actor: content.requesterAddress.isEmpty ? "unknown" : content.requesterAddress,
+            actorRole: .requester, kind: .created, from: previous?.key, to: ticket.key, note: reason.map { "linked: \($0.rawValue)" })]
+        if let plan = content.assignment, let agent = try autoAssignee(db, for: ticket, plan: plan, content: content) {
+            events.append(TicketEventRecord(
+                ticketId: ticketId, at: identity.receivedAt, actor: TicketActor.gateway.address, actorRole: .system, kind: .assignee,
+                from: nil, to: agent, note: plan.strategy.rawValue))
+            ticket.assignee = agent
+            try ticket.update(db)
+        }
+        for event in events { try recordEvent(db, event) }
+        return IngestContext(
+            ticket: ticket, comment: comment, outcome: .ticketCreated, linkedTicket: previous, previousStatus: nil, participants: [],
+            events: events)
+    }
+
+    /// The agent a new ticket goes to under the mailbox's strategy, moving the round-robin pointer.
+    private func autoAssignee(_ db: Database, for ticket: TicketRecord, plan: AssignmentPlan, content: InboundContent) throws -> String? {
+        let skills = Assignment.requiredSkills(subject: ticket.subject, body: content.body, tags: [], rules: plan.rules)
+        let candidates = Assignment.candidates(plan.agents, requiredSkills: skills)
+        switch plan.strategy {
+        case .manual:
+            return nil
+        case .roundRobin:
+            let last = try String.fetchOne(db, sql: "SELECT last_assignee FROM assignment_pointer WHERE mailbox = ?", arguments: [ticket.mailbox])
+            guard let next = Assignment.roundRobin(candidates, in: plan.agents, after: last) else { return nil }
+            try setLastAssignee(db, mailbox: ticket.mailbox, agent: next, at: ticket.createdAt)
+            return next
+        case .leastOpen:
+            return Assignment.leastOpen(candidates, openCounts: try openCounts(db, mailbox: ticket.mailbox))
+        }
     }
 
     private func append(
@@ -149,15 +181,86 @@ extension HelpdeskDatabase {
         var ticket = found
         guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id") }
         let previous = ticket.status
-        if let newStatus { ticket.status = newStatus }
+        var events: [TicketEventRecord] = []
+        if let newStatus, newStatus != previous {
+            ticket.status = newStatus
+            // The requester's reply moves the ticket: the gateway's rule, in the requester's name.
+            events.append(TicketEventRecord(
+                ticketId: ticketId, at: identity.receivedAt, actor: content.requesterAddress, actorRole: .requester, kind: .status,
+                from: previous.rawValue, to: newStatus.rawValue, note: "reply from the requester"))
+        }
         ticket.updatedAt = identity.receivedAt
         try ticket.update(db)
+        for event in events { try recordEvent(db, event) }
         // A participant may bring others in by Cc; an agent's or stranger's Cc changes nothing.
         if role == .participant { try addCopied(db, content.copied, to: ticketId, at: identity.receivedAt) }
         let comment = try insertComment(db, identity, content, ticketId: ticketId, role: role, visibility: visibility)
         return IngestContext(
             ticket: ticket, comment: comment, outcome: .commentAdded, linkedTicket: nil,
-            previousStatus: newStatus == nil || newStatus == previous ? nil : previous, participants: [])
+            previousStatus: newStatus == nil || newStatus == previous ? nil : previous, participants: [], events: events)
+    }
+
+    /// An agent's mail on a ticket of their mailbox: proved (signed reply address or trusted
+    /// DMARC) and valid, its commands are applied and its comment recorded as they say; otherwise
+    /// nothing changes and the mail is an internal note.
+    private func appendAgentMail(_ db: Database, _ identity: InboundIdentity, _ content: InboundContent, to found: TicketRecord) throws -> IngestContext {
+        var ticket = found
+        guard let ticketId = ticket.id, let mail = content.agentMessage else {
+            return try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
+        }
+        let agent = TicketActor(address: content.requesterAddress, role: .agent)
+        var verified = mail.tokenTicketIds.contains(ticketId)
+        if !verified, case .verified = mail.authentication[ticket.mailbox] { verified = true }
+        guard verified else {
+            var reasons = [mail.tokenProblem ?? "it was not sent to the signed reply address of a notification"]
+            if case .notVerified(let why) = mail.authentication[ticket.mailbox] { reasons.append(why) }
+            var context = try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
+            try db.execute(sql: "UPDATE comment SET unverified = 1 WHERE id = ?", arguments: [context.comment.id])
+            context.comment.unverified = true
+            context.agentOutcome = .unverified(reason: reasons.joined(separator: "; and "))
+            return context
+        }
+        let commands: AgentCommands
+        switch mail.commands {
+        case .failure(let problem):
+            var context = try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
+            context.agentOutcome = .rejected(problem)
+            return context
+        case .success(let parsed):
+            commands = parsed
+        }
+        var change = commands.change
+        let hasComment = !commands.comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let isPublic = hasComment && !commands.internalNote
+        // A first public answer opens a new ticket, unless the agent set a status themselves.
+        if isPublic && change.status == nil && ticket.status == .new { change.status = .open }
+        let events: [TicketEventRecord]
+        do {
+            events = try apply(db, change, to: &ticket, actor: agent, agents: content.agentsByMailbox[ticket.mailbox] ?? [], at: identity.receivedAt)
+        } catch let refused as ChangeRefused {
+            let line = commands.lines.first { line in refused.what.split(separator: " ").first.map { line.lowercased().contains($0.lowercased()) } ?? false }
+            var context = try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
+            context.agentOutcome = .rejected(AgentCommandProblem(line: line ?? refused.what, reason: refused.reason))
+            return context
+        }
+        var recorded = content
+        if hasComment { recorded.body = commands.comment; recorded.reply = commands.comment }
+        if isPublic && ticket.firstResponseAt == nil {
+            ticket.firstResponseAt = identity.receivedAt
+        }
+        ticket.updatedAt = identity.receivedAt
+        try ticket.update(db)
+        var visibilityEvents: [TicketEventRecord] = []
+        if commands.internalNote {
+            visibilityEvents.append(TicketEventRecord(
+                ticketId: ticketId, at: identity.receivedAt, actor: agent.address, actorRole: .agent, kind: .visibility,
+                from: nil, to: CommentVisibility.internal.rawValue, note: "#internal"))
+        }
+        let comment = try insertComment(db, identity, recorded, ticketId: ticketId, role: .agent, visibility: isPublic ? .public : .internal)
+        for event in visibilityEvents { try recordEvent(db, event) }
+        return IngestContext(
+            ticket: ticket, comment: comment, outcome: .commentAdded, linkedTicket: nil, previousStatus: nil, participants: [],
+            events: events + visibilityEvents, agentOutcome: .applied)
     }
 
     private func insertComment(
@@ -254,7 +357,7 @@ extension HelpdeskDatabase {
             autoReply: nil, detail: detail, ticketId: nil, commentId: nil, receivedAt: identity.receivedAt, rawKept: false, sender: nil)
     }
 
-    private func enqueue(_ db: Database, _ draft: OutboxDraft, mailbox: String, ticketId: Int64?, at now: Date) throws {
+    func enqueue(_ db: Database, _ draft: OutboxDraft, mailbox: String, ticketId: Int64?, at now: Date) throws {
         var row = OutboxRecord(
             id: nil, mailbox: mailbox, ticketId: ticketId, event: draft.event, envelopeFrom: draft.envelopeFrom,
             recipients: draft.recipients.joined(separator: ","), message: Data(draft.message), messageId: draft.messageID,

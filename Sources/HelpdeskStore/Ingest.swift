@@ -76,6 +76,12 @@ public struct InboundContent: Sendable, Equatable {
     public var strangers: StrangerPolicy
     /// Whether the raw bytes were stored in the data directory.
     public var rawKept: Bool
+    /// Set when the sender is an agent of any mailbox.
+    public var agentMessage: AgentMessage?
+    /// Agents' addresses per mailbox name: who may be assigned there.
+    public var agentsByMailbox: [String: Set<String>] = [:]
+    /// How a new ticket of the receiving mailbox gets its assignee.
+    public var assignment: AssignmentPlan?
 
     public init(
         requesterAddress: String, requesterName: String?, subject: String, body: String, html: String? = nil,
@@ -146,4 +152,83 @@ public struct IngestContext: Sendable {
     public var previousStatus: TicketStatus?
     /// Everyone who receives the ticket's public replies now.
     public var participants: [ParticipantRecord]
+    /// History rows this message wrote.
+    public var events: [TicketEventRecord] = []
+    /// Set for mail from an agent of the ticket's mailbox.
+    public var agentOutcome: AgentOutcome?
+}
+
+/// What an agent's mail proves and asks for; set by the pipeline when the sender is an agent of
+/// any mailbox, judged in the ingest transaction once the ticket (and its mailbox) is known.
+public struct AgentMessage: Sendable, Equatable {
+    /// Tickets that a valid signed reply address in the message names for this sender.
+    public var tokenTicketIds: Set<Int64>
+    /// Why a reply address in the message proved nothing, if there was one.
+    public var tokenProblem: String?
+    /// Per mailbox name: what its trusted Authentication-Results header says of the sender.
+    public var authentication: [String: SenderAuthentication]
+    /// The change, comment and visibility the `#` lines ask for, or why they cannot run.
+    public var commands: Result<AgentCommands, AgentCommandProblem>
+
+    public init(
+        tokenTicketIds: Set<Int64>, tokenProblem: String?, authentication: [String: SenderAuthentication],
+        commands: Result<AgentCommands, AgentCommandProblem>
+    ) {
+        self.tokenTicketIds = tokenTicketIds
+        self.tokenProblem = tokenProblem
+        self.authentication = authentication
+        self.commands = commands
+    }
+}
+
+/// An agent's `#` lines turned into a change, and the comment after them.
+public struct AgentCommands: Sendable, Equatable {
+    public var change: TicketChange
+    public var internalNote: Bool
+    public var comment: String
+    /// The command lines as written, for messages about them.
+    public var lines: [String]
+
+    public init(change: TicketChange, internalNote: Bool, comment: String, lines: [String]) {
+        self.change = change
+        self.internalNote = internalNote
+        self.comment = comment
+        self.lines = lines
+    }
+}
+
+/// Why an agent's commands cannot run: the line (when one is to blame) and the reason.
+public struct AgentCommandProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: String?
+    public var reason: String
+
+    public init(line: String?, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { line.map { "\($0): \(reason)" } ?? reason }
+}
+
+/// What became of an agent's mail.
+public enum AgentOutcome: Sendable, Equatable {
+    /// Verified; the change was applied (possibly empty) and the comment recorded.
+    case applied
+    /// Verified, but a command was invalid or not allowed: nothing changed, the comment is internal.
+    case rejected(AgentCommandProblem)
+    /// Nothing proved the sender: kept as an unverified internal note, nothing run.
+    case unverified(reason: String)
+}
+
+/// How a mailbox assigns new tickets.
+public struct AssignmentPlan: Sendable, Equatable {
+    public var strategy: AssignmentStrategy
+    public var agents: [AssignableAgent]
+    public var rules: [SkillRule]
+
+    public init(strategy: AssignmentStrategy, agents: [AssignableAgent], rules: [SkillRule]) {
+        self.strategy = strategy
+        self.agents = agents
+        self.rules = rules
+    }
 }

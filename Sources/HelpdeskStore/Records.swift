@@ -20,6 +20,8 @@ public struct TicketRecord: Sendable, Codable, Equatable {
     public var linkReason: LinkReason?
     /// The agent's address, or nil while unassigned.
     public var assignee: String?
+    /// When an agent first answered in public; nil until then.
+    public var firstResponseAt: Date?
 
     public init(
         id: Int64?, mailbox: String, number: Int, key: String, subject: String, requesterAddress: String,
@@ -60,6 +62,38 @@ public struct CommentRecord: Sendable, Codable, Equatable {
     /// The new text without quoted history and signature; nil when there was no text body.
     public var reply: String?
     public var authorRole: SenderRole
+    /// An agent's mail that proved nothing: kept, internal, and its commands not run.
+    public var unverified: Bool = false
+}
+
+/// One change in a ticket's history; the table refuses UPDATE and DELETE.
+public struct TicketEventRecord: Sendable, Codable, Equatable {
+    /// What changed.
+    public enum Kind: String, Sendable, Codable {
+        case created, status, assignee, priority, tag, participant, visibility, sla
+    }
+
+    public var id: Int64?
+    public var ticketId: Int64
+    public var at: Date
+    /// An address, or `admin`/`gateway` for changes without a person behind them.
+    public var actor: String
+    public var actorRole: ActorRole
+    public var kind: Kind
+    public var fromValue: String?
+    public var toValue: String?
+    public var note: String?
+
+    public init(ticketId: Int64, at: Date, actor: String, actorRole: ActorRole, kind: Kind, from: String?, to: String?, note: String? = nil) {
+        self.ticketId = ticketId
+        self.at = at
+        self.actor = actor
+        self.actorRole = actorRole
+        self.kind = kind
+        fromValue = from
+        toValue = to
+        self.note = note
+    }
 }
 
 /// A person who receives a ticket's public replies.
@@ -178,6 +212,11 @@ extension CommentRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseCol
 
 extension InboundMessageRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "inbound_message"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension TicketEventRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "ticket_event"
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

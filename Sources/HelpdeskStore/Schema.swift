@@ -130,6 +130,46 @@ enum Schema {
                 t.column("content_id", .text)
             }
         }
+        migrator.registerMigration("v3: agents") { db in
+            try db.alter(table: "ticket") { t in
+                t.add(column: "first_response_at", .datetime)
+            }
+            try db.alter(table: "comment") { t in
+                // An agent's mail that proved nothing (no signed reply address, no trusted DMARC).
+                t.add(column: "unverified", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "ticket_tag") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("tag", .text).notNull()
+                t.primaryKey(["ticket_id", "tag"])
+            }
+            // Every change to a ticket, for ever: who, when, from what, to what.
+            try db.create(table: "ticket_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("actor_role", .text).notNull().check(sql: "actor_role IN ('requester','agent','admin','system')")
+                t.column("kind", .text).notNull()
+                    .check(sql: "kind IN ('created','status','assignee','priority','tag','participant','visibility','sla')")
+                t.column("from_value", .text)
+                t.column("to_value", .text)
+                t.column("note", .text)
+            }
+            // Append-only in the database itself, not only by convention of the code.
+            try db.execute(sql: """
+                CREATE TRIGGER ticket_event_no_update BEFORE UPDATE ON ticket_event
+                BEGIN SELECT RAISE(ABORT, 'ticket_event is append-only: history is never changed'); END;
+                CREATE TRIGGER ticket_event_no_delete BEFORE DELETE ON ticket_event
+                BEGIN SELECT RAISE(ABORT, 'ticket_event is append-only: history is never deleted'); END;
+                """)
+            // Where round robin stands per mailbox, so a restart does not start over.
+            try db.create(table: "assignment_pointer") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("last_assignee", .text).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -5,7 +5,7 @@ import HelpdeskStore
 
 /// `helpdesk tickets …`: look at tickets.
 struct Tickets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List and show tickets.", subcommands: [List.self, Show.self, Cc.self])
+    static let configuration = CommandConfiguration(abstract: "List and show tickets.", subcommands: [List.self, Show.self, Update.self, History.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets, oldest first.")
@@ -45,9 +45,7 @@ struct Tickets: ParsableCommand {
 
         func run() throws {
             let database = try options.openDatabase()
-            guard let ticket = try database.ticket(key: key), let id = ticket.id else {
-                throw CommandFailure("no ticket \(key); `helpdesk tickets list` shows the keys")
-            }
+            let (ticket, id) = try database.existingTicket(key)
             let comments = try database.comments(ticketId: id)
             let attachments = try database.attachments(ticketId: id)
             let participants = try database.participants(ticketId: id)
@@ -74,39 +72,6 @@ struct Tickets: ParsableCommand {
                 for file in attachments[comment.id ?? 0] ?? [] {
                     print("  [attachment] \(file.filename) · \(file.contentType) · \(file.size) bytes · sha256 \(file.sha256)")
                 }
-            }
-        }
-    }
-}
-
-extension Tickets {
-    /// `helpdesk tickets cc KEY +carol@x -erin@x`: the participants who receive public replies.
-    struct Cc: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Add (+address) or remove (-address) participants of a ticket; without changes, list them.")
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "The ticket key, e.g. SUPP-42.")
-        var key: String
-        @Argument(parsing: .allUnrecognized, help: "+address to add, -address to remove.")
-        var changes: [String] = []
-
-        func run() throws {
-            let database = try options.openDatabase()
-            guard let ticket = try database.ticket(key: key), let id = ticket.id else {
-                throw CommandFailure("no ticket \(key); `helpdesk tickets list` shows the keys")
-            }
-            for change in changes {
-                let address = String(change.dropFirst())
-                guard let sign = change.first, sign == "+" || sign == "-", address.contains("@") else {
-                    throw CommandFailure("'\(change)': write +address to add or -address to remove a participant")
-                }
-                let changed = sign == "+"
-                    ? try database.addParticipant(ticketId: id, address: address, name: nil, at: Date())
-                    : try database.removeParticipant(ticketId: id, address: address, at: Date())
-                if !changed { print("\(address): no change (already \(sign == "+" ? "a participant" : "not a participant"))") }
-            }
-            for participant in try database.participants(ticketId: id) {
-                print("\(participant.address)\t\(participant.role.rawValue)")
             }
         }
     }
@@ -198,6 +163,16 @@ struct CommentJSON: Encodable {
         messageId = comment.messageId
         createdAt = comment.createdAt
         self.attachments = attachments.map(AttachmentJSON.init)
+    }
+}
+
+extension HelpdeskDatabase {
+    /// The ticket and its id, or the error that tells the admin where to find keys.
+    func existingTicket(_ key: String) throws -> (TicketRecord, Int64) {
+        guard let ticket = try ticket(key: key), let id = ticket.id else {
+            throw CommandFailure("no ticket \(key); `helpdesk tickets list` shows the keys")
+        }
+        return (ticket, id)
     }
 }
 

@@ -51,6 +51,24 @@ struct ConfigTests {
         #expect(try MailboxConfig.parse(yaml: Self.valid + "\nkeep_raw_messages: 0", file: "s.yaml").rawMessageRetentionDays == 0)
     }
 
+    @Test func agentSettingsAreRead() throws {
+        let yaml = Self.valid.replacingOccurrences(of: "    name: Bob", with: "    name: Bob\n    skills: [Billing, vpn]\n    away: true")
+            + "\nassignment: least_open\nreply_token_secret_env: SECRET\nreply_token_days: 7\nauthserv_id: MX.Example.test"
+            + "\nskills:\n  - skill: billing\n    keywords: [invoice, refund]\n    tags: billing"
+        let config = try MailboxConfig.parse(yaml: yaml, file: "support.yaml")
+        #expect(config.assignment == .leastOpen)
+        #expect(config.agents.first?.skills == ["billing", "vpn"] && config.agents.first?.away == true)
+        #expect(config.replyTokenSecret == .environment("SECRET") && config.replyTokenDays == 7)
+        #expect(config.authservID == "mx.example.test")
+        #expect(config.skillRules == [SkillRule(skill: "billing", keywords: ["invoice", "refund"], tags: ["billing"])])
+        #expect(config.agent(named: "Bob")?.email == "bob@example.test")
+        #expect(config.agent(named: "bob")?.email == "bob@example.test")
+        #expect(config.agent(named: "zed") == nil)
+        let short = try MailboxConfig.parse(yaml: Self.valid + "\nreply_token_secret_env: SECRET", file: "support.yaml")
+        #expect(throws: ConfigError.self) { try HelpdeskGateway.replySecrets([short], environment: ["SECRET": "too-short"]) }
+        #expect(try HelpdeskGateway.replySecrets([short], environment: ["SECRET": String(repeating: "k", count: 32)])["support"]?.count == 32)
+    }
+
     @Test func aMailboxFedOnlyByTheMTANeedsNoIMAP() throws {
         let yaml = Self.valid.replacingOccurrences(of: "imap:\n  url: imap://127.0.0.1:10143/INBOX\n  username: support@example.test\n  password_env: SUPPORT_IMAP_PASSWORD\n", with: "")
         let config = try MailboxConfig.parse(yaml: yaml, file: "pipe.yaml")
@@ -76,6 +94,11 @@ struct ConfigTests {
         (valid + "\nmax_attachment_size: -3", "max_attachment_size", "not a size"),
         (valid + "\nkeep_raw_messages: a while", "keep_raw_messages", "not a period"),
         (valid + "\nstranger_follow_ups: ignore", "stranger_follow_ups", "new_ticket, internal_note"),
+        (valid + "\nassignment: random", "assignment", "manual, round_robin, least_open"),
+        (valid + "\nreply_token_days: 0", "reply_token_days", "1 to 365"),
+        (valid + "\nreply_token_secret_env: A\nreply_token_secret_file: /b", "reply_token_secret_file", "not both"),
+        (valid + "\nskills:\n  - keywords: [invoice]", "skills[0].skill", "missing"),
+        (valid.replacingOccurrences(of: "    name: Bob", with: "    name: Bob\n    away: maybe"), "agents[0].away", "true or false"),
         ("address: [unclosed", "", "not valid YAML"),
         ("", "", "empty"),
     ]

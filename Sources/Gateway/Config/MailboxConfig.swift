@@ -15,6 +15,10 @@ public struct MailboxConfig: Sendable, Equatable {
     public struct Agent: Sendable, Equatable {
         public var email: String
         public var name: String?
+        /// Skills for skill-based assignment (lower-cased).
+        public var skills: Set<String> = []
+        /// Away agents get no new tickets by automatic assignment.
+        public var away = false
     }
 
     /// The file's name without `.yaml`: how the CLI and the database refer to the mailbox.
@@ -36,6 +40,16 @@ public struct MailboxConfig: Sendable, Equatable {
     public var rawMessageRetentionDays: Int?
     /// What a follow-up from someone who is neither participant nor agent becomes.
     public var strangers: StrangerPolicy
+    /// How new tickets get an assignee.
+    public var assignment: AssignmentStrategy = .manual
+    /// Keywords and tags that make a ticket need a skill.
+    public var skillRules: [SkillRule] = []
+    /// The secret for signed reply addresses; nil turns them off (then only DMARC proves agents).
+    public var replyTokenSecret: SecretReference?
+    /// How long a signed reply address in a notification stays valid.
+    public var replyTokenDays = 30
+    /// The authserv-id of our own MTA's Authentication-Results header; nil trusts none.
+    public var authservID: String?
 
     public static let defaultMaximumMessageSize = 25 << 20
     public static let defaultMaximumAttachmentSize = 20 << 20
@@ -53,7 +67,8 @@ public struct MailboxConfig: Sendable, Equatable {
 extension MailboxConfig {
     static let knownFields = [
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
-        "keep_raw_messages", "stranger_follow_ups",
+        "keep_raw_messages", "stranger_follow_ups", "assignment", "skills", "reply_token_secret_env",
+        "reply_token_secret_file", "reply_token_days", "authserv_id",
     ]
 
     /// Parses one `mailboxes/<name>.yaml`; every problem names the file and the field.
@@ -87,10 +102,17 @@ extension MailboxConfig {
                               schemes: ("smtp", "smtps"), example: "smtp://mail.example.com:587", requireCredentials: false)
         var agents: [Agent] = []
         for entry in try fields.list("agents") {
-            try entry.rejectUnknown(["email", "name"])
+            try entry.rejectUnknown(["email", "name", "skills", "away"])
             let email = try entry.string("email", hint: "give the agent's email address")
             guard isPlausibleAddress(email) else { throw entry.error("email", "'\(email)' is not an email address") }
-            agents.append(Agent(email: email.lowercased(), name: try entry.optionalString("name")))
+            var away = false
+            if let text = try entry.optionalString("away") {
+                guard let value = Bool(text.lowercased()) else { throw entry.error("away", "expected true or false") }
+                away = value
+            }
+            agents.append(Agent(
+                email: email.lowercased(), name: try entry.optionalString("name"),
+                skills: Set(try entry.stringList("skills").map { $0.lowercased() }), away: away))
         }
         let maximum = try size(fields, "max_message_size") ?? defaultMaximumMessageSize
         let attachmentMaximum = try size(fields, "max_attachment_size") ?? defaultMaximumAttachmentSize
@@ -109,10 +131,53 @@ extension MailboxConfig {
             strangers = policy
         }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        return MailboxConfig(
+        var config = MailboxConfig(
             name: name, file: file, address: address.lowercased(), displayName: try fields.optionalString("name"),
             keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum,
             maximumAttachmentSize: attachmentMaximum, rawMessageRetentionDays: retention, strangers: strangers)
+        try parseAgentSettings(fields, into: &config)
+        return config
+    }
+
+    /// Assignment, skills, signed reply addresses and the trusted authserv-id.
+    private static func parseAgentSettings(_ fields: YAMLFields, into config: inout MailboxConfig) throws(ConfigError) {
+        if let text = try fields.optionalString("assignment") {
+            guard let strategy = AssignmentStrategy(rawValue: text.lowercased()) else {
+                throw fields.error("assignment", "'\(text)' is not one of \(AssignmentStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.assignment = strategy
+        }
+        for entry in try fields.list("skills") {
+            try entry.rejectUnknown(["skill", "keywords", "tags"])
+            let skill = try entry.string("skill", hint: "name the skill, e.g. billing").lowercased()
+            config.skillRules.append(SkillRule(
+                skill: skill, keywords: try entry.stringList("keywords").map { $0.lowercased() },
+                tags: try entry.stringList("tags").map { $0.lowercased() }))
+        }
+        let env = try fields.optionalString("reply_token_secret_env")
+        let file = try fields.optionalString("reply_token_secret_file")
+        if env != nil && file != nil {
+            throw fields.error("reply_token_secret_file", "give either reply_token_secret_env or reply_token_secret_file, not both")
+        }
+        config.replyTokenSecret = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
+        if let days = try fields.optionalInt("reply_token_days") {
+            guard (1...365).contains(days) else { throw fields.error("reply_token_days", "expected 1 to 365 days") }
+            config.replyTokenDays = days
+        }
+        config.authservID = try fields.optionalString("authserv_id")?.lowercased()
+    }
+
+    /// The agents as assignment sees them.
+    public var assignableAgents: [AssignableAgent] {
+        agents.map { AssignableAgent(address: $0.email, away: $0.away, skills: $0.skills) }
+    }
+
+    /// The agent `reference` names: an address, a local part (`dana`) or a name (`Dana`).
+    public func agent(named reference: String) -> Agent? {
+        let wanted = reference.lowercased()
+        return agents.first { $0.email == wanted }
+            ?? agents.first { $0.email.split(separator: "@").first.map(String.init) == wanted }
+            ?? agents.first { $0.name?.lowercased() == wanted }
     }
 
     private static func size(_ fields: YAMLFields, _ name: String) throws(ConfigError) -> Int? {

@@ -66,6 +66,25 @@ struct YAMLFields {
         return value
     }
 
+    /// `key: [a, b]` or a `- ` list of single values; a lone value counts as a list of one.
+    func stringList(_ key: String) throws(ConfigError) -> [String] {
+        guard let value = mapping[key] else { return [] }
+        switch value {
+        case .scalar(let scalar):
+            let text = scalar.string.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? [] : [text]
+        case .sequence(let items):
+            var result: [String] = []
+            for item in items {
+                guard case .scalar(let scalar) = item else { throw error(key, "expected a list of single values") }
+                result.append(scalar.string.trimmingCharacters(in: .whitespaces))
+            }
+            return result.filter { !$0.isEmpty }
+        default:
+            throw error(key, "expected a list of single values, e.g. [billing, refunds]")
+        }
+    }
+
     func list(_ key: String) throws(ConfigError) -> [YAMLFields] {
         guard let value = mapping[key] else { return [] }
         guard case .sequence(let items) = value else { throw error(key, "expected a list ('- ' items)") }

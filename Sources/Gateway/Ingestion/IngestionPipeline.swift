@@ -18,13 +18,16 @@ public struct IngestionPipeline: Sendable {
     let policy: AutoReplyPolicy
     /// Key prefixes of every configured mailbox: subject tokens of others are not ours to honour.
     let knownPrefixes: Set<String>
+    /// Signed-reply-address secrets by mailbox name (mailboxes without one have none).
+    let secrets: [String: [UInt8]]
     let logger: Logger
     let now: @Sendable () -> Date
 
     init(
         mailbox: MailboxConfig, mailboxes: [MailboxConfig], database: HelpdeskDatabase, data: DataDirectory,
-        templates: TemplateLibrary, logger: Logger, now: @escaping @Sendable () -> Date
+        templates: TemplateLibrary, secrets: [String: [UInt8]] = [:], logger: Logger, now: @escaping @Sendable () -> Date
     ) {
+        self.secrets = secrets
         self.mailbox = mailbox
         self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.database = database
@@ -74,7 +77,7 @@ public struct IngestionPipeline: Sendable {
         let sender = message.from.first ?? message.sender
         let senderAddress = sender?.address.lowercased() ?? message.returnPath?.lowercased() ?? ""
         let suppression = policy.suppression(for: message)
-        let content = InboundContent(
+        var content = InboundContent(
             requesterAddress: senderAddress, requesterName: sender?.name, subject: Self.cleanSubject(message.subject),
             body: message.textBody ?? "", html: message.htmlBody, reply: message.reply,
             copied: copiedPeople(message, sender: senderAddress), attachments: attachments,
@@ -82,6 +85,15 @@ public struct IngestionPipeline: Sendable {
             autoReplySuppression: suppression?.description,
             senderIsAgentOf: Set(mailboxes.values.filter { $0.isAgent(senderAddress) }.map(\.name)),
             strangers: mailbox.strangers, rawKept: rawKept)
+        let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
+        if !agentOf.isEmpty {
+            content.agentMessage = AgentMail(mailboxes: Array(mailboxes.values), secrets: secrets)
+                .read(message, sender: senderAddress, agentOf: agentOf, now: receivedAt)
+        }
+        content.agentsByMailbox = mailboxes.mapValues { Set($0.agents.map(\.email)) }
+        if mailbox.assignment != .manual {
+            content.assignment = AssignmentPlan(strategy: mailbox.assignment, agents: mailbox.assignableAgents, rules: mailbox.skillRules)
+        }
         let result = try database.ingest(identity, content: content, keyPrefix: mailbox.keyPrefix) { context in
             Notifications(pipeline: self, message: message, sender: sender, suppression: suppression, receivedAt: receivedAt)
                 .drafts(for: context)

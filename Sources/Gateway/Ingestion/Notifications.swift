@@ -4,8 +4,9 @@ import HelpdeskStore
 import Logging
 import MIME
 
-/// The mail one recorded message causes: the requester's acknowledgement of a new ticket, and the
-/// agents' `new_ticket` / `requester_reply` notifications. Rendered inside the ingest transaction.
+/// The mail one recorded message causes, rendered inside the ingest transaction: the
+/// requester's acknowledgement; `new_ticket`, `ticket_assigned` and `requester_reply` to agents;
+/// an agent's public comment as `agent_reply` to the participants; `command_rejected` to an agent.
 struct Notifications {
     let pipeline: IngestionPipeline
     let message: Message
@@ -16,7 +17,8 @@ struct Notifications {
 
     func drafts(for context: IngestContext) -> [OutboxDraft] {
         let mailbox = pipeline.mailboxes[context.ticket.mailbox] ?? pipeline.mailbox
-        let composer = ReplyComposer(mailbox: mailbox, templates: pipeline.templates)
+        let mail = TicketMail(mailbox: mailbox, templates: pipeline.templates, secret: pipeline.secrets[mailbox.name],
+                              logger: pipeline.logger, now: receivedAt)
         let comment = context.comment
         var extra: [String: Any] = [
             "author": TemplateContext.person(name: comment.authorName, address: comment.authorAddress),
@@ -29,35 +31,57 @@ struct Notifications {
         if let linked = context.linkedTicket {
             extra["linked"] = TemplateContext.linked(key: linked.key, reason: context.ticket.linkReason)
         }
-        func render(_ event: String, to person: Address, agent: MailboxConfig.Agent? = nil) -> [OutboxDraft] {
-            var values = extra
-            if let agent { values["agent"] = TemplateContext.person(name: agent.name, address: agent.email) }
-            do {
-                return [try composer.compose(
-                    event: event, ticket: context.ticket, to: [person], answering: message, messageBody: comment.body,
-                    extra: values, now: receivedAt)]
-            } catch {
-                // The ticket matters more than its mail: record it, and say why this one did not go.
-                pipeline.logger.error("mail not rendered", metadata: [
-                    "mailbox": "\(mailbox.name)", "ticket": "\(context.ticket.key)", "event": "\(event)", "error": "\(error)"])
-                return []
-            }
-        }
+        let ticket = context.ticket
         var drafts: [OutboxDraft] = []
         switch context.outcome {
         case .ticketCreated:
-            if suppression == nil, let sender { drafts += render("ticket_created", to: sender) }
-            for agent in mailbox.agents where agent.email != comment.authorAddress {
-                drafts += render("new_ticket", to: Address(name: agent.name, address: agent.email), agent: agent)
+            if suppression == nil, let sender {
+                drafts += mail.render("ticket_created", ticket: ticket, to: [sender], answering: message, body: comment.body, extra: extra)
             }
-        case .commentAdded where comment.visibility == .public && comment.authorRole == .participant:
-            for agent in Self.recipients(assignee: context.ticket.assignee, agents: mailbox.agents) {
-                drafts += render("requester_reply", to: Address(name: agent.name, address: agent.email), agent: agent)
+            drafts += mail.assignments(context.events, ticket: ticket, actor: "", answering: message, body: comment.body, extra: extra)
+            for agent in mailbox.agents where agent.email != comment.authorAddress && agent.email != ticket.assignee {
+                drafts += mail.toAgent("new_ticket", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: extra)
             }
+        case .commentAdded where comment.authorRole == .participant && comment.visibility == .public:
+            for agent in Self.recipients(assignee: ticket.assignee, agents: mailbox.agents) {
+                drafts += mail.toAgent("requester_reply", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: extra)
+            }
+        case .commentAdded where comment.authorRole == .agent:
+            drafts += agentMail(context, mail: mail, extra: extra)
         default:
             break
         }
         return drafts
+    }
+
+    private func agentMail(_ context: IngestContext, mail: TicketMail, extra: [String: Any]) -> [OutboxDraft] {
+        let ticket = context.ticket
+        let comment = context.comment
+        // Told at the address the mailbox knows, whatever From the message claimed.
+        let agent = mail.mailbox.agents.first { $0.email == comment.authorAddress } ?? MailboxConfig.Agent(email: comment.authorAddress, name: nil)
+        switch context.agentOutcome {
+        case .applied?:
+            var drafts: [OutboxDraft] = []
+            if comment.visibility == .public {
+                let people = context.participants.map { Address(name: $0.name, address: $0.address) }
+                if !people.isEmpty {
+                    // The agent's words without their quoted history: what the requester needs.
+                    drafts += mail.render("agent_reply", ticket: ticket, to: people, answering: message, body: comment.body, extra: extra)
+                }
+            }
+            drafts += mail.assignments(context.events, ticket: ticket, actor: comment.authorAddress, answering: message, body: comment.body, extra: extra)
+            return drafts
+        case .rejected(let problem)?:
+            var values = extra
+            values["rejection"] = ["line": TemplateContext.oneLine(problem.line ?? ""), "reason": problem.reason, "unverified": false] as [String: Any]
+            return mail.toAgent("command_rejected", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: values)
+        case .unverified(let reason)?:
+            var values = extra
+            values["rejection"] = ["line": "", "reason": reason, "unverified": true] as [String: Any]
+            return mail.toAgent("command_rejected", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: values)
+        case nil:
+            return []
+        }
     }
 
     /// The assignee, or every agent of the mailbox while the ticket is unassigned.

@@ -17,13 +17,13 @@ struct ReplyComposer {
     /// A message about `ticket`: its key goes into the Subject and the marker header.
     func compose(
         event: String, ticket: TicketRecord, to recipients: [Address], answering inbound: Message?,
-        messageBody: String, extra: [String: Any] = [:], now: Date
+        messageBody: String, extra: [String: Any] = [:], replyTo: String? = nil, now: Date
     ) throws(TemplateProblem) -> OutboxDraft {
         var context = TemplateContext.values(
             ticket: ticket, mailbox: mailbox, messageBody: messageBody, messageSubject: inbound?.subject ?? ticket.subject)
         context.merge(extra) { _, new in new }
         let key = ticket.ticketKey ?? TicketKey(prefix: mailbox.keyPrefix, number: ticket.number)
-        return try compose(event: event, key: key, to: recipients, answering: inbound, context: context, now: now)
+        return try compose(event: event, key: key, to: recipients, answering: inbound, context: context, replyTo: replyTo, now: now)
     }
 
     /// A message that belongs to no ticket (a notice about a message kept aside).
@@ -34,7 +34,8 @@ struct ReplyComposer {
     }
 
     private func compose(
-        event: String, key: TicketKey?, to recipients: [Address], answering inbound: Message?, context: [String: Any], now: Date
+        event: String, key: TicketKey?, to recipients: [Address], answering inbound: Message?, context: [String: Any],
+        replyTo: String? = nil, now: Date
     ) throws(TemplateProblem) -> OutboxDraft {
         let rendered = try templates.render(event: event, mailbox: mailbox.name, context: context)
         let messageID = MessageIDGenerator.make(domain: mailbox.domain)
@@ -49,6 +50,8 @@ struct ReplyComposer {
         for header in rendered.headers where header.name.lowercased() == "reply-to" {
             message.replyTo = [Address(address: header.value)]
         }
+        // A signed reply address wins over a template's: it is what proves an agent's answer.
+        if let replyTo { message.replyTo = [Address(name: mailbox.displayName, address: replyTo)] }
         message.extraHeaders = [
             // RFC 3834: an answer to the message in hand is auto-replied; a notification is auto-generated.
             HeaderField(name: "Auto-Submitted", value: Self.answers.contains(event) ? "auto-replied" : "auto-generated"),

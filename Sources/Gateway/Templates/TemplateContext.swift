@@ -67,6 +67,8 @@ enum TemplateContext {
             "agent": person(name: "Bob", address: "bob@example.test"),
             "linked": linked(key: "SAMPLE-99", reason: .ticketClosed),
             "reopened": true,
+            "assigned_by": "round_robin",
+            "rejection": ["line": "#status pendng", "reason": "unknown status 'pendng'", "unverified": false] as [String: Any],
             "notice": ["reason": "it is 31.0 MB and the limit is 25.0 MB", "size": "31.0 MB", "limit": "25.0 MB"],
         ]
         return (key, values)

@@ -5,7 +5,9 @@ import Mustache
 /// `templates/<mailbox>/<event>.mustache`. Any template may be used as a partial (`{{> footer}}`).
 public struct TemplateLibrary: Sendable {
     /// Events the gateway renders; `templates check` insists on the ones used so far.
-    public static let requiredEvents = ["ticket_created", "new_ticket", "requester_reply", "message_too_large"]
+    public static let requiredEvents = [
+        "ticket_created", "new_ticket", "requester_reply", "message_too_large", "agent_reply", "ticket_assigned", "command_rejected",
+    ]
 
     public let directory: String
     private let library: MustacheLibrary

@@ -12,11 +12,18 @@ struct GatewayFixture {
     var dataDirectory: String { directory.path("data") }
 
     /// `extra` is appended to support.yaml (more settings, e.g. `max_attachment_size: 1KB`).
-    init(servers: MailServers, maximumMessageSize: String = "25MB", extra: String = "") throws {
+    init(servers: MailServers, maximumMessageSize: String = "25MB", agents: [String] = ["bob"], extra: String = "") throws {
         self.servers = servers
         directory = try TemporaryDirectory(prefix: "mailgate-install")
         try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
-        try addMailbox("support", key: "SUPP", maximumMessageSize: maximumMessageSize, agents: ["bob"], extra: extra)
+        try addMailbox("support", key: "SUPP", maximumMessageSize: maximumMessageSize, agents: agents, extra: extra)
+    }
+
+    /// A reply-address secret in a file of the installation, for `reply_token_secret_file:`.
+    func writeSecret() throws -> String {
+        let path = directory.path("reply-token.secret")
+        try "test-secret-0123456789abcdef\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     /// Writes `mailboxes/<user>.yaml` for `<user>@example.test` on the test servers.

@@ -13,10 +13,13 @@ final class HelpDesk {
     private var expected: [String: Int] = [:]
 
     /// `extra` goes into support.yaml; `configure` may add more mailboxes before the first poll.
-    init(extra: String = "", maximumMessageSize: String = "25MB", configure: (GatewayFixture) throws -> Void = { _ in }) throws {
+    init(
+        extra: String = "", maximumMessageSize: String = "25MB", agents: [String] = ["bob"],
+        configure: (GatewayFixture) throws -> Void = { _ in }
+    ) throws {
         servers = try MailServers()
         do {
-            fixture = try GatewayFixture(servers: servers, maximumMessageSize: maximumMessageSize, extra: extra)
+            fixture = try GatewayFixture(servers: servers, maximumMessageSize: maximumMessageSize, agents: agents, extra: extra)
             try configure(fixture)
         } catch {
             servers.stop()
@@ -36,6 +39,17 @@ final class HelpDesk {
     }
 
     var database: HelpdeskDatabase { get throws { try gateway.database } }
+
+    /// Forgets the gateway object, as a restart of the process would.
+    func restart() { gatewayValue = nil }
+
+    /// Sends `message` as is to the envelope recipient `rcpt`, which delivers into `user`'s INBOX.
+    func sendRaw(from: String, rcpt: String, user: String, _ message: String) throws {
+        try servers.send(from: "\(from)@example.test", to: [rcpt], message)
+        let count = (expected[user] ?? 0) + 1
+        expected[user] = count
+        try servers.waitForMessages(user: user, count: count)
+    }
 
     /// Sends a message from `from@example.test`; `to` and `cc` are user names. Returns its Message-ID.
     @discardableResult

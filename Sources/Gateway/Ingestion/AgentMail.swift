@@ -1,0 +1,92 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+import MIME
+
+/// Reads what an agent's mail proves and asks for, before the transaction that applies it:
+/// signed reply addresses, the trusted Authentication-Results, and the `#` command lines.
+struct AgentMail {
+    let mailboxes: [MailboxConfig]
+    /// Reply-address secrets by mailbox name.
+    let secrets: [String: [UInt8]]
+
+    /// Header fields where a reply address may show up besides To and Cc.
+    static let recipientHeaders = ["Delivered-To", "X-Original-To", "Envelope-To"]
+
+    func read(_ message: Message, sender: String, agentOf: [MailboxConfig], now: Date) -> AgentMessage {
+        var ticketIds: Set<Int64> = []
+        var problems: [String] = []
+        let recipients = (message.to + message.cc).map(\.address)
+            + Self.recipientHeaders.flatMap { message.header.all($0) }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+        for mailbox in agentOf {
+            guard let secret = secrets[mailbox.name] else { continue }
+            for address in recipients {
+                guard let token = ReplyToken.extract(from: address, supportAddress: mailbox.address) else { continue }
+                do {
+                    ticketIds.insert(try ReplyToken.verify(token, agent: sender, secret: secret, now: now).ticketId)
+                } catch .expired(let date) {
+                    problems.append("the signed reply address expired on \(ISO8601DateFormatter().string(from: date)); reply to a newer notification")
+                } catch .wrongSignature {
+                    problems.append("the signed reply address was not issued to \(sender) for this ticket")
+                } catch {
+                    problems.append("the reply address \(address) is not one the help desk signed")
+                }
+            }
+        }
+        let domain = String(sender.split(separator: "@").last ?? "")
+        var authentication: [String: SenderAuthentication] = [:]
+        for mailbox in agentOf {
+            if let authserv = mailbox.authservID {
+                authentication[mailbox.name] = AuthenticationResults.evaluate(
+                    headers: message.header.all("Authentication-Results"), trustedAuthservID: authserv, fromDomain: domain)
+            } else {
+                authentication[mailbox.name] = .notVerified(reason: "mailbox \(mailbox.name) trusts no Authentication-Results header (authserv_id is not set)")
+            }
+        }
+        return AgentMessage(
+            tokenTicketIds: ticketIds, tokenProblem: problems.first, authentication: authentication,
+            commands: commands(in: message.reply ?? message.textBody ?? "", sender: sender, agentOf: agentOf))
+    }
+
+    /// The `#` lines as a change for the store; agent names are resolved against the mailboxes
+    /// the sender works in.
+    func commands(in text: String, sender: String, agentOf: [MailboxConfig]) -> Result<AgentCommands, AgentCommandProblem> {
+        let parsed: EmailCommandParse
+        do {
+            parsed = try EmailCommandParser.parse(text)
+        } catch {
+            return .failure(AgentCommandProblem(line: error.text, reason: error.reason))
+        }
+        let trimmed: [String] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines: [String] = Array(trimmed.drop(while: { $0.isEmpty }).prefix(while: { $0.hasPrefix("#") }))
+        var change = TicketChange()
+        var internalNote = false
+        for command in parsed.commands {
+            switch command {
+            case .status(let status): change.status = status
+            case .resolve: change.status = .resolved
+            case .close: change.status = .closed
+            case .reopen: change.status = .open
+            case .take, .assign(.me): change.assignee = .agent(sender)
+            case .assign(.agent(let reference)):
+                guard let agent = agentOf.lazy.compactMap({ $0.agent(named: reference) }).first else {
+                    let known = Set(agentOf.flatMap { $0.agents.map(\.email) }).sorted().joined(separator: ", ")
+                    return .failure(AgentCommandProblem(
+                        line: lines.first { $0.lowercased().hasPrefix("#assign") }, reason: "no agent '\(reference)' here; agents: \(known)"))
+                }
+                change.assignee = .agent(agent.email)
+            case .unassign: change.assignee = .nobody
+            case .priority(let priority): change.priority = priority
+            case .tags(let add, let remove):
+                change.addTags += add
+                change.removeTags += remove
+            case .participants(let add, let remove):
+                change.addParticipants += add
+                change.removeParticipants += remove
+            case .internalNote: internalNote = true
+            }
+        }
+        return .success(AgentCommands(change: change, internalNote: internalNote, comment: parsed.comment, lines: lines))
+    }
+}
