@@ -26,6 +26,6 @@ mkdir -p "$work/mailboxes"
 sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1:10025#smtp://127.0.0.1:$smtp#" \
   mailboxes/support.yaml >"$work/mailboxes/support.yaml"
 
-HELPDESK_DATA_DIR="$work/data" "$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
+MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d " \n") HELPDESK_DATA_DIR="$work/data" "$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
   --password-file "$work/servers/password" --helpdesk "$bin/helpdesk" \
   --config-dir "$work/mailboxes" --templates templates --database "$work/helpdesk.sqlite"

@@ -32,6 +32,8 @@ export SUPPORT_IMAP_PASSWORD
 SUPPORT_IMAP_PASSWORD=$(cat "$servers/password")
 export HELPDESK_DATABASE=$PWD/.run/helpdesk.sqlite
 export HELPDESK_DATA_DIR=$PWD/.run/data
+export MAILGATE_REPLY_SECRET
+MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 
 echo "== checking templates"
 "$helpdesk" templates check
@@ -61,8 +63,16 @@ python3 scripts/show-inbox.py --user alice@example.test --password-file "$server
 python3 scripts/show-inbox.py --user erin@example.test --password-file "$servers/password"
 echo "(ooo@example.test sent an out-of-office reply: it became ticket SUPP-3 like any request, and got no acknowledgement)"
 
-echo "== the agent's notifications: four new tickets, and Frank's reply on SUPP-4"
-python3 scripts/show-inbox.py --user bob@example.test --password-file "$servers/password" --expect 5 --headers-only
+echo "== the agent's notifications (round robin: SUPP-1 and SUPP-3 are Bob's, SUPP-2 and SUPP-4 Dana's)"
+python3 scripts/show-inbox.py --user bob@example.test --password-file "$servers/password" --expect 4 --headers-only
+
+echo "== Bob answers SUPP-1 from his mail client, with commands on top, to the signed Reply-To"
+python3 scripts/agent-reply.py --password-file "$servers/password" --agent bob@example.test --ticket SUPP-1 \
+  --body $'#status pending\n#priority high\n\nA technician will clear the printer this afternoon. Does it show an error code?'
+"$helpdesk" poll --once
+"$helpdesk" tickets history SUPP-1
+echo
+python3 scripts/show-inbox.py --user alice@example.test --password-file "$servers/password" --expect 2 | tail -12
 
 if [ $keep -eq 1 ]; then
   echo "Servers keep running: IMAP 127.0.0.1:10143, SMTP 127.0.0.1:10025, password in $servers/password."

@@ -70,6 +70,17 @@ extension HelpdeskDatabase {
             try row.insert(db)
 
             context.participants = try activeParticipants(db, ticketId: ticketId)
+            if context.agentOutcome == .applied {
+                context.requesterThread = try String.fetchAll(db, sql: """
+                    SELECT message_id FROM (
+                      SELECT message_id, created_at AS at, 0 AS source, id FROM comment
+                      WHERE ticket_id = ? AND author_role = 'participant' AND visibility = 'public' AND message_id IS NOT NULL
+                      UNION ALL
+                      SELECT message_id, created_at AS at, 1 AS source, id FROM outbox
+                      WHERE ticket_id = ? AND event IN ('ticket_created', 'agent_reply')
+                    ) ORDER BY at, source, id
+                    """, arguments: [ticketId, ticketId])
+            }
             for draft in try makeReplies(context) {
                 // Sent through the ticket's own mailbox: its From and SMTP account belong together,
                 // also when the follow-up arrived at another support address.

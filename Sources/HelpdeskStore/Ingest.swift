@@ -156,6 +156,9 @@ public struct IngestContext: Sendable {
     public var events: [TicketEventRecord] = []
     /// Set for mail from an agent of the ticket's mailbox.
     public var agentOutcome: AgentOutcome?
+    /// Message-IDs of the conversation the requester sees (their messages, our answers to them),
+    /// oldest first: what an agent's reply to them threads under.
+    public var requesterThread: [String] = []
 }
 
 /// What an agent's mail proves and asks for; set by the pipeline when the sender is an agent of

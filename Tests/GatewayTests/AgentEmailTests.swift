@@ -37,8 +37,9 @@ struct AgentEmailTests {
     @Test func anAgentAssignsAndAnswersFromTheirMailClient() throws {
         let desk = try Self.desk()
         defer { desk.stop() }
-        try desk.send(from: "alice", subject: "Laptop will not boot", body: "Black screen since this morning.\n")
+        let request = try desk.send(from: "alice", subject: "Laptop will not boot", body: "Black screen since this morning.\n")
         try desk.cycle()
+        let ack = try desk.lastSent(to: "alice")
         let notification = try #require(try desk.inbox("bob", count: 1).first)
         let replyTo = try #require(notification.replyTo.first?.address)
         #expect(replyTo.hasPrefix("support+"), "notifications carry a signed reply address: \(replyTo)")
@@ -71,6 +72,11 @@ struct AgentEmailTests {
         let text = try #require(answer.textBody)
         #expect(text.contains("holding the power button"))
         #expect(!text.contains("#assign") && !text.contains("> Black screen"), "\(text)")
+        #expect(text.contains("Bob, Example Support"), "signed with the agent's configured name: \(text)")
+        // In her thread (under our acknowledgement of her request), and a person's answer, not a robot's.
+        #expect(answer.inReplyTo == [ack])
+        #expect(answer.references == [request, ack])
+        #expect(answer.autoSubmitted == nil)
         // Dana was told the ticket is hers, with a reply address signed for her.
         let assigned = try #require(try desk.inbox("dana", count: 2).last)
         #expect(assigned.subject?.contains("Assigned to you") == true, "\(assigned.subject ?? "-")")

@@ -65,8 +65,14 @@ struct Notifications {
             if comment.visibility == .public {
                 let people = context.participants.map { Address(name: $0.name, address: $0.address) }
                 if !people.isEmpty {
-                    // The agent's words without their quoted history: what the requester needs.
-                    drafts += mail.render("agent_reply", ticket: ticket, to: people, answering: message, body: comment.body, extra: extra)
+                    var values = extra
+                    values["author"] = TemplateContext.person(name: agent.name ?? comment.authorName, address: agent.email)
+                    // Threaded under what the requester has seen, not under the agent's own mail,
+                    // which the requester never got. The agent's words without quoted history.
+                    var thread = Message()
+                    thread.messageID = context.requesterThread.last
+                    thread.references = context.requesterThread.dropLast()
+                    drafts += mail.render("agent_reply", ticket: ticket, to: people, answering: thread, body: comment.body, extra: values)
                 }
             }
             drafts += mail.assignments(context.events, ticket: ticket, actor: comment.authorAddress, answering: message, body: comment.body, extra: extra)

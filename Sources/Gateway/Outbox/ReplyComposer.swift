@@ -13,6 +13,9 @@ struct ReplyComposer {
     static let referencesLimit = 20
     /// Events that answer the sender of the message in hand.
     static let answers: Set<String> = ["ticket_created", "message_too_large"]
+    /// Events that carry a person's words: not marked automatic, so the requester's mail system
+    /// treats them as the human answer they are (loops are still caught by our marker header).
+    static let written: Set<String> = ["agent_reply"]
 
     /// A message about `ticket`: its key goes into the Subject and the marker header.
     func compose(
@@ -52,11 +55,16 @@ struct ReplyComposer {
         }
         // A signed reply address wins over a template's: it is what proves an agent's answer.
         if let replyTo { message.replyTo = [Address(name: mailbox.displayName, address: replyTo)] }
-        message.extraHeaders = [
+        var automatic: [HeaderField] = []
+        if !Self.written.contains(event) {
             // RFC 3834: an answer to the message in hand is auto-replied; a notification is auto-generated.
-            HeaderField(name: "Auto-Submitted", value: Self.answers.contains(event) ? "auto-replied" : "auto-generated"),
-            // Exchange and Outlook honour this instead of Auto-Submitted: no out-of-office back.
-            HeaderField(name: "X-Auto-Response-Suppress", value: "All"),
+            automatic = [
+                HeaderField(name: "Auto-Submitted", value: Self.answers.contains(event) ? "auto-replied" : "auto-generated"),
+                // Exchange and Outlook honour this instead of Auto-Submitted: no out-of-office back.
+                HeaderField(name: "X-Auto-Response-Suppress", value: "All"),
+            ]
+        }
+        message.extraHeaders = automatic + [
             // Every message we send carries the marker, so it is never answered if it comes back.
             HeaderField(name: AutoReplyPolicy.markerHeader, value: key?.description ?? "none"),
         ] + rendered.headers.filter { $0.name.lowercased() != "reply-to" }.map { HeaderField(name: $0.name, value: $0.value) }
