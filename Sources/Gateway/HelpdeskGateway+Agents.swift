@@ -36,7 +36,10 @@ extension HelpdeskGateway {
         }
         let at = now()
         let mail = TicketMail(mailbox: mailbox, templates: templates, secret: replySecrets[mailbox.name], logger: logger, now: at)
-        return try database.update(ticketKey: key, change: resolved, actor: actor, agents: Set(mailbox.agents.map(\.email)), at: at) { ticket, events in
+        let plan = AssignmentPlan(strategy: mailbox.assignment, agents: mailbox.assignableAgents, rules: mailbox.skillRules)
+        return try database.update(
+            ticketKey: key, change: resolved, actor: actor, agents: Set(mailbox.agents.map(\.email)), at: at, assignment: plan
+        ) { ticket, events in
             let extra: [String: Any] = ["message": ["body": "", "reply": "", "subject": TemplateContext.oneLine(ticket.subject)]]
             return mail.assignments(events, ticket: ticket, actor: actor.address, answering: nil, body: "", extra: extra)
         }

@@ -43,7 +43,8 @@ public final class HelpdeskGateway: Sendable {
     /// `resolvingSecrets: false` skips reading passwords, for `helpdesk ingest`: an MTA's pipe
     /// records mail and sends nothing, and its environment rarely holds the mailbox passwords.
     public init(
-        settings: GatewaySettings, logger: Logger, resolvingSecrets: Bool = true, now: @escaping @Sendable () -> Date = { Date() }
+        settings: GatewaySettings, logger: Logger, resolvingSecrets: Bool = true, requiringReplySecrets: Bool = true,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         config = try ConfigDirectory.load(path: settings.configDirectory)
         let problems = TemplateLibrary.check(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
@@ -56,8 +57,11 @@ public final class HelpdeskGateway: Sendable {
         var pipelines: [String: IngestionPipeline] = [:]
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
-        // Read even for `ingest`: an agent's piped reply is verified with it.
-        let secrets = try Self.replySecrets(config.mailboxes, environment: settings.environment)
+        // Read even for `ingest`: an agent's piped reply is verified with it. Admin commands that
+        // only sign (or never use) it go on without it.
+        let secrets = requiringReplySecrets
+            ? try Self.replySecrets(config.mailboxes, environment: settings.environment)
+            : (try? Self.replySecrets(config.mailboxes, environment: settings.environment)) ?? [:]
         for mailbox in config.mailboxes {
             let endpoints = resolvingSecrets
                 ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)

@@ -8,13 +8,13 @@ extension HelpdeskDatabase {
     /// any part is not allowed. `agents`: who may be assigned.
     public func update(
         ticketKey key: String, change: TicketChange, actor: TicketActor, agents: Set<String>, at now: Date,
-        makeMail: (TicketRecord, [TicketEventRecord]) throws -> [OutboxDraft] = { _, _ in [] }
+        assignment: AssignmentPlan? = nil, makeMail: (TicketRecord, [TicketEventRecord]) throws -> [OutboxDraft] = { _, _ in [] }
     ) throws -> (TicketRecord, [TicketEventRecord]) {
         try writer.write { db in
             guard var ticket = try TicketRecord.filter(Column("key") == key.uppercased()).fetchOne(db) else {
                 throw ChangeRefused(what: key, reason: "no such ticket; `helpdesk tickets list` shows the keys")
             }
-            let events = try apply(db, change, to: &ticket, actor: actor, agents: agents, at: now)
+            let events = try apply(db, change, to: &ticket, actor: actor, agents: agents, at: now, assignment: assignment)
             for draft in try makeMail(ticket, events) {
                 try enqueue(db, draft, mailbox: ticket.mailbox, ticketId: ticket.id, at: now)
             }
@@ -33,13 +33,28 @@ extension HelpdeskDatabase {
 
     /// Applies every part of `change` or, on the first refusal, none (a savepoint is rolled back).
     /// Returns the history rows written.
+    /// With `assignment`, a tag added to a ticket nobody has yet may give it to an agent with the
+    /// skill the tag calls for (skill rules by tag).
     func apply(
-        _ db: Database, _ change: TicketChange, to ticket: inout TicketRecord, actor: TicketActor, agents: Set<String>, at now: Date
+        _ db: Database, _ change: TicketChange, to ticket: inout TicketRecord, actor: TicketActor, agents: Set<String>, at now: Date,
+        assignment: AssignmentPlan? = nil
     ) throws -> [TicketEventRecord] {
         var events: [TicketEventRecord] = []
         var updated = ticket
         try db.inSavepoint {
             events = try applyUnchecked(db, change, to: &updated, actor: actor, agents: agents, at: now)
+            if let plan = assignment, plan.strategy != .manual, updated.assignee == nil, !change.addTags.isEmpty, let id = updated.id {
+                let tags = Set(try String.fetchAll(db, sql: "SELECT tag FROM ticket_tag WHERE ticket_id = ?", arguments: [id]))
+                if !Assignment.requiredSkills(subject: "", body: "", tags: tags, rules: plan.rules).isEmpty,
+                   let agent = try autoAssignee(db, for: updated, plan: plan, body: "", tags: tags) {
+                    var event = TicketEventRecord(ticketId: id, at: now, actor: TicketActor.gateway.address, actorRole: .system,
+                                                  kind: .assignee, from: nil, to: agent, note: "skill by tag")
+                    try event.insert(db)
+                    events.append(event)
+                    updated.assignee = agent
+                    try updated.update(db)
+                }
+            }
             return .commit
         }
         ticket = updated
@@ -68,11 +83,11 @@ extension HelpdeskDatabase {
         if let assignee = change.assignee {
             let target: String?
             switch assignee {
-            case .agent(let address):
-                guard agents.contains(address.lowercased()) else {
-                    throw ChangeRefused(what: "assign \(address)", reason: "not an agent of mailbox \(ticket.mailbox); agents: \(agents.sorted().joined(separator: ", "))")
+            case .agent(let reference):
+                guard let address = Self.agentAddress(reference, among: agents) else {
+                    throw ChangeRefused(what: "assign \(reference)", reason: "not an agent of mailbox \(ticket.mailbox); agents: \(agents.sorted().joined(separator: ", "))")
                 }
-                target = address.lowercased()
+                target = address
             case .nobody:
                 target = nil
             }
@@ -105,6 +120,15 @@ extension HelpdeskDatabase {
         }
         for index in events.indices { try events[index].insert(db) }
         return events
+    }
+
+    /// `dana@example.com`, or `dana` when exactly one agent's address starts with `dana@`.
+    static func agentAddress(_ reference: String, among agents: Set<String>) -> String? {
+        let wanted = reference.lowercased()
+        if agents.contains(wanted) { return wanted }
+        guard !wanted.contains("@") else { return nil }
+        let matches = agents.filter { $0.hasPrefix(wanted + "@") }
+        return matches.count == 1 ? matches.first : nil
     }
 
     /// Adds (or brings back) or removes one participant; true when something changed.

@@ -39,7 +39,7 @@ extension HelpdeskDatabase {
                 let role = try senderRole(db, ticket: found, content: content)
                 switch FollowUpRule.action(
                     status: found.status, sender: role, strangers: content.strangers, automatic: content.autoReplySuppression != nil) {
-                case .append where role == .agent && content.autoReplySuppression == nil:
+                case .append where role == .agent:
                     context = try appendAgentMail(db, identity, content, to: found)
                 case .append(let visibility, let newStatus):
                     context = try append(db, identity, content, to: found, role: role, visibility: visibility, newStatus: newStatus)
@@ -155,7 +155,7 @@ extension HelpdeskDatabase {
         var events = [TicketEventRecord(
             ticketId: ticketId, at: identity.receivedAt, actor: content.requesterAddress.isEmpty ? "unknown" : content.requesterAddress,
             actorRole: .requester, kind: .created, from: previous?.key, to: ticket.key, note: reason.map { "linked: \($0.rawValue)" })]
-        if let plan = content.assignment, let agent = try autoAssignee(db, for: ticket, plan: plan, content: content) {
+        if let plan = content.assignment, let agent = try autoAssignee(db, for: ticket, plan: plan, body: content.body, tags: []) {
             events.append(TicketEventRecord(
                 ticketId: ticketId, at: identity.receivedAt, actor: TicketActor.gateway.address, actorRole: .system, kind: .assignee,
                 from: nil, to: agent, note: plan.strategy.rawValue))
@@ -169,8 +169,8 @@ extension HelpdeskDatabase {
     }
 
     /// The agent a new ticket goes to under the mailbox's strategy, moving the round-robin pointer.
-    private func autoAssignee(_ db: Database, for ticket: TicketRecord, plan: AssignmentPlan, content: InboundContent) throws -> String? {
-        let skills = Assignment.requiredSkills(subject: ticket.subject, body: content.body, tags: [], rules: plan.rules)
+    func autoAssignee(_ db: Database, for ticket: TicketRecord, plan: AssignmentPlan, body: String, tags: Set<String>) throws -> String? {
+        let skills = Assignment.requiredSkills(subject: ticket.subject, body: body, tags: tags, rules: plan.rules)
         let candidates = Assignment.candidates(plan.agents, requiredSkills: skills)
         switch plan.strategy {
         case .manual:
@@ -202,9 +202,15 @@ extension HelpdeskDatabase {
         }
         ticket.updatedAt = identity.receivedAt
         try ticket.update(db)
-        for event in events { try recordEvent(db, event) }
         // A participant may bring others in by Cc; an agent's or stranger's Cc changes nothing.
-        if role == .participant { try addCopied(db, content.copied, to: ticketId, at: identity.receivedAt) }
+        if role == .participant {
+            for address in try addCopied(db, content.copied, to: ticketId, at: identity.receivedAt) {
+                events.append(TicketEventRecord(
+                    ticketId: ticketId, at: identity.receivedAt, actor: content.requesterAddress, actorRole: .requester,
+                    kind: .participant, from: nil, to: address, note: "Cc on a reply"))
+            }
+        }
+        for event in events { try recordEvent(db, event) }
         let comment = try insertComment(db, identity, content, ticketId: ticketId, role: role, visibility: visibility)
         return IngestContext(
             ticket: ticket, comment: comment, outcome: .commentAdded, linkedTicket: nil,
@@ -221,10 +227,20 @@ extension HelpdeskDatabase {
         }
         let agent = TicketActor(address: content.requesterAddress, role: .agent)
         var verified = mail.tokenTicketIds.contains(ticketId)
-        if !verified, case .verified = mail.authentication[ticket.mailbox] { verified = true }
+        if !verified, case .verified = mail.authentication { verified = true }
+        // A robot's mail (an out-of-office) runs nothing and is nobody's answer; it only gets the
+        // unverified mark when nothing proved its sender, so a forger cannot plant clean notes.
+        if content.autoReplySuppression != nil {
+            var context = try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
+            if !verified {
+                try db.execute(sql: "UPDATE comment SET unverified = 1 WHERE id = ?", arguments: [context.comment.id])
+                context.comment.unverified = true
+            }
+            return context
+        }
         guard verified else {
             var reasons = [mail.tokenProblem ?? "it was not sent to the signed reply address of a notification"]
-            if case .notVerified(let why) = mail.authentication[ticket.mailbox] { reasons.append(why) }
+            if case .notVerified(let why) = mail.authentication { reasons.append(why) }
             var context = try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
             try db.execute(sql: "UPDATE comment SET unverified = 1 WHERE id = ?", arguments: [context.comment.id])
             context.comment.unverified = true
@@ -247,7 +263,9 @@ extension HelpdeskDatabase {
         if isPublic && change.status == nil && ticket.status == .new { change.status = .open }
         let events: [TicketEventRecord]
         do {
-            events = try apply(db, change, to: &ticket, actor: agent, agents: content.agentsByMailbox[ticket.mailbox] ?? [], at: identity.receivedAt)
+            events = try apply(
+                db, change, to: &ticket, actor: agent, agents: content.agentsByMailbox[ticket.mailbox] ?? [], at: identity.receivedAt,
+                assignment: ticket.mailbox == identity.mailbox ? content.assignment : nil)
         } catch let refused as ChangeRefused {
             let line = commands.lines.first { line in refused.what.split(separator: " ").first.map { line.lowercased().contains($0.lowercased()) } ?? false }
             var context = try append(db, identity, content, to: found, role: .agent, visibility: .internal, newStatus: nil)
@@ -286,14 +304,21 @@ extension HelpdeskDatabase {
         return comment
     }
 
-    private func addCopied(_ db: Database, _ copied: [Correspondent], to ticketId: Int64, at now: Date) throws {
+    /// Adds the people copied on a message as participants; returns the addresses added.
+    @discardableResult
+    private func addCopied(_ db: Database, _ copied: [Correspondent], to ticketId: Int64, at now: Date) throws -> [String] {
         var count = try ParticipantRecord.filter(Column("ticket_id") == ticketId && Column("removed_at") == nil).fetchCount(db)
+        var added: [String] = []
         for person in copied where !person.address.isEmpty && count < Self.participantLimit {
             // A participant an agent removed stays removed: their Cc on a reply does not undo it.
             let row = ParticipantRecord(ticketId: ticketId, address: person.address, name: person.name, role: .cc, addedAt: now, removedAt: nil)
             try row.insert(db, onConflict: .ignore)
-            if db.changesCount > 0 { count += 1 }
+            if db.changesCount > 0 {
+                count += 1
+                added.append(person.address)
+            }
         }
+        return added
     }
 
     private func senderRole(_ db: Database, ticket: TicketRecord, content: InboundContent) throws -> SenderRole {

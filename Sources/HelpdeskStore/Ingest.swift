@@ -168,13 +168,14 @@ public struct AgentMessage: Sendable, Equatable {
     public var tokenTicketIds: Set<Int64>
     /// Why a reply address in the message proved nothing, if there was one.
     public var tokenProblem: String?
-    /// Per mailbox name: what its trusted Authentication-Results header says of the sender.
-    public var authentication: [String: SenderAuthentication]
+    /// What the receiving mailbox's trusted Authentication-Results header says of the sender:
+    /// only the server that delivered this copy can vouch for it.
+    public var authentication: SenderAuthentication
     /// The change, comment and visibility the `#` lines ask for, or why they cannot run.
     public var commands: Result<AgentCommands, AgentCommandProblem>
 
     public init(
-        tokenTicketIds: Set<Int64>, tokenProblem: String?, authentication: [String: SenderAuthentication],
+        tokenTicketIds: Set<Int64>, tokenProblem: String?, authentication: SenderAuthentication,
         commands: Result<AgentCommands, AgentCommandProblem>
     ) {
         self.tokenTicketIds = tokenTicketIds

@@ -68,7 +68,8 @@ struct Prune: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false)
+        let gateway = try HelpdeskGateway(
+            settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false, requiringReplySecrets: false)
         print(try gateway.pruneRawMessages(dryRun: dryRun))
     }
 }

@@ -67,7 +67,7 @@ struct Tickets: ParsableCommand {
             }
             print("created: \(ISO8601DateFormatter().string(from: ticket.createdAt))")
             for (index, comment) in comments.enumerated() {
-                print("\n--- comment \(index + 1) · \(comment.authorAddress) (\(comment.authorRole.rawValue)) · \(comment.visibility.rawValue) · \(ISO8601DateFormatter().string(from: comment.createdAt))")
+                print("\n--- comment \(index + 1) · \(comment.authorAddress) (\(comment.authorRole.rawValue)) · \(comment.visibility.rawValue)\(comment.unverified ? " · UNVERIFIED sender" : "") · \(ISO8601DateFormatter().string(from: comment.createdAt))")
                 print(comment.body.hasSuffix("\n") ? String(comment.body.dropLast()) : comment.body)
                 for file in attachments[comment.id ?? 0] ?? [] {
                     print("  [attachment] \(file.filename) · \(file.contentType) · \(file.size) bytes · sha256 \(file.sha256)")
@@ -145,6 +145,8 @@ struct CommentJSON: Encodable {
     var authorName: String?
     var visibility: String
     var authorRole: String
+    /// An agent's mail that proved nothing: the From line may be forged.
+    var unverified: Bool
     var body: String
     var reply: String?
     var html: String?
@@ -156,6 +158,7 @@ struct CommentJSON: Encodable {
         author = comment.authorAddress
         authorName = comment.authorName
         authorRole = comment.authorRole.rawValue
+        unverified = comment.unverified
         visibility = comment.visibility.rawValue
         body = comment.body
         reply = comment.reply

@@ -46,7 +46,9 @@ extension Tickets {
                 return item.lowercased()
             }
             guard !change.isEmpty else { throw ValidationError("nothing to change; give --status, --assign, --priority, --tag or --cc") }
-            let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false)
+            // Without the reply secret, the new assignee's notice goes out with a plain Reply-To.
+            let gateway = try HelpdeskGateway(
+                settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false, requiringReplySecrets: false)
             do {
                 let (ticket, events) = try gateway.updateTicket(key: key, change: change, actor: TicketActor(address: actor, role: .admin))
                 print(events.isEmpty ? "\(ticket.key): nothing changed" : events.map(HistoryLine.text).joined(separator: "\n"))

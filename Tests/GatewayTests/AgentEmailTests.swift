@@ -90,8 +90,9 @@ struct AgentEmailTests {
         try desk.send(from: "alice", subject: "Refund please")
         try desk.cycle()
         let notification = try #require(try desk.inbox("bob", count: 1).first)
-        // Mallory writes as bob, to the plain support address: no signed token, no DMARC.
-        try desk.sendRaw(from: "erin", rcpt: "support@example.test", user: "support", Self.reply(
+        // Mallory (erin's account) writes as bob, to the plain support address: no signed token,
+        // no DMARC; and asks for answers at her own address.
+        try desk.sendRaw(from: "erin", rcpt: "support@example.test", user: "support", "Reply-To: erin@example.test\n" + Self.reply(
             from: "bob", to: "support@example.test", answering: notification, body: "#assign dana\n#status resolved\n\nRefund approved, send your card number.\n"))
         try desk.cycle()
 
@@ -100,10 +101,11 @@ struct AgentEmailTests {
         #expect(try desk.database.history(ticketId: try #require(ticket.id)).map(\.kind) == [.created])
         let note = try #require(try desk.comments("SUPP-1").last)
         #expect(note.visibility == .internal && note.unverified && note.authorRole == .agent)
-        #expect(try desk.servers.messages(user: "alice").count == 1, "only the acknowledgement; nothing forged reached her")
+        #expect(try desk.database.outbox().filter { $0.event == "agent_reply" }.isEmpty, "nothing forged goes to the requester")
         let told = try #require(try desk.inbox("bob", count: 2).last)
         #expect(told.subject?.contains("Not applied") == true)
         #expect(told.textBody?.contains("could not be verified") == true)
+        #expect(try desk.database.outbox().allSatisfy { !$0.recipientList.contains("erin@example.test") }, "the forger hears nothing")
     }
 
     @Test func anInvalidCommandChangesNothingAndIsRejected() throws {
@@ -120,11 +122,30 @@ struct AgentEmailTests {
         let ticket = try desk.ticket("SUPP-1")
         #expect(ticket.status == .new && ticket.priority == .normal, "all or nothing")
         #expect(try desk.comments("SUPP-1").last?.visibility == .internal)
-        #expect(try desk.servers.messages(user: "alice").count == 1, "the comment was not published")
+        #expect(try desk.database.outbox().filter { $0.event == "agent_reply" }.isEmpty, "the comment was not published")
         let rejected = try #require(try desk.inbox("bob", count: 2).last)
         let text = try #require(rejected.textBody)
         #expect(text.contains("#status pendng"), "\(text)")
         #expect(text.contains("pendng"))
+    }
+
+    @Test func aTokenForOneTicketDoesNotActOnAnother() throws {
+        let desk = try Self.desk()
+        defer { desk.stop() }
+        try desk.send(from: "alice", subject: "First")
+        try desk.send(from: "carol", subject: "Second")
+        try desk.cycle()
+        let bob = try desk.inbox("bob", count: 2)
+        let first = try #require(bob.first { $0.subject?.contains("[SUPP-1]") == true })
+        let second = try #require(bob.first { $0.subject?.contains("[SUPP-2]") == true })
+        let tokenOfFirst = try #require(first.replyTo.first?.address)
+        // Threaded to SUPP-2, sent to SUPP-1's signed address.
+        try desk.sendRaw(from: "bob", rcpt: tokenOfFirst, user: "support", Self.reply(
+            from: "bob", to: tokenOfFirst, answering: second, body: "#status resolved\n\nDone.\n"))
+        try desk.cycle()
+        #expect(try desk.ticket("SUPP-2").status == .new)
+        #expect(try desk.comments("SUPP-2").last?.unverified == true)
+        #expect(try desk.ticket("SUPP-1").status == .new)
     }
 
     @Test func aTrustedDMARCPassWorksWithoutTheToken() throws {

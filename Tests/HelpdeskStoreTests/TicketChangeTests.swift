@@ -63,6 +63,27 @@ struct TicketChangeTests {
         }
     }
 
+    @Test func anAgentIsFoundByTheFirstPartOfTheirAddress() throws {
+        let (ticket, _) = try database.update(ticketKey: "SUPP-1", change: TicketChange(assignee: .agent("Dana")), actor: bob, agents: agents, at: now)
+        #expect(ticket.assignee == "dana@x.test")
+    }
+
+    @Test func aTagCanCallForASkilledAgent() throws {
+        let plan = AssignmentPlan(
+            strategy: .roundRobin,
+            agents: [AssignableAgent(address: "bob@x.test"), AssignableAgent(address: "dana@x.test", skills: ["billing"])],
+            rules: [SkillRule(skill: "billing", tags: ["billing"])])
+        let (ticket, events) = try database.update(
+            ticketKey: "SUPP-1", change: TicketChange(addTags: ["billing"]), actor: bob, agents: agents, at: now, assignment: plan)
+        #expect(ticket.assignee == "dana@x.test")
+        #expect(events.last?.note == "skill by tag" && events.last?.actorRole == .system)
+        // A tag no rule knows assigns nobody.
+        try database.executeForTesting("UPDATE ticket SET assignee = NULL")
+        let (other, _) = try database.update(
+            ticketKey: "SUPP-1", change: TicketChange(addTags: ["misc"], removeTags: ["billing"]), actor: bob, agents: agents, at: now, assignment: plan)
+        #expect(other.assignee == nil)
+    }
+
     @Test func historyIsAppendOnlyInTheDatabaseItself() throws {
         _ = try database.update(ticketKey: "SUPP-1", change: TicketChange(priority: .high), actor: bob, agents: agents, at: now)
         #expect(throws: (any Error).self) { try database.executeForTesting("UPDATE ticket_event SET actor = 'someone else'") }

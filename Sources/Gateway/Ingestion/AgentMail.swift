@@ -13,7 +13,9 @@ struct AgentMail {
     /// Header fields where a reply address may show up besides To and Cc.
     static let recipientHeaders = ["Delivered-To", "X-Original-To", "Envelope-To"]
 
-    func read(_ message: Message, sender: String, agentOf: [MailboxConfig], now: Date) -> AgentMessage {
+    /// `receiving`: the mailbox this copy arrived at; its server's Authentication-Results is the
+    /// only one that counts, whichever mailbox the ticket belongs to.
+    func read(_ message: Message, sender: String, agentOf: [MailboxConfig], receiving: MailboxConfig, now: Date) -> AgentMessage {
         var ticketIds: Set<Int64> = []
         var problems: [String] = []
         let recipients = (message.to + message.cc).map(\.address)
@@ -34,14 +36,12 @@ struct AgentMail {
             }
         }
         let domain = String(sender.split(separator: "@").last ?? "")
-        var authentication: [String: SenderAuthentication] = [:]
-        for mailbox in agentOf {
-            if let authserv = mailbox.authservID {
-                authentication[mailbox.name] = AuthenticationResults.evaluate(
-                    headers: message.header.all("Authentication-Results"), trustedAuthservID: authserv, fromDomain: domain)
-            } else {
-                authentication[mailbox.name] = .notVerified(reason: "mailbox \(mailbox.name) trusts no Authentication-Results header (authserv_id is not set)")
-            }
+        let authentication: SenderAuthentication
+        if let authserv = receiving.authservID {
+            authentication = AuthenticationResults.evaluate(
+                headers: message.header.all("Authentication-Results"), trustedAuthservID: authserv, fromDomain: domain)
+        } else {
+            authentication = .notVerified(reason: "mailbox \(receiving.name) trusts no Authentication-Results header (authserv_id is not set)")
         }
         return AgentMessage(
             tokenTicketIds: ticketIds, tokenProblem: problems.first, authentication: authentication,
@@ -70,12 +70,8 @@ struct AgentMail {
             case .reopen: change.status = .open
             case .take, .assign(.me): change.assignee = .agent(sender)
             case .assign(.agent(let reference)):
-                guard let agent = agentOf.lazy.compactMap({ $0.agent(named: reference) }).first else {
-                    let known = Set(agentOf.flatMap { $0.agents.map(\.email) }).sorted().joined(separator: ", ")
-                    return .failure(AgentCommandProblem(
-                        line: lines.first { $0.lowercased().hasPrefix("#assign") }, reason: "no agent '\(reference)' here; agents: \(known)"))
-                }
-                change.assignee = .agent(agent.email)
+                // Resolved against the ticket's own mailbox in the store: an address, or the part before the @.
+                change.assignee = .agent(reference)
             case .unassign: change.assignee = .nobody
             case .priority(let priority): change.priority = priority
             case .tags(let add, let remove):

@@ -88,7 +88,7 @@ public struct IngestionPipeline: Sendable {
         let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
         if !agentOf.isEmpty {
             content.agentMessage = AgentMail(mailboxes: Array(mailboxes.values), secrets: secrets)
-                .read(message, sender: senderAddress, agentOf: agentOf, now: receivedAt)
+                .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
         content.agentsByMailbox = mailboxes.mapValues { Set($0.agents.map(\.email)) }
         if mailbox.assignment != .manual {

@@ -79,15 +79,22 @@ struct Notifications {
             return drafts
         case .rejected(let problem)?:
             var values = extra
-            values["rejection"] = ["line": TemplateContext.oneLine(problem.line ?? ""), "reason": problem.reason, "unverified": false] as [String: Any]
+            values["rejection"] = ["line": TemplateContext.oneLine(problem.line ?? ""), "reason": Self.reason(problem.reason), "unverified": false] as [String: Any]
             return mail.toAgent("command_rejected", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: values)
         case .unverified(let reason)?:
             var values = extra
-            values["rejection"] = ["line": "", "reason": reason, "unverified": true] as [String: Any]
+            values["rejection"] = ["line": "", "reason": Self.reason(reason), "unverified": true] as [String: Any]
             return mail.toAgent("command_rejected", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: values)
         case nil:
             return []
         }
+    }
+
+    /// A reason for a template: one line (it quotes addresses and header values a sender chose),
+    /// and not endless.
+    static func reason(_ text: String) -> String {
+        let line = TemplateContext.oneLine(text)
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 
     /// The assignee, or every agent of the mailbox while the ticket is unassigned.
