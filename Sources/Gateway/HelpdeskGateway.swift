@@ -57,16 +57,18 @@ public final class HelpdeskGateway: Sendable {
         var pipelines: [String: IngestionPipeline] = [:]
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
+        for mailbox in config.mailboxes {
+            let endpoints = resolvingSecrets
+                ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
+            imap[mailbox.name] = endpoints.imap
+            smtp[mailbox.name] = endpoints.smtp
+        }
         // Read even for `ingest`: an agent's piped reply is verified with it. Admin commands that
         // only sign (or never use) it go on without it.
         let secrets = requiringReplySecrets
             ? try Self.replySecrets(config.mailboxes, environment: settings.environment)
             : (try? Self.replySecrets(config.mailboxes, environment: settings.environment)) ?? [:]
         for mailbox in config.mailboxes {
-            let endpoints = resolvingSecrets
-                ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
-            imap[mailbox.name] = endpoints.imap
-            smtp[mailbox.name] = endpoints.smtp
             pipelines[mailbox.name] = IngestionPipeline(
                 mailbox: mailbox, mailboxes: config.mailboxes, database: database, data: data, templates: templates,
                 secrets: secrets, logger: logger, now: now)

@@ -10,7 +10,7 @@ public enum SecretReference: Sendable, Equatable {
         switch self {
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw ConfigError(file: configFile, field: field, problem: "environment variable \(name) is not set; export it with the password (e.g. export \(name)=…) before starting helpdesk")
+                throw ConfigError(file: configFile, field: field, problem: "environment variable \(name) is not set; export it with the secret (e.g. export \(name)=…) before starting helpdesk")
             }
             return value
         case .file(let path):
