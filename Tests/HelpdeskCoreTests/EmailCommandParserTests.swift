@@ -114,21 +114,10 @@ struct EmailCommandParserTests {
         #expect(error.description == "line 2 '#take now': takes no argument")
     }
 
-    /// SplitMix64: a fixed seed makes a failure reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test("text without a command line at its top is all comment", arguments: [1, 42, 20_240_601])
     func textWithoutCommandsIsComment(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix(seed: seed)
         let pieces = ["", " ", "\t", "#", "#1", "# ", "#close", "#status pending", "hello", "Grüße", "a#b", "  #tag +x", "-", "😀", "\u{00A0}"]
         for _ in 0..<300 {
             var lines: [String] = []
