@@ -50,6 +50,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public var replyTokenDays = 30
     /// The authserv-id of our own MTA's Authentication-Results header; nil trusts none.
     public var authservID: String?
+    /// Service levels; nil when the mailbox has none.
+    public var sla: SLAPolicy?
 
     public static let defaultMaximumMessageSize = 25 << 20
     public static let defaultMaximumAttachmentSize = 20 << 20
@@ -68,7 +70,7 @@ extension MailboxConfig {
     static let knownFields = [
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
         "keep_raw_messages", "stranger_follow_ups", "assignment", "skills", "reply_token_secret_env",
-        "reply_token_secret_file", "reply_token_days", "authserv_id",
+        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla",
     ]
 
     /// Parses one `mailboxes/<name>.yaml`; every problem names the file and the field.
@@ -165,6 +167,7 @@ extension MailboxConfig {
             config.replyTokenDays = days
         }
         config.authservID = try fields.optionalString("authserv_id")?.lowercased()
+        config.sla = try fields.optionalFields("sla").map { fields throws(ConfigError) in try SLAPolicy.parse(fields) }
     }
 
     /// The agents as assignment sees them.
