@@ -2,10 +2,8 @@
 public enum EmailCommandParser {
     /// Reads command lines at the top of `text` (the reply part of an agent's mail, "\n" line ends).
     public static func parse(_ text: String) throws(EmailCommandError) -> EmailCommandParse {
-        // "\r\n" is one Character in Swift, so it has to be named to split CRLF text at all.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        var index = 0
-        while index < lines.count, isBlank(lines[index]) { index += 1 }
+        let lines = splitLines(text)
+        var index = firstNonBlank(lines)
         var collector = Collector()
         while index < lines.count, isCommandLine(lines[index]) {
             try collector.read(lines[index], number: index + 1)
@@ -15,6 +13,22 @@ public enum EmailCommandParser {
         // Sliced from the original, so the comment keeps its exact line ends and spacing.
         let comment = index < lines.count ? String(text[lines[index].startIndex...]) : ""
         return EmailCommandParse(commands: collector.finished(), comment: comment)
+    }
+
+    /// The command lines at the top of `text`, trimmed, as `parse` reads them: for messages that
+    /// quote what the agent wrote.
+    public static func commandLines(in text: String) -> [String] {
+        let lines = splitLines(text)
+        return lines[firstNonBlank(lines)...].prefix(while: isCommandLine).map { String($0.trimmingSpaces()) }
+    }
+
+    // "\r\n" is one Character in Swift, so it has to be named to split CRLF text at all.
+    private static func splitLines(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    }
+
+    private static func firstNonBlank(_ lines: [Substring]) -> Int {
+        lines.firstIndex { !isBlank($0) } ?? lines.count
     }
 
     static let statusChoices = "open, pending, on_hold, resolved, closed, cancelled"

@@ -22,6 +22,9 @@ public enum FollowUpAction: Sendable, Equatable {
     case append(visibility: CommentVisibility, newStatus: TicketStatus?)
     /// Open a new ticket linked to the old one.
     case newLinkedTicket(reason: LinkReason)
+    /// An agent's mail: what it may do depends on what proves its sender, which only the
+    /// recording (that knows the ticket) can judge; unproved or automatic, it is an internal note.
+    case agentMail
 }
 
 /// Why a follow-up became a new ticket instead of a comment.
@@ -37,6 +40,7 @@ public enum FollowUpRule {
     /// `automatic` is a message no person wrote (an out-of-office, a bounce, list mail): it is
     /// kept as an internal note and changes nothing, so robots cannot reopen or spawn tickets.
     public static func action(status: TicketStatus, sender: SenderRole, strangers: StrangerPolicy, automatic: Bool = false) -> FollowUpAction {
+        if sender == .agent { return .agentMail }
         if automatic { return .append(visibility: .internal, newStatus: nil) }
         switch sender {
         case .stranger:
@@ -45,10 +49,7 @@ public enum FollowUpRule {
             case .internalNote: return .append(visibility: .internal, newStatus: nil)
             }
         case .agent:
-            // Kept on the ticket whatever its state, as an internal note: a From line proves
-            // nothing, so nothing an agent's mail says reaches the requester until the message is
-            // authenticated (signed reply address or DMARC, the agents' workflow).
-            return .append(visibility: .internal, newStatus: nil)
+            return .agentMail
         case .participant:
             switch status {
             case .closed, .cancelled: return .newLinkedTicket(reason: .ticketClosed)

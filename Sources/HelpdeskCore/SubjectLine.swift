@@ -23,28 +23,14 @@ public enum SubjectLine {
 }
 
 extension SubjectLine {
-    /// Every bracketed group that `SubjectToken` reads as one of `keys` (`[SUPP-1]`, `[#supp-1]`,
-    /// `[ SUPP-01 ]`), removed.
+    /// Every bracketed group that `SubjectToken` reads as one of `keys`, removed.
     static func removingTokens(of keys: Set<TicketKey>, from subject: String) -> String {
         var out = ""
-        var rest = subject[...]
-        while let open = rest.firstIndex(of: "[") {
-            out += rest[..<open]
-            let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(where: { $0 == "]" || $0 == "[" }), rest[close] == "]" else {
-                out.append("[")
-                rest = rest[afterOpen...]
-                continue
-            }
-            var inside = rest[afterOpen..<close].trimmingSpaces()
-            if inside.hasPrefix("#") { inside = inside.dropFirst() }
-            if let key = TicketKey(inside), keys.contains(key) {
-                rest = rest[rest.index(after: close)...]
-            } else {
-                out += rest[open...close]
-                rest = rest[rest.index(after: close)...]
-            }
+        var kept = subject.startIndex
+        for token in SubjectToken.tokens(in: subject) where keys.contains(token.key) {
+            out += subject[kept..<token.range.lowerBound]
+            kept = token.range.upperBound
         }
-        return out + rest
+        return out + subject[kept...]
     }
 }

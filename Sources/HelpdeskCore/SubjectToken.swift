@@ -5,19 +5,26 @@ public enum SubjectToken {
     public static func keys(in subject: String, prefixes: Set<String>) -> [TicketKey] {
         let wanted = Set(prefixes.map { $0.uppercased() })
         var keys: [TicketKey] = []
+        for token in tokens(in: subject) where wanted.contains(token.key.prefix) && !keys.contains(token.key) {
+            keys.append(token.key)
+        }
+        return keys
+    }
+
+    /// Every bracketed ticket key in `subject`, any prefix, with the range of its brackets.
+    static func tokens(in subject: String) -> [(key: TicketKey, range: Range<String.Index>)] {
+        var found: [(key: TicketKey, range: Range<String.Index>)] = []
         var rest = subject[...]
         while let open = rest.firstIndex(of: "[") {
             let afterOpen = rest.index(after: open)
             guard let close = rest[afterOpen...].firstIndex(of: "]") else { break }
             var inside = rest[afterOpen..<close].trimmingSpaces()
             if inside.hasPrefix("#") { inside = inside.dropFirst() }
-            if let key = TicketKey(inside), wanted.contains(key.prefix), !keys.contains(key) {
-                keys.append(key)
-            }
+            if let key = TicketKey(inside) { found.append((key, open..<subject.index(after: close))) }
             // A nested "[" restarts the search there, so "[[SUPP-1]" still finds the key.
             rest = rest[afterOpen...]
         }
-        return keys
+        return found
     }
 
     /// The subject with `[KEY]` added in front, unless it already carries that key.

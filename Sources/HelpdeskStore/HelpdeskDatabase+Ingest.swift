@@ -39,7 +39,7 @@ extension HelpdeskDatabase {
                 let role = try senderRole(db, ticket: found, content: content)
                 switch FollowUpRule.action(
                     status: found.status, sender: role, strangers: content.strangers, automatic: content.autoReplySuppression != nil) {
-                case .append where role == .agent:
+                case .agentMail:
                     context = try appendAgentMail(db, identity, content, to: found)
                 case .append(let visibility, let newStatus):
                     context = try append(db, identity, content, to: found, role: role, visibility: visibility, newStatus: newStatus)
@@ -164,7 +164,7 @@ extension HelpdeskDatabase {
         }
         for event in events { try recordEvent(db, event) }
         return IngestContext(
-            ticket: ticket, comment: comment, outcome: .ticketCreated, linkedTicket: previous, previousStatus: nil, participants: [],
+            ticket: ticket, comment: comment, outcome: .ticketCreated, linkedTicket: previous, participants: [],
             events: events)
     }
 
@@ -214,7 +214,7 @@ extension HelpdeskDatabase {
         let comment = try insertComment(db, identity, content, ticketId: ticketId, role: role, visibility: visibility)
         return IngestContext(
             ticket: ticket, comment: comment, outcome: .commentAdded, linkedTicket: nil,
-            previousStatus: newStatus == nil || newStatus == previous ? nil : previous, participants: [], events: events)
+            participants: [], events: events)
     }
 
     /// An agent's mail on a ticket of their mailbox: proved (signed reply address or trusted
@@ -288,7 +288,7 @@ extension HelpdeskDatabase {
         let comment = try insertComment(db, identity, recorded, ticketId: ticketId, role: .agent, visibility: isPublic ? .public : .internal)
         for event in visibilityEvents { try recordEvent(db, event) }
         return IngestContext(
-            ticket: ticket, comment: comment, outcome: .commentAdded, linkedTicket: nil, previousStatus: nil, participants: [],
+            ticket: ticket, comment: comment, outcome: .commentAdded, linkedTicket: nil, participants: [],
             events: events + visibilityEvents, agentOutcome: .applied)
     }
 

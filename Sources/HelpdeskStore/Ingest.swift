@@ -148,8 +148,6 @@ public struct IngestContext: Sendable {
     public var outcome: InboundOutcome
     /// The ticket a new ticket continues (closed, or written to by a stranger).
     public var linkedTicket: TicketRecord?
-    /// The status before this message changed it (a reopened or answered ticket), or nil.
-    public var previousStatus: TicketStatus?
     /// Everyone who receives the ticket's public replies now.
     public var participants: [ParticipantRecord]
     /// History rows this message wrote.

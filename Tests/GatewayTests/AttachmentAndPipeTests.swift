@@ -100,7 +100,7 @@ struct AttachmentAndPipeTests {
         #expect(rows.first?.messageId == id)
         #expect((rows.first?.size ?? 0) > 200_000, "the size the server reported")
 
-        let limit = TemplateContext.megabytes(64 << 10)
+        let limit = TemplateContext.readableSize(64 << 10)
         #expect(limit == "64 KB")
         let alice = try desk.inbox("alice", count: 1)
         #expect(alice.count == 1)

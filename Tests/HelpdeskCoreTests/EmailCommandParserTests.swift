@@ -102,6 +102,13 @@ struct EmailCommandParserTests {
         }
     }
 
+    @Test func commandLinesAreTheOnesParseReads() throws {
+        let text = "\r\n  #Status pending \r\n#tag +billing\r\n#1 is not a command\r\n#close\n"
+        #expect(EmailCommandParser.commandLines(in: text) == ["#Status pending", "#tag +billing"])
+        #expect(try EmailCommandParser.parse(text).commands.count == 2)
+        #expect(EmailCommandParser.commandLines(in: "Hello\n#close\n").isEmpty)
+    }
+
     @Test func tableIsLargeEnough() {
         #expect(Self.cases.count >= 35)
     }

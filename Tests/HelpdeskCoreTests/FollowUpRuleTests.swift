@@ -5,7 +5,7 @@ import Testing
 struct FollowUpRuleTests {
     typealias Row = (status: TicketStatus, sender: SenderRole, strangers: StrangerPolicy, expected: FollowUpAction)
 
-    /// Every status for participants and agents, both stranger policies for strangers.
+    /// Every status for participants, some for agents, both stranger policies for strangers.
     static let table: [Row] = [
         (.new, .participant, .newTicket, .append(visibility: .public, newStatus: nil)),
         (.open, .participant, .newTicket, .append(visibility: .public, newStatus: nil)),
@@ -14,9 +14,9 @@ struct FollowUpRuleTests {
         (.resolved, .participant, .newTicket, .append(visibility: .public, newStatus: .open)),
         (.closed, .participant, .newTicket, .newLinkedTicket(reason: .ticketClosed)),
         (.cancelled, .participant, .internalNote, .newLinkedTicket(reason: .ticketClosed)),
-        (.new, .agent, .newTicket, .append(visibility: .internal, newStatus: nil)),
-        (.resolved, .agent, .newTicket, .append(visibility: .internal, newStatus: nil)),
-        (.closed, .agent, .newTicket, .append(visibility: .internal, newStatus: nil)),
+        (.new, .agent, .newTicket, .agentMail),
+        (.resolved, .agent, .newTicket, .agentMail),
+        (.closed, .agent, .newTicket, .agentMail),
         (.open, .stranger, .newTicket, .newLinkedTicket(reason: .unknownSender)),
         (.closed, .stranger, .newTicket, .newLinkedTicket(reason: .unknownSender)),
         (.open, .stranger, .internalNote, .append(visibility: .internal, newStatus: nil)),
@@ -31,8 +31,10 @@ struct FollowUpRuleTests {
     @Test("a robot's message never reopens, links or goes public", arguments: TicketStatus.allCases, SenderRole.allCases)
     func automaticMessagesAreNotes(status: TicketStatus, sender: SenderRole) {
         for policy in StrangerPolicy.allCases {
-            #expect(FollowUpRule.action(status: status, sender: sender, strangers: policy, automatic: true)
-                    == .append(visibility: .internal, newStatus: nil))
+            // An agent's robot mail goes the agent path, which keeps it as an internal note too
+            // (ConversationStoreTests holds that part).
+            let expected: FollowUpAction = sender == .agent ? .agentMail : .append(visibility: .internal, newStatus: nil)
+            #expect(FollowUpRule.action(status: status, sender: sender, strangers: policy, automatic: true) == expected)
         }
     }
 

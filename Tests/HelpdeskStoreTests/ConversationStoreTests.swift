@@ -78,6 +78,28 @@ struct ConversationStoreTests {
         #expect(other.ticket?.linkReason == .unknownSender)
     }
 
+    @Test func anAgentsRobotMailRunsNothingAndIsMarkedUnlessProved() throws {
+        try record(1, message(from: "alice@x.test", subject: "Help"))
+        let commands = AgentCommands(change: TicketChange(status: .resolved), internalNote: false, comment: "Away.", lines: ["#resolve"])
+        func agentMail(proved: Bool) -> AgentMessage {
+            AgentMessage(tokenTicketIds: proved ? [1] : [], tokenProblem: nil, authentication: .notVerified(reason: "none"),
+                         commands: .success(commands))
+        }
+        for (uid, proved) in [(UInt32(2), false), (3, true)] {
+            var content = message(from: "bob@x.test", subject: "Re: [SUPP-1] Help", agentOf: ["support"], automatic: true)
+            content.agentMessage = agentMail(proved: proved)
+            let result = try database.ingest(identity(uid), content: content, keyPrefix: "SUPP") { context in
+                #expect(context.agentOutcome == nil, "a robot is not told anything")
+                return []
+            }
+            guard case .commentAdded(let ticket, let comment) = result else { Issue.record("got \(result)"); continue }
+            #expect(ticket.status == .new, "nothing runs")
+            #expect(comment.visibility == .internal && comment.authorRole == .agent)
+            #expect(comment.unverified == !proved)
+        }
+        #expect(try database.history(ticketId: 1).map(\.kind) == [.created])
+    }
+
     @Test func attachmentsAreListedPerComment() throws {
         let files = [
             AttachmentDraft(sha256: String(repeating: "a", count: 64), filename: "report.pdf", contentType: "application/pdf", size: 1234, isInline: false, contentID: nil),

@@ -175,6 +175,13 @@ extension MailboxConfig {
         agents.map { AssignableAgent(address: $0.email, away: $0.away, skills: $0.skills) }
     }
 
+    /// The configured agent with this address, or one without a name (an agent since removed
+    /// from the file still gets their mail).
+    public func agent(address: String) -> Agent {
+        let wanted = address.lowercased()
+        return agents.first { $0.email == wanted } ?? Agent(email: wanted, name: nil)
+    }
+
     /// The agent `reference` names: an address, a local part (`dana`) or a name (`Dana`).
     public func agent(named reference: String) -> Agent? {
         let wanted = reference.lowercased()

@@ -6,7 +6,6 @@ import MIME
 /// Reads what an agent's mail proves and asks for, before the transaction that applies it:
 /// signed reply addresses, the trusted Authentication-Results, and the `#` command lines.
 struct AgentMail {
-    let mailboxes: [MailboxConfig]
     /// Reply-address secrets by mailbox name.
     let secrets: [String: [UInt8]]
 
@@ -45,21 +44,19 @@ struct AgentMail {
         }
         return AgentMessage(
             tokenTicketIds: ticketIds, tokenProblem: problems.first, authentication: authentication,
-            commands: commands(in: message.reply ?? message.textBody ?? "", sender: sender, agentOf: agentOf))
+            commands: commands(in: message.reply ?? message.textBody ?? "", sender: sender))
     }
 
-    /// The `#` lines as a change for the store; agent names are resolved against the mailboxes
-    /// the sender works in.
-    func commands(in text: String, sender: String, agentOf: [MailboxConfig]) -> Result<AgentCommands, AgentCommandProblem> {
+    /// The `#` lines as a change for the store, which resolves agent references against the
+    /// ticket's own mailbox.
+    func commands(in text: String, sender: String) -> Result<AgentCommands, AgentCommandProblem> {
         let parsed: EmailCommandParse
         do {
             parsed = try EmailCommandParser.parse(text)
         } catch {
             return .failure(AgentCommandProblem(line: error.text, reason: error.reason))
         }
-        let trimmed: [String] = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        let lines: [String] = Array(trimmed.drop(while: { $0.isEmpty }).prefix(while: { $0.hasPrefix("#") }))
+        let lines = EmailCommandParser.commandLines(in: text)
         var change = TicketChange()
         var internalNote = false
         for command in parsed.commands {

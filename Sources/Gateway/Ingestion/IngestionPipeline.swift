@@ -20,6 +20,9 @@ public struct IngestionPipeline: Sendable {
     let knownPrefixes: Set<String>
     /// Signed-reply-address secrets by mailbox name (mailboxes without one have none).
     let secrets: [String: [UInt8]]
+    /// Agents' addresses per mailbox name, and this mailbox's assignment: the same for every message.
+    let agentsByMailbox: [String: Set<String>]
+    let assignment: AssignmentPlan?
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -35,6 +38,9 @@ public struct IngestionPipeline: Sendable {
         self.templates = templates
         policy = AutoReplyPolicy(ownAddresses: Set(mailboxes.map(\.address)))
         knownPrefixes = Set(mailboxes.map(\.keyPrefix))
+        agentsByMailbox = Dictionary(mailboxes.map { ($0.name, Set($0.agents.map(\.email))) }, uniquingKeysWith: { first, _ in first })
+        assignment = mailbox.assignment == .manual
+            ? nil : AssignmentPlan(strategy: mailbox.assignment, agents: mailbox.assignableAgents, rules: mailbox.skillRules)
         self.logger = logger
         self.now = now
     }
@@ -77,23 +83,21 @@ public struct IngestionPipeline: Sendable {
         let sender = message.from.first ?? message.sender
         let senderAddress = sender?.address.lowercased() ?? message.returnPath?.lowercased() ?? ""
         let suppression = policy.suppression(for: message)
+        let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
         var content = InboundContent(
             requesterAddress: senderAddress, requesterName: sender?.name, subject: Self.cleanSubject(message.subject),
             body: message.textBody ?? "", html: message.htmlBody, reply: message.reply,
             copied: copiedPeople(message, sender: senderAddress), attachments: attachments,
             followUp: FollowUpCandidates(message: message, prefixes: knownPrefixes),
             autoReplySuppression: suppression?.description,
-            senderIsAgentOf: Set(mailboxes.values.filter { $0.isAgent(senderAddress) }.map(\.name)),
+            senderIsAgentOf: Set(agentOf.map(\.name)),
             strangers: mailbox.strangers, rawKept: rawKept)
-        let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
         if !agentOf.isEmpty {
-            content.agentMessage = AgentMail(mailboxes: Array(mailboxes.values), secrets: secrets)
+            content.agentMessage = AgentMail(secrets: secrets)
                 .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
-        content.agentsByMailbox = mailboxes.mapValues { Set($0.agents.map(\.email)) }
-        if mailbox.assignment != .manual {
-            content.assignment = AssignmentPlan(strategy: mailbox.assignment, agents: mailbox.assignableAgents, rules: mailbox.skillRules)
-        }
+        content.agentsByMailbox = agentsByMailbox
+        content.assignment = assignment
         let result = try database.ingest(identity, content: content, keyPrefix: mailbox.keyPrefix) { context in
             Notifications(pipeline: self, message: message, sender: sender, suppression: suppression, receivedAt: receivedAt)
                 .drafts(for: context)
@@ -130,9 +134,9 @@ public struct IngestionPipeline: Sendable {
             }
             let context: [String: Any] = [
                 "requester": TemplateContext.person(name: sender == from ? from.name : nil, address: sender.address),
-                "mailbox": ["address": mailbox.address, "name": TemplateContext.oneLine(mailbox.displayName ?? mailbox.address), "key": mailbox.keyPrefix],
+                "mailbox": TemplateContext.values(mailbox),
                 "message": ["subject": TemplateContext.oneLine(Self.cleanSubject(message.subject)), "body": ""],
-                "notice": ["reason": breach.notice, "size": limit.size.map(TemplateContext.megabytes) ?? "", "limit": TemplateContext.megabytes(limit.limit(for: mailbox))],
+                "notice": ["reason": breach.notice, "size": limit.size.map(TemplateContext.readableSize) ?? "", "limit": TemplateContext.readableSize(limit.limit(for: mailbox))],
             ]
             do {
                 return try ReplyComposer(mailbox: mailbox, templates: templates).composeNotice(

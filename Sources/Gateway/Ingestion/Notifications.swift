@@ -22,7 +22,7 @@ struct Notifications {
         let comment = context.comment
         var extra: [String: Any] = [
             "author": TemplateContext.person(name: comment.authorName, address: comment.authorAddress),
-            "reopened": context.previousStatus == .resolved,
+            "reopened": context.events.contains { $0.kind == .status && $0.fromValue == TicketStatus.resolved.rawValue },
             "message": [
                 "body": comment.body, "reply": comment.reply ?? comment.body,
                 "subject": TemplateContext.oneLine(message.subject ?? context.ticket.subject),
@@ -43,7 +43,8 @@ struct Notifications {
                 drafts += mail.toAgent("new_ticket", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: extra)
             }
         case .commentAdded where comment.authorRole == .participant && comment.visibility == .public:
-            for agent in Self.recipients(assignee: ticket.assignee, agents: mailbox.agents) {
+            // The assignee, or every agent of the mailbox while the ticket is unassigned.
+            for agent in ticket.assignee.map({ [mailbox.agent(address: $0)] }) ?? mailbox.agents {
                 drafts += mail.toAgent("requester_reply", ticket: ticket, agent: agent, answering: message, body: comment.body, extra: extra)
             }
         case .commentAdded where comment.authorRole == .agent:
@@ -58,7 +59,7 @@ struct Notifications {
         let ticket = context.ticket
         let comment = context.comment
         // Told at the address the mailbox knows, whatever From the message claimed.
-        let agent = mail.mailbox.agents.first { $0.email == comment.authorAddress } ?? MailboxConfig.Agent(email: comment.authorAddress, name: nil)
+        let agent = mail.mailbox.agent(address: comment.authorAddress)
         switch context.agentOutcome {
         case .applied?:
             var drafts: [OutboxDraft] = []
@@ -97,9 +98,4 @@ struct Notifications {
         return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 
-    /// The assignee, or every agent of the mailbox while the ticket is unassigned.
-    static func recipients(assignee: String?, agents: [MailboxConfig.Agent]) -> [MailboxConfig.Agent] {
-        guard let assignee = assignee?.lowercased() else { return agents }
-        return [agents.first { $0.email == assignee } ?? MailboxConfig.Agent(email: assignee, name: nil)]
-    }
 }

@@ -54,7 +54,7 @@ struct TicketMail {
         var drafts: [OutboxDraft] = []
         for event in events where event.kind == .assignee {
             guard let address = event.toValue, address != actor.lowercased() else { continue }
-            let agent = mailbox.agents.first { $0.email == address } ?? MailboxConfig.Agent(email: address, name: nil)
+            let agent = mailbox.agent(address: address)
             var values = extra
             values["assigned_by"] = TemplateContext.oneLine(event.actorRole == .system ? "automatic assignment (\(mailbox.assignment.rawValue))" : event.actor)
             drafts += toAgent("ticket_assigned", ticket: ticket, agent: agent, answering: inbound, body: body, extra: values)

@@ -24,11 +24,14 @@ enum TemplateContext {
             "requester": [
                 "name": oneLine(ticket.requesterName ?? ticket.requesterAddress), "address": oneLine(ticket.requesterAddress),
             ],
-            "mailbox": [
-                "address": mailbox.address, "name": oneLine(mailbox.displayName ?? mailbox.address), "key": mailbox.keyPrefix,
-            ],
+            "mailbox": values(mailbox),
             "message": ["body": messageBody, "subject": oneLine(messageSubject)],
         ]
+    }
+
+    /// `{{mailbox.address}}`, `{{mailbox.name}}`, `{{mailbox.key}}`.
+    static func values(_ mailbox: MailboxConfig) -> [String: Any] {
+        ["address": mailbox.address, "name": oneLine(mailbox.displayName ?? mailbox.address), "key": mailbox.keyPrefix]
     }
 
     static func oneLine(_ text: String) -> String {
@@ -47,7 +50,7 @@ enum TemplateContext {
     }
 
     /// A size as people read it: whole KB (rounded up) below a megabyte, else MB with one decimal.
-    static func megabytes(_ bytes: Int) -> String {
+    static func readableSize(_ bytes: Int) -> String {
         if bytes < 1 << 20 { return "\((bytes + 1023) / 1024) KB" }
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
