@@ -41,16 +41,17 @@ extension HelpdeskGateway {
         return total
     }
 
-    /// Runs one poller and one outbox dispatcher per mailbox, each every `interval` seconds, until
-    /// `shutdown` is requested; returns once every thread has finished the message in hand.
-    public func run(interval: Double, shutdown: ShutdownSignal) {
+    /// Runs one poller and one outbox dispatcher per mailbox, each every `interval` seconds, and
+    /// the SLA clock service every `slaInterval` seconds, until `shutdown` is requested; returns
+    /// once every thread has finished the message in hand.
+    public func run(interval: Double, slaInterval: Double = 30, shutdown: ShutdownSignal) {
         logger.info("gateway running", metadata: ["mailboxes": "\(config.mailboxes.map(\.name).joined(separator: ","))", "interval_s": "\(interval)"])
         warnAboutUnsendableOutbox()
         let threads = DispatchGroup()
-        var wakeUps: [OutboxWakeUp] = []
+        var wakeUps: [String: OutboxWakeUp] = [:]
         for name in config.mailboxes.map(\.name) {
             let wakeUp = OutboxWakeUp()
-            wakeUps.append(wakeUp)
+            wakeUps[name] = wakeUp
             if imapEndpoints[name] != nil {
                 Self.startThread(named: "poll \(name)", in: threads) {
                     self.pollLoop(name, interval: interval, wakeUp: wakeUp, shutdown: shutdown)
@@ -60,9 +61,24 @@ extension HelpdeskGateway {
                 self.dispatchLoop(name, interval: interval, wakeUp: wakeUp, shutdown: shutdown)
             }
         }
-        // Housekeeping on this thread: raw messages past their retention, at start and hourly.
+        // Housekeeping on this thread: SLA clocks every `slaInterval` (recomputed in full at
+        // start), raw messages past their retention at start and hourly.
         var lastPrune = Date.distantPast
+        var slaPasses = 0
         repeat {
+            if config.mailboxes.contains(where: { $0.sla != nil }) {
+                do {
+                    let summary = try checkSLA(refreshing: slaPasses == 0)
+                    slaPasses += 1
+                    if summary.warnings + summary.breaches + summary.autoClosed > 0 {
+                        logger.info("sla", metadata: ["summary": "\(summary)"])
+                        // Warnings wait in the outbox; send them now, not after `interval`.
+                        wakeUps.values.forEach { $0.signal() }
+                    }
+                } catch {
+                    logger.error("sla check failed; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(slaInterval)"])
+                }
+            }
             if Date().timeIntervalSince(lastPrune) >= 3600 {
                 lastPrune = Date()
                 do {
@@ -72,9 +88,9 @@ extension HelpdeskGateway {
                     logger.error("raw message retention failed; retrying in an hour", metadata: ["error": "\(error)"])
                 }
             }
-        } while !shutdown.wait(seconds: 60)
+        } while !shutdown.wait(seconds: slaInterval)
         // The outbox loops sleep on their own condition; shutdown alone does not wake them.
-        wakeUps.forEach { $0.stop() }
+        wakeUps.values.forEach { $0.stop() }
         threads.wait()
         logger.info("gateway stopped")
     }

@@ -50,7 +50,9 @@ public final class HelpdeskGateway: Sendable {
         let problems = TemplateLibrary.check(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
         if let first = problems.first { throw first }
         templates = try TemplateLibrary.load(directory: settings.templatesDirectory)
-        database = try HelpdeskDatabase(path: settings.databasePath)
+        var database = try HelpdeskDatabase(path: settings.databasePath)
+        database.slaPolicies = Dictionary(uniqueKeysWithValues: config.mailboxes.compactMap { mailbox in mailbox.sla.map { (mailbox.name, $0) } })
+        self.database = database
         data = DataDirectory(root: settings.dataDirectory)
         self.logger = logger
         self.now = now

@@ -23,7 +23,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         holidays: []
     )
 
-    let timeZone: TimeZone
+    public let timeZone: TimeZone
     /// Normalised: weekdays 1...7 only, spans clamped to 0...1440, sorted, merged, no empty spans or days.
     let hours: [Int: [OpeningSpan]]
     let holidays: Set<String>

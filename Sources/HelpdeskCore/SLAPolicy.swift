@@ -37,8 +37,9 @@ public struct SLAPolicy: Sendable, Equatable {
         self.autoCloseDays = autoCloseDays
     }
 
-    /// Whether the clock stands still in `status`: waiting on the requester, or on hold if the policy says.
+    /// Whether the clock stands still in `status`: waiting on the requester, on hold if the policy
+    /// says, or finished (a reopened ticket's clock goes on from where it stood).
     public func isPaused(in status: TicketStatus) -> Bool {
-        status == .pending || (pauseOnHold && status == .onHold)
+        status == .pending || (pauseOnHold && status == .onHold) || status.isFinished
     }
 }

@@ -15,6 +15,7 @@ extension HelpdeskDatabase {
                 throw ChangeRefused(what: key, reason: "no such ticket; `helpdesk tickets list` shows the keys")
             }
             let events = try apply(db, change, to: &ticket, actor: actor, agents: agents, at: now, assignment: assignment)
+            if let id = ticket.id { try refreshSLA(db, ticketId: id, now: now) }
             for draft in try makeMail(ticket, events) {
                 try enqueue(db, draft, mailbox: ticket.mailbox, ticketId: ticket.id, at: now)
             }

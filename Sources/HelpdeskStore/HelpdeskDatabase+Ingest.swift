@@ -86,6 +86,7 @@ extension HelpdeskDatabase {
                 // also when the follow-up arrived at another support address.
                 try enqueue(db, draft, mailbox: context.ticket.mailbox, ticketId: ticketId, at: identity.receivedAt)
             }
+            try refreshSLA(db, ticketId: ticketId, now: identity.receivedAt)
             try advanceCursor(db, identity)
             return context.outcome == .ticketCreated
                 ? .ticketCreated(context.ticket, context.comment) : .commentAdded(context.ticket, context.comment)

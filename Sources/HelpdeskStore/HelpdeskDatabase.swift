@@ -6,6 +6,9 @@ public import HelpdeskCore
 /// A transaction is a method body here, so what commits together is visible in one place.
 public struct HelpdeskDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// SLA policy by mailbox name: every change to a ticket of these mailboxes recomputes its
+    /// clocks in the same transaction. Mailboxes not named here have no SLA.
+    public var slaPolicies: [String: SLAPolicy] = [:]
 
     /// Opens (creating if needed) the database file in WAL mode and runs pending migrations.
     public init(path: String) throws {

@@ -241,3 +241,52 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColu
 extension TicketMessageRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "ticket_message"
 }
+
+/// One SLA target's clock of a ticket, as of its last change (table `ticket_sla`).
+public struct TicketSLARecord: Sendable, Codable, Equatable {
+    public var ticketId: Int64
+    public var target: SLATarget
+    /// The target in counted seconds.
+    public var duration: TimeInterval
+    /// When the target is or was passed; nil while it stands still short of it, or was met.
+    public var dueAt: Date?
+    public var warnAt: Date?
+    public var outcome: SLAOutcome
+    /// Counted seconds as of `updatedAt` (or until it stopped).
+    public var elapsed: TimeInterval
+    /// What the target measures happened: the first public answer, the resolution.
+    public var completed: Bool
+    public var updatedAt: Date
+
+    /// Whether it is past its target at `now` and still running or paused.
+    public func isBreaching(at now: Date) -> Bool {
+        switch outcome {
+        case .breached: !completed
+        case .running: dueAt.map { $0 <= now } ?? false
+        case .paused, .met, .ended: false
+        }
+    }
+}
+
+/// A warning or breach told (or deliberately not mailed), once per ticket, target and kind.
+public struct SLANoticeRecord: Sendable, Codable, Equatable {
+    /// Which point of a target was passed.
+    public enum Kind: String, Sendable, Codable {
+        case warning, breach
+    }
+
+    public var ticketId: Int64
+    public var target: SLATarget
+    public var kind: Kind
+    public var at: Date
+    public var dueAt: Date?
+    public var mailed: Bool
+}
+
+extension TicketSLARecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "ticket_sla"
+}
+
+extension SLANoticeRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "sla_notice"
+}

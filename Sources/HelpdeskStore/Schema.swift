@@ -170,6 +170,33 @@ enum Schema {
                 t.column("updated_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4: sla") { db in
+            // Each target's clock as of the ticket's last change, so due work is one indexed query.
+            try db.create(table: "ticket_sla") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("target", .text).notNull().check(sql: "target IN ('first_response','resolution')")
+                t.column("duration", .double).notNull().check { $0 > 0 }
+                t.column("due_at", .datetime).indexed()
+                t.column("warn_at", .datetime).indexed()
+                t.column("outcome", .text).notNull().check(sql: "outcome IN ('running','paused','met','breached','ended')")
+                t.column("elapsed", .double).notNull()
+                // Whether what the target measures happened (answered, resolved): its time counts in reports.
+                t.column("completed", .boolean).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.primaryKey(["ticket_id", "target"])
+            }
+            // One row per warning or breach ever told: the key makes "exactly once" the database's job.
+            try db.create(table: "sla_notice") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("target", .text).notNull().check(sql: "target IN ('first_response','resolution')")
+                t.column("kind", .text).notNull().check(sql: "kind IN ('warning','breach')")
+                t.column("at", .datetime).notNull()
+                t.column("due_at", .datetime)
+                // False when nobody was mailed: the ticket had ended, or a breach made the warning moot.
+                t.column("mailed", .boolean).notNull()
+                t.primaryKey(["ticket_id", "target", "kind"])
+            }
+        }
         return migrator
     }
 }

@@ -6,6 +6,6 @@ struct Helpdesk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpdesk",
         abstract: "Mailgate: an email help desk gateway.",
-        subcommands: [Run.self, Poll.self, Ingest.self, Tickets.self, Attachments.self, Prune.self, Templates.self, Outbox.self, Parse.self]
+        subcommands: [Run.self, Poll.self, Ingest.self, Tickets.self, SLA.self, Attachments.self, Prune.self, Templates.self, Outbox.self, Parse.self]
     )
 }

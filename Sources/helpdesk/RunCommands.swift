@@ -12,8 +12,12 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds between polls.")
     var interval: Double = 5
 
+    @Option(name: .customLong("sla-interval"), help: "Seconds between SLA clock checks.")
+    var slaInterval: Double = 30
+
     func validate() throws {
         guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
+        guard slaInterval >= 0.1 else { throw ValidationError("--sla-interval must be at least 0.1 seconds") }
     }
 
     func run() throws {
@@ -21,7 +25,7 @@ struct Run: ParsableCommand {
         let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
         let shutdown = ShutdownSignal()
         shutdown.installSignalHandlers()
-        gateway.run(interval: interval, shutdown: shutdown)
+        gateway.run(interval: interval, slaInterval: slaInterval, shutdown: shutdown)
     }
 }
 

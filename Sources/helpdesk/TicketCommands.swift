@@ -50,8 +50,10 @@ struct Tickets: ParsableCommand {
             let attachments = try database.attachments(ticketId: id)
             let participants = try database.participants(ticketId: id)
             let linked = try ticket.linkedTicketId.flatMap { try database.ticket(id: $0) }
+            let clocks = try database.sla(ticketId: id)
             if json {
                 var value = TicketJSON(ticket)
+                value.sla = clocks.map(SLAJSON.init)
                 value.linkedTicket = linked?.key
                 value.participants = participants.map(ParticipantJSON.init)
                 value.comments = comments.map { CommentJSON($0, attachments: attachments[$0.id ?? 0] ?? []) }
@@ -66,6 +68,7 @@ struct Tickets: ParsableCommand {
                 print("continues: \(linked.key) (\(reason == .ticketClosed ? "it was closed" : "the sender is not a participant there"))")
             }
             print("created: \(ISO8601DateFormatter().string(from: ticket.createdAt))")
+            for clock in clocks { print(Self.describe(clock, now: Date())) }
             for (index, comment) in comments.enumerated() {
                 print("\n--- comment \(index + 1) · \(comment.authorAddress) (\(comment.authorRole.rawValue)) · \(comment.visibility.rawValue)\(comment.unverified ? " · UNVERIFIED sender" : "") · \(ISO8601DateFormatter().string(from: comment.createdAt))")
                 print(comment.body.hasSuffix("\n") ? String(comment.body.dropLast()) : comment.body)
@@ -74,6 +77,43 @@ struct Tickets: ParsableCommand {
                 }
             }
         }
+
+        /// `sla first response (4h): due 2026-11-24T18:30:00Z, warning at …, running, 1h 12m counted`.
+        static func describe(_ clock: TicketSLARecord, now: Date) -> String {
+            let time = { (date: Date) in ISO8601DateFormatter().string(from: date) }
+            var parts: [String] = []
+            switch clock.outcome {
+            case .running where clock.isBreaching(at: now): parts.append("OVERDUE since \(clock.dueAt.map(time) ?? "-")")
+            case .running: parts.append("due \(clock.dueAt.map(time) ?? "-")" + (clock.warnAt.map { ", warning at \(time($0))" } ?? ""))
+            case .paused: parts.append("paused" + (clock.dueAt.map { " (was due \(time($0)))" } ?? ""))
+            case .met: parts.append("met")
+            case .breached: parts.append("BREACHED, was due \(clock.dueAt.map(time) ?? "-")")
+            case .ended: parts.append("ended without it")
+            }
+            parts.append("\(SLADuration.format((clock.elapsed / 60).rounded() * 60)) counted as of \(time(clock.updatedAt))")
+            return "sla \(clock.target.label) (\(SLADuration.format(clock.duration))): " + parts.joined(separator: ", ")
+        }
+    }
+}
+
+/// One SLA clock as `tickets show --json` prints it; times are the server's, never a message's.
+struct SLAJSON: Encodable {
+    var target: String
+    var duration: TimeInterval
+    var dueAt: Date?
+    var warnAt: Date?
+    var outcome: String
+    var elapsed: TimeInterval
+    var updatedAt: Date
+
+    init(_ clock: TicketSLARecord) {
+        target = clock.target.rawValue
+        duration = clock.duration
+        dueAt = clock.dueAt
+        warnAt = clock.warnAt
+        outcome = clock.outcome.rawValue
+        elapsed = clock.elapsed
+        updatedAt = clock.updatedAt
     }
 }
 
@@ -93,6 +133,7 @@ struct TicketJSON: Encodable {
     var linkReason: String?
     var participants: [ParticipantJSON]?
     var comments: [CommentJSON]?
+    var sla: [SLAJSON]?
 
     init(_ ticket: TicketRecord) {
         key = ticket.key

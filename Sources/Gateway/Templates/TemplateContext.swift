@@ -55,6 +55,27 @@ enum TemplateContext {
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
+    /// `{{sla.target}}` ("first response"), `{{sla.due}}` in the calendar's zone, `{{sla.duration}}`
+    /// ("4h"), `{{sla.elapsed}}`, `{{sla.warn_percent}}`, `{{#sla.business_hours}}`, `{{#sla.first_response}}`.
+    static func sla(_ record: TicketSLARecord, calendar: BusinessCalendar, warningPoint: Double) -> [String: Any] {
+        [
+            "target": record.target.label, "duration": SLADuration.format(record.duration),
+            "elapsed": SLADuration.format((record.elapsed / 60).rounded() * 60),
+            "due": record.dueAt.map { readableTime($0, in: calendar.timeZone) } ?? "-",
+            "warn_percent": Int((warningPoint * 100).rounded()), "business_hours": !calendar.isAlwaysOpen,
+            "first_response": record.target == .firstResponse,
+        ]
+    }
+
+    /// `2026-11-24 18:30 Europe/Berlin`: a time as the people of that zone read it.
+    static func readableTime(_ date: Date, in zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return "\(formatter.string(from: date)) \(zone.identifier)"
+    }
+
     /// A made-up ticket for checking templates without a database; every key any template may use.
     static var sample: (ticketKey: String, values: [String: Any]) {
         let key = "SAMPLE-123"
@@ -72,6 +93,10 @@ enum TemplateContext {
             "reopened": true,
             "assigned_by": "round_robin",
             "rejection": ["line": "#status pendng", "reason": "unknown status 'pendng'", "unverified": false] as [String: Any],
+            "sla": [
+                "target": "first response", "duration": "4h", "elapsed": "3h 12m", "due": "2026-11-24 18:30 Europe/Berlin",
+                "warn_percent": 80, "business_hours": true, "first_response": true,
+            ] as [String: Any],
             "notice": ["reason": "it is 31.0 MB and the limit is 25.0 MB", "size": "31.0 MB", "limit": "25.0 MB"],
         ]
         return (key, values)

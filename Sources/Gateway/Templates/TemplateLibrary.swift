@@ -7,6 +7,7 @@ public struct TemplateLibrary: Sendable {
     /// Events the gateway renders; `templates check` insists on the ones used so far.
     public static let requiredEvents = [
         "ticket_created", "new_ticket", "requester_reply", "message_too_large", "agent_reply", "ticket_assigned", "command_rejected",
+        "sla_warning", "sla_breach",
     ]
 
     public let directory: String

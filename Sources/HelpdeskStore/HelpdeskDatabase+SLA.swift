@@ -1,0 +1,179 @@
+public import Foundation
+import GRDB
+public import HelpdeskCore
+
+/// A warning or breach that is due and not told yet.
+public struct SLANoticeDue: Sendable, Equatable {
+    public var ticketId: Int64
+    public var ticketKey: String
+    public var target: SLATarget
+    public var kind: SLANoticeRecord.Kind
+}
+
+/// One target of one ticket, for `helpdesk sla report`.
+public struct SLAReportRow: Sendable, Equatable {
+    public var mailbox: String
+    public var priority: TicketPriority
+    public var ticketId: Int64
+    public var finished: Bool
+    public var sla: TicketSLARecord
+}
+
+extension HelpdeskDatabase {
+    /// Recomputes the clocks of one ticket from its history (inside the caller's transaction).
+    /// SLA times come from the server's own records only: creation, status changes and the first
+    /// public answer, never from a date in a message.
+    func refreshSLA(_ db: Database, ticketId: Int64, now: Date) throws {
+        guard let ticket = try TicketRecord.fetchOne(db, key: ticketId) else { return }
+        guard let policy = slaPolicies[ticket.mailbox] else {
+            try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [ticketId])
+            return
+        }
+        let events = try TicketEventRecord.filter(Column("ticket_id") == ticketId && Column("kind") == TicketEventRecord.Kind.status.rawValue)
+            .order(Column("at"), Column("id")).fetchAll(db)
+        var statuses: [(at: Date, status: TicketStatus)] = [(ticket.createdAt, .new)]
+        for event in events {
+            guard let value = event.toValue, let status = TicketStatus(rawValue: value) else { continue }
+            statuses.append((max(event.at, ticket.createdAt), status))
+        }
+        let evaluations = SLAClock.evaluate(
+            policy: policy, priority: ticket.priority, createdAt: ticket.createdAt, statuses: statuses,
+            firstResponseAt: ticket.firstResponseAt, now: now)
+        try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [ticketId])
+        for evaluation in evaluations {
+            let completed = evaluation.target == .firstResponse
+                ? ticket.firstResponseAt != nil : ticket.status == .resolved || ticket.status == .closed
+            try TicketSLARecord(
+                ticketId: ticketId, target: evaluation.target, duration: evaluation.duration, dueAt: evaluation.state.due,
+                warnAt: evaluation.state.warnAt, outcome: evaluation.outcome, elapsed: evaluation.state.elapsed,
+                completed: completed, updatedAt: now
+            ).insert(db)
+        }
+    }
+
+    /// Recomputes every ticket still being worked on, and drops clocks of mailboxes that lost their
+    /// policy: at start, so a policy edited in the config applies to the tickets already there.
+    /// Returns how many tickets were looked at.
+    @discardableResult
+    public func refreshSLA(now: Date) throws -> Int {
+        try writer.write { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM ticket WHERE status NOT IN ('resolved','closed','cancelled')
+                UNION SELECT DISTINCT ticket_id FROM ticket_sla JOIN ticket ON ticket.id = ticket_sla.ticket_id
+                  WHERE ticket.mailbox NOT IN (SELECT value FROM json_each(?))
+                """, arguments: [Self.jsonArray(slaPolicies.keys.sorted())])
+            for id in ids { try refreshSLA(db, ticketId: id, now: now) }
+            return ids.count
+        }
+    }
+
+    /// The clocks of one ticket, first response first.
+    public func sla(ticketId: Int64) throws -> [TicketSLARecord] {
+        try writer.read { db in
+            try TicketSLARecord.filter(Column("ticket_id") == ticketId).fetchAll(db)
+                .sorted { $0.target == .firstResponse && $1.target != .firstResponse }
+        }
+    }
+
+    public func slaNotices(ticketId: Int64) throws -> [SLANoticeRecord] {
+        try writer.read { try SLANoticeRecord.filter(Column("ticket_id") == ticketId).order(Column("at")).fetchAll($0) }
+    }
+
+    /// Targets past their warning point or target at `now` whose notice was not recorded yet; a
+    /// target past both is only due its breach.
+    public func dueSLANotices(now: Date) throws -> [SLANoticeDue] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.ticket_id, t.key, s.target,
+                  CASE WHEN s.due_at IS NOT NULL AND s.due_at <= :now THEN 'breach' ELSE 'warning' END AS kind
+                FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id
+                WHERE (s.due_at IS NOT NULL AND s.due_at <= :now AND NOT EXISTS (
+                         SELECT 1 FROM sla_notice n WHERE n.ticket_id = s.ticket_id AND n.target = s.target AND n.kind = 'breach'))
+                   OR (s.warn_at IS NOT NULL AND s.warn_at <= :now AND (s.due_at IS NULL OR s.due_at > :now) AND NOT EXISTS (
+                         SELECT 1 FROM sla_notice n WHERE n.ticket_id = s.ticket_id AND n.target = s.target AND n.kind = 'warning'))
+                ORDER BY s.ticket_id, s.target
+                """, arguments: ["now": now])
+            return rows.compactMap { row in
+                guard let target = SLATarget(rawValue: row["target"]), let kind = SLANoticeRecord.Kind(rawValue: row["kind"]) else { return nil }
+                return SLANoticeDue(ticketId: row["ticket_id"], ticketKey: row["key"], target: target, kind: kind)
+            }
+        }
+    }
+
+    /// Records one warning or breach, exactly once: the notice row, for a breach its history row,
+    /// and the mail `makeMail` renders, all in one transaction. Nothing is mailed for a ticket that
+    /// has ended. False when it was recorded before (another process, an earlier run) or is not
+    /// due any more (the clock was recomputed meanwhile).
+    public func recordSLANotice(
+        _ notice: SLANoticeDue, at now: Date, makeMail: (TicketRecord, TicketSLARecord) throws -> [OutboxDraft]
+    ) throws -> Bool {
+        try writer.write { db in
+            guard let ticket = try TicketRecord.fetchOne(db, key: notice.ticketId),
+                  let sla = try TicketSLARecord.fetchOne(db, key: ["ticket_id": notice.ticketId, "target": notice.target.rawValue])
+            else { return false }
+            let point = notice.kind == .breach ? sla.dueAt : sla.warnAt
+            guard let point, point <= now else { return false }
+            let mailed = !ticket.status.isFinished
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO sla_notice (ticket_id, target, kind, at, due_at, mailed) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [notice.ticketId, notice.target.rawValue, notice.kind.rawValue, now, sla.dueAt, mailed])
+            guard db.changesCount > 0 else { return false }
+            if notice.kind == .breach {
+                // A warning after the breach would only confuse.
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO sla_notice (ticket_id, target, kind, at, due_at, mailed) VALUES (?, ?, 'warning', ?, ?, 0)
+                    """, arguments: [notice.ticketId, notice.target.rawValue, now, sla.dueAt])
+                try recordEvent(db, TicketEventRecord(
+                    ticketId: notice.ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .sla,
+                    from: notice.target.rawValue, to: "breached",
+                    note: "due \(Self.timestamp(point)), target \(SLADuration.format(sla.duration))"))
+                try refreshSLA(db, ticketId: notice.ticketId, now: now)
+            }
+            if mailed {
+                for draft in try makeMail(ticket, sla) {
+                    try enqueue(db, draft, mailbox: ticket.mailbox, ticketId: notice.ticketId, at: now)
+                }
+            }
+            return true
+        }
+    }
+
+    /// Resolved tickets of `mailbox` whose resolution and last comment are both before `cutoff`.
+    public func resolvedTickets(mailbox: String, idleBefore cutoff: Date) throws -> [TicketRecord] {
+        try writer.read { db in
+            try TicketRecord.fetchAll(db, sql: """
+                SELECT * FROM ticket t WHERE t.mailbox = ? AND t.status = 'resolved'
+                  AND COALESCE((SELECT MAX(at) FROM ticket_event e
+                                WHERE e.ticket_id = t.id AND e.kind = 'status' AND e.to_value = 'resolved'), t.updated_at) < ?
+                  AND NOT EXISTS (SELECT 1 FROM comment c WHERE c.ticket_id = t.id AND c.created_at >= ?)
+                ORDER BY t.id
+                """, arguments: [mailbox, cutoff, cutoff])
+        }
+    }
+
+    /// Every clock of tickets created at or after `since`, for reports.
+    public func slaReportRows(since: Date?) throws -> [SLAReportRow] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT t.mailbox AS t_mailbox, t.priority AS t_priority, t.status AS t_status, s.*
+                FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id
+                WHERE t.created_at >= ? ORDER BY t.mailbox, t.id, s.target
+                """, arguments: [since ?? Date.distantPast])
+            return try rows.compactMap { row in
+                guard let priority = TicketPriority(rawValue: row["t_priority"]), let status = TicketStatus(rawValue: row["t_status"])
+                else { return nil }
+                return SLAReportRow(mailbox: row["t_mailbox"], priority: priority, ticketId: row["ticket_id"],
+                                    finished: status.isFinished, sla: try TicketSLARecord(row: row))
+            }
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    static func jsonArray(_ values: [String]) -> String {
+        let data = (try? JSONEncoder().encode(values)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

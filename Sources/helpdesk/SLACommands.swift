@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import HelpdeskCore
+import HelpdeskStore
+
+/// `helpdesk sla …`: the SLA clock service once, and reports.
+struct SLA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sla", abstract: "Check SLA clocks once, or report how targets were met.", subcommands: [Check.self, Report.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute every open ticket's clocks, queue due warnings and breaches, auto-close, and send the outbox.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger())
+            let summary = try gateway.checkSLA(refreshing: true)
+            print("sla: \(summary) (\(summary.refreshed) ticket(s) recomputed)")
+            print(try gateway.dispatchOutbox())
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "First responses and resolutions per mailbox and priority.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only tickets created on or after this day (YYYY-MM-DD, UTC) or instant (ISO 8601).")
+        var since: String?
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        func run() throws {
+            let start = try since.map(Self.parseDate)
+            let now = Date()
+            let report = SLAReport(rows: try options.openDatabase().slaReportRows(since: start), now: now)
+            if json {
+                try printJSON(report.lines)
+                return
+            }
+            guard !report.lines.isEmpty else {
+                print("no tickets with SLA targets\(since.map { " since \($0)" } ?? ""); targets are set in the sla: section of a mailbox file")
+                return
+            }
+            print(TextTable.render(
+                header: ["MAILBOX", "PRIORITY", "TICKETS", "1ST MET", "1ST MEDIAN", "1ST P90", "RES MET", "RES MEDIAN", "RES P90", "BREACHING"],
+                rows: report.lines.map { line in
+                    [line.mailbox, line.priority.rawValue, "\(line.tickets)",
+                     Self.percent(line.firstResponse), Self.time(line.firstResponse.median), Self.time(line.firstResponse.p90),
+                     Self.percent(line.resolution), Self.time(line.resolution.median), Self.time(line.resolution.p90),
+                     "\(line.breachingNow)"]
+                }))
+            print("times are counted time (business hours where the policy says), without time spent pending")
+        }
+
+        static func parseDate(_ text: String) throws -> Date {
+            if let instant = ISO8601DateFormatter().date(from: text) { return instant }
+            let day = ISO8601DateFormatter()
+            day.formatOptions = [.withFullDate]
+            guard let date = day.date(from: text) else {
+                throw ValidationError("--since '\(text)' is not a date; write 2026-11-01 or 2026-11-01T09:00:00Z")
+            }
+            return date
+        }
+
+        static func percent(_ figures: SLAReport.Figures) -> String {
+            figures.metPercent.map { String(format: "%.0f%% of %d", $0, figures.judged) } ?? "-"
+        }
+
+        static func time(_ seconds: TimeInterval?) -> String {
+            seconds.map { SLADuration.format(($0 / 60).rounded() * 60) } ?? "-"
+        }
+    }
+}
