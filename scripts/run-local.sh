@@ -74,6 +74,13 @@ python3 scripts/agent-reply.py --password-file "$servers/password" --agent bob@e
 echo
 python3 scripts/show-inbox.py --user alice@example.test --password-file "$servers/password" --expect 2 | tail -12
 
+echo "== SLA clocks (mailboxes/support.yaml: business hours Mon-Fri 09:00-17:00 Europe/Berlin)"
+echo "(SUPP-1 was answered and waits on the requester: first response met, resolution paused)"
+"$helpdesk" tickets show SUPP-1 | grep '^sla '
+"$helpdesk" tickets show SUPP-2 | grep '^sla '
+"$helpdesk" sla check
+"$helpdesk" sla report
+
 if [ $keep -eq 1 ]; then
   echo "Servers keep running: IMAP 127.0.0.1:10143, SMTP 127.0.0.1:10025, password in $servers/password."
   echo "Stop them with: scripts/mailservers.sh stop --dir $servers"
