@@ -63,7 +63,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "helpdesk-bench",
-            dependencies: ["MIME", "MailTransport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MIME", "MailTransport", "HelpdeskCore", "HelpdeskStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),

@@ -5,7 +5,7 @@ import ArgumentParser
 struct HelpdeskBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpdesk-bench",
-        abstract: "Measure Mailgate's throughput: mail servers end to end, and the MIME reader.",
-        subcommands: [PollBenchmark.self, MimeBenchmark.self]
+        abstract: "Measure Mailgate's throughput: mail servers end to end, and the MIME reader, the SLA clocks.",
+        subcommands: [PollBenchmark.self, MimeBenchmark.self, SLABenchmark.self]
     )
 }

@@ -38,14 +38,15 @@ struct SLATests {
         desk.clock.advance(6 * 60)
         #expect(try desk.gateway.checkSLA().warnings == 1)
         _ = try desk.gateway.dispatchOutbox()
-        let warned = try desk.inbox("bob", count: 2)
-        #expect(warned.last?.subject?.hasPrefix("[SUPP-1] SLA warning: first response") == true, "\(Self.subjects(warned))")
+        // The MTA delivers each SMTP transaction on its own, so arrival order is not sending order.
+        let warned = Self.subjects(try desk.inbox("bob", count: 2))
+        #expect(warned.filter { $0.hasPrefix("[SUPP-1] SLA warning: first response") }.count == 1, "\(warned)")
 
         desk.clock.advance(5 * 60)
         let breach = try desk.gateway.checkSLA()
         #expect(breach.breaches == 1 && breach.warnings == 0)
         _ = try desk.gateway.dispatchOutbox()
-        let told = try #require(try desk.inbox("bob", count: 3).last)
+        let told = try #require(try desk.inbox("bob", count: 3).first { $0.subject?.contains("SLA breached") == true })
         #expect(told.subject?.hasPrefix("[SUPP-1] SLA breached: first response") == true, "\(told.subject ?? "-")")
         #expect(told.textBody?.contains("within 10m") == true, "\(told.textBody ?? "-")")
         // The escalation address hears of both, too.
@@ -109,7 +110,8 @@ struct SLATests {
         let summary = try desk.gateway.checkSLA()
         #expect(summary.breaches == 1 && summary.warnings == 0, "past both points at once: only the breach is told")
         _ = try desk.gateway.dispatchOutbox()
-        #expect(try desk.inbox("bob", count: 2).last?.subject?.contains("SLA breached") == true)
+        let subjects = Self.subjects(try desk.inbox("bob", count: 2))
+        #expect(subjects.contains { $0.contains("SLA breached") }, "\(subjects)")
     }
 
     @Test func aResolvedTicketClosesAfterTheConfiguredDaysWithoutAReply() throws {
