@@ -24,18 +24,19 @@ extension HelpdeskDatabase {
     /// SLA times come from the server's own records only: creation, status changes and the first
     /// public answer, never from a date in a message.
     func refreshSLA(_ db: Database, ticketId: Int64, now: Date) throws {
-        guard let ticket = try TicketRecord.fetchOne(db, key: ticketId) else { return }
-        guard let policy = slaPolicies[ticket.mailbox] else {
-            try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [ticketId])
-            return
-        }
+        // A database opened without policies (a tool, an admin command) leaves clocks alone;
+        // only `refreshSLA(now:)` drops those of mailboxes that lost their policy.
+        guard let ticket = try TicketRecord.fetchOne(db, key: ticketId), let policy = slaPolicies[ticket.mailbox] else { return }
+        // Commit order, not `at` order: a message stamped when it was fetched may commit after a
+        // change made meanwhile, and the last row written is the status the ticket has.
         let events = try TicketEventRecord.filter(Column("ticket_id") == ticketId && Column("kind") == TicketEventRecord.Kind.status.rawValue)
-            .order(Column("at"), Column("id")).fetchAll(db)
+            .order(Column("id")).fetchAll(db)
         var statuses: [(at: Date, status: TicketStatus)] = [(ticket.createdAt, .new)]
         for event in events {
             guard let value = event.toValue, let status = TicketStatus(rawValue: value) else { continue }
-            statuses.append((max(event.at, ticket.createdAt), status))
+            statuses.append((max(event.at, statuses[statuses.count - 1].at), status))
         }
+        if statuses[statuses.count - 1].status != ticket.status { statuses.append((max(now, statuses[statuses.count - 1].at), ticket.status)) }
         let evaluations = SLAClock.evaluate(
             policy: policy, priority: ticket.priority, createdAt: ticket.createdAt, statuses: statuses,
             firstResponseAt: ticket.firstResponseAt, now: now)
@@ -66,7 +67,10 @@ extension HelpdeskDatabase {
         // In short transactions (about 0.35 ms a ticket): the pollers keep recording mail meanwhile.
         for batch in stride(from: 0, to: ids.count, by: 200) {
             try writer.write { db in
-                for id in ids[batch..<min(batch + 200, ids.count)] { try refreshSLA(db, ticketId: id, now: now) }
+                for id in ids[batch..<min(batch + 200, ids.count)] {
+                    try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [id])
+                    try refreshSLA(db, ticketId: id, now: now)
+                }
             }
         }
         return ids.count
@@ -85,7 +89,7 @@ extension HelpdeskDatabase {
     }
 
     /// Targets past their warning point or target at `now` whose notice was not recorded yet; a
-    /// target past both is only due its breach.
+    /// target past both is only due its breach. A clock standing still is warned when it runs again.
     public func dueSLANotices(now: Date) throws -> [SLANoticeDue] {
         try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -94,7 +98,7 @@ extension HelpdeskDatabase {
                 FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id
                 WHERE (s.due_at IS NOT NULL AND s.due_at <= :now AND NOT EXISTS (
                          SELECT 1 FROM sla_notice n WHERE n.ticket_id = s.ticket_id AND n.target = s.target AND n.kind = 'breach'))
-                   OR (s.warn_at IS NOT NULL AND s.warn_at <= :now AND (s.due_at IS NULL OR s.due_at > :now) AND NOT EXISTS (
+                   OR (s.outcome = 'running' AND s.warn_at IS NOT NULL AND s.warn_at <= :now AND (s.due_at IS NULL OR s.due_at > :now) AND NOT EXISTS (
                          SELECT 1 FROM sla_notice n WHERE n.ticket_id = s.ticket_id AND n.target = s.target AND n.kind = 'warning'))
                 ORDER BY s.ticket_id, s.target
                 """, arguments: ["now": now])
@@ -106,26 +110,29 @@ extension HelpdeskDatabase {
     }
 
     /// Records one warning or breach, exactly once: the notice row, for a breach its history row,
-    /// and the mail `makeMail` renders, all in one transaction. Nothing is mailed for a target that
-    /// was met or answered meanwhile, or a ticket that has ended. False when it was recorded before (another process, an earlier run) or is not
-    /// due any more (the clock was recomputed meanwhile).
+    /// and the mail `makeMail` renders, all in one transaction. Only news is mailed: a warning of a
+    /// running clock, a breach of a target not reached on a ticket still worked on; the rest is
+    /// recorded quietly. False when it was recorded before (another process, an earlier run) or is
+    /// not due any more (the clock was recomputed meanwhile).
     public func recordSLANotice(
         _ notice: SLANoticeDue, at now: Date, makeMail: (TicketRecord, TicketSLARecord) throws -> [OutboxDraft]
     ) throws -> Bool {
         try writer.write { db in
-            guard let ticket = try TicketRecord.fetchOne(db, key: notice.ticketId),
-                  let sla = try TicketSLARecord.fetchOne(db, key: ["ticket_id": notice.ticketId, "target": notice.target.rawValue])
+            let key: [String: any DatabaseValueConvertible] = ["ticket_id": notice.ticketId, "target": notice.target.rawValue]
+            let recorded = try SLANoticeRecord.fetchOne(db, key: key.merging(["kind": notice.kind.rawValue]) { $1 })
+            guard recorded == nil else { return false }
+            // Fresh figures for the mail (elapsed), and the check below sees the clock as it is now.
+            try refreshSLA(db, ticketId: notice.ticketId, now: now)
+            guard let ticket = try TicketRecord.fetchOne(db, key: notice.ticketId), let sla = try TicketSLARecord.fetchOne(db, key: key)
             else { return false }
             let point = notice.kind == .breach ? sla.dueAt : sla.warnAt
             guard let point, point <= now else { return false }
-            // Only news is mailed: a target still open on a ticket still being worked on. One
-            // already answered (or resolved) is recorded quietly, a late breach in the history.
-            let stillOpen = sla.outcome == .running || sla.outcome == .paused || (sla.outcome == .breached && !sla.completed)
-            let mailed = stillOpen && !ticket.status.isFinished
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO sla_notice (ticket_id, target, kind, at, due_at, mailed) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [notice.ticketId, notice.target.rawValue, notice.kind.rawValue, now, sla.dueAt, mailed])
-            guard db.changesCount > 0 else { return false }
+            let news = notice.kind == .warning
+                ? sla.outcome == .running
+                : !sla.completed && sla.outcome != .met && sla.outcome != .ended
+            let drafts = news && !ticket.status.isFinished ? try makeMail(ticket, sla) : []
+            try SLANoticeRecord(ticketId: notice.ticketId, target: notice.target, kind: notice.kind, at: now, dueAt: sla.dueAt,
+                                mailed: !drafts.isEmpty).insert(db)
             if notice.kind == .breach {
                 // A warning after the breach would only confuse.
                 try db.execute(sql: """
@@ -135,12 +142,9 @@ extension HelpdeskDatabase {
                     ticketId: notice.ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .sla,
                     from: notice.target.rawValue, to: "breached",
                     note: "due \(Self.timestamp(point)), target \(SLADuration.format(sla.duration))"))
-                try refreshSLA(db, ticketId: notice.ticketId, now: now)
             }
-            if mailed {
-                for draft in try makeMail(ticket, sla) {
-                    try enqueue(db, draft, mailbox: ticket.mailbox, ticketId: notice.ticketId, at: now)
-                }
+            for draft in drafts {
+                try enqueue(db, draft, mailbox: ticket.mailbox, ticketId: notice.ticketId, at: now)
             }
             return true
         }

@@ -346,6 +346,49 @@ struct SLAStoreTests {
         try change(TicketChange(status: .open), at: at(minutes: 90))
         #expect(try database.resolvedTickets(mailbox: "support", idleBefore: at(minutes: 10_000)).isEmpty)
     }
+
+    @Test func aReplyStampedBeforeAChangeButCommittedAfterItLeavesTheClockRunning() throws {
+        try change(TicketChange(status: .open), at: at(minutes: 5))
+        try change(TicketChange(status: .pending), at: at(minutes: 20))
+        // Alice's reply was fetched at 15 min and commits after the agent's pending: the ticket is open.
+        _ = try database.ingest(identity(uid: 2, at: at(minutes: 15)), content: content(subject: "Re: [SUPP-1] Printer"), keyPrefix: "SUPP") { _ in [] }
+        #expect(try database.ticket(key: "SUPP-1")?.status == .open)
+        let first = try clock(.firstResponse)
+        #expect(first.outcome == .running, "the status the ticket has decides, not the order of the stamps")
+        #expect(first.dueAt != nil)
+    }
+
+    @Test func aClockPausedPastItsWarningPointIsWarnedWhenItRunsAgain() throws {
+        try change(TicketChange(status: .pending), at: at(minutes: 40))
+        #expect(try database.dueSLANotices(now: at(minutes: 50)).isEmpty, "waiting on the requester: nobody is warned")
+        try change(TicketChange(status: .open), at: at(minutes: 70))
+        let due = try database.dueSLANotices(now: at(minutes: 71))
+        #expect(due.map { "\($0.target.rawValue) \($0.kind.rawValue)" } == ["first_response warning"])
+    }
+
+    @Test func theMailIsMadeFromTheClockAsItIsAtTheCheck() throws {
+        let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
+        var seen: TicketSLARecord?
+        #expect(try database.recordSLANotice(notice, at: at(minutes: 40)) { ticket, sla in
+            seen = sla
+            return noticeMail(ticket, sla)
+        })
+        #expect(seen?.elapsed == 40 * minute && seen?.updatedAt == at(minutes: 40))
+        #expect(try database.slaNotices(ticketId: 1).first?.mailed == true)
+    }
+
+    @Test func aNoticeWithoutAnyMailIsRecordedAsNotMailed() throws {
+        let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
+        #expect(try database.recordSLANotice(notice, at: at(minutes: 40)) { _, _ in [] })
+        #expect(try database.slaNotices(ticketId: 1).first?.mailed == false)
+    }
+
+    @Test func aDatabaseOpenedWithoutPoliciesLeavesTheClocksAlone() throws {
+        var tool = database
+        tool.slaPolicies = [:]
+        _ = try tool.update(ticketKey: "SUPP-1", change: TicketChange(priority: .high), actor: bob, agents: agents, at: at(minutes: 5))
+        #expect(try database.sla(ticketId: 1).count == 2)
+    }
 }
 
 @Suite("SLA notices across a restart")
