@@ -36,7 +36,7 @@ extension HelpdeskDatabase {
             guard let value = event.toValue, let status = TicketStatus(rawValue: value) else { continue }
             statuses.append((max(event.at, statuses[statuses.count - 1].at), status))
         }
-        if statuses[statuses.count - 1].status != ticket.status { statuses.append((max(now, statuses[statuses.count - 1].at), ticket.status)) }
+        if statuses[statuses.count - 1].status != ticket.status { statuses.append((max(ticket.updatedAt, statuses[statuses.count - 1].at), ticket.status)) }
         let evaluations = SLAClock.evaluate(
             policy: policy, priority: ticket.priority, createdAt: ticket.createdAt, statuses: statuses,
             firstResponseAt: ticket.firstResponseAt, now: now)
@@ -127,9 +127,11 @@ extension HelpdeskDatabase {
             else { return false }
             let point = notice.kind == .breach ? sla.dueAt : sla.warnAt
             guard let point, point <= now else { return false }
-            let news = notice.kind == .warning
-                ? sla.outcome == .running
-                : !sla.completed && sla.outcome != .met && sla.outcome != .ended
+            // A warning is news only while its clock runs; one that stopped meanwhile waits (a
+            // paused clock is warned when it runs again) or is moot (met). The recomputed clock is
+            // committed either way, so the same warning is not picked up again while it stands still.
+            if notice.kind == .warning && sla.outcome != .running { return false }
+            let news = notice.kind == .warning || (!sla.completed && sla.outcome != .met && sla.outcome != .ended)
             let drafts = news && !ticket.status.isFinished ? try makeMail(ticket, sla) : []
             try SLANoticeRecord(ticketId: notice.ticketId, target: notice.target, kind: notice.kind, at: now, dueAt: sla.dueAt,
                                 mailed: !drafts.isEmpty).insert(db)

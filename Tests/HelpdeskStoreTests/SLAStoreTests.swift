@@ -366,6 +366,17 @@ struct SLAStoreTests {
         #expect(due.map { "\($0.target.rawValue) \($0.kind.rawValue)" } == ["first_response warning"])
     }
 
+    @Test func aWarningWhoseClockStoppedBeforeItWasRecordedWaitsForTheClockToRun() throws {
+        let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
+        try change(TicketChange(status: .pending), at: at(minutes: 40))
+        #expect(try !database.recordSLANotice(notice, at: at(minutes: 40), makeMail: noticeMail))
+        #expect(try database.dueSLANotices(now: at(minutes: 41)).isEmpty)
+        try change(TicketChange(status: .open), at: at(minutes: 45))
+        let again = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 46))
+        #expect(try database.recordSLANotice(again, at: at(minutes: 46), makeMail: noticeMail))
+        #expect(try database.outbox().count == 1)
+    }
+
     @Test func theMailIsMadeFromTheClockAsItIsAtTheCheck() throws {
         let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
         var seen: TicketSLARecord?
