@@ -6,13 +6,13 @@ import MIME
 
 /// What one SLA pass did.
 public struct SLACheckSummary: Sendable, Equatable, CustomStringConvertible {
-    /// Warnings recorded and mailed.
+    /// Warnings recorded (each mailed to whoever the mailbox names).
     public var warnings = 0
-    /// Breaches recorded in the history (and mailed unless the ticket had ended).
+    /// Breaches recorded in the history (mailed unless the target was reached or the ticket ended).
     public var breaches = 0
     /// Resolved tickets closed after their mailbox's `auto_close_days`.
     public var autoClosed = 0
-    /// Tickets whose clocks were recomputed first (at start).
+    /// Tickets whose clocks were recomputed (or dropped) first, with `refreshing`.
     public var refreshed = 0
 
     public init() {}
@@ -26,7 +26,7 @@ extension HelpdeskGateway {
     /// One pass of the SLA clock service: recompute every open ticket's clocks (with
     /// `refreshing`, as at start, so edited policies apply), tell each warning and breach that
     /// became due exactly once, and close resolved tickets left alone long enough. Mail goes
-    /// through the outbox. Mailboxes whose pass fails are logged and skipped.
+    /// through the outbox. Throws on a database error; what was recorded before it stays.
     public func checkSLA(refreshing: Bool = false) throws -> SLACheckSummary {
         var summary = SLACheckSummary()
         let at = now()

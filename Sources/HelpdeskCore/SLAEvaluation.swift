@@ -30,6 +30,9 @@ public struct SLATargetEvaluation: Sendable, Equatable {
     public var duration: TimeInterval
     public var state: SLATargetState
     public var outcome: SLAOutcome
+    /// What the target measures happened (the first public answer; resolved or closed), so its
+    /// time counts in reports.
+    public var completed: Bool
 }
 
 extension SLAClock {
@@ -49,7 +52,8 @@ extension SLAClock {
                 : firstResponseAt != nil ? .met
                 : current.isFinished ? .ended
                 : policy.isPaused(in: current) ? .paused : .running
-            results.append(SLATargetEvaluation(target: .firstResponse, duration: duration, state: state, outcome: outcome))
+            results.append(SLATargetEvaluation(
+                target: .firstResponse, duration: duration, state: state, outcome: outcome, completed: firstResponseAt != nil))
         }
         if let duration = targets.resolution {
             let state = Self.state(target: duration, policy: policy, start: createdAt, statuses: statuses, stoppedAt: nil, now: now)
@@ -57,7 +61,8 @@ extension SLAClock {
                 : current == .cancelled ? .ended
                 : current.isFinished ? .met
                 : policy.isPaused(in: current) ? .paused : .running
-            results.append(SLATargetEvaluation(target: .resolution, duration: duration, state: state, outcome: outcome))
+            results.append(SLATargetEvaluation(
+                target: .resolution, duration: duration, state: state, outcome: outcome, completed: current == .resolved || current == .closed))
         }
         return results
     }

@@ -10,15 +10,6 @@ public struct SLANoticeDue: Sendable, Equatable {
     public var kind: SLANoticeRecord.Kind
 }
 
-/// One target of one ticket, for `helpdesk sla report`.
-public struct SLAReportRow: Sendable, Equatable {
-    public var mailbox: String
-    public var priority: TicketPriority
-    public var ticketId: Int64
-    public var finished: Bool
-    public var sla: TicketSLARecord
-}
-
 extension HelpdeskDatabase {
     /// Recomputes the clocks of one ticket from its history (inside the caller's transaction).
     /// SLA times come from the server's own records only: creation, status changes and the first
@@ -42,12 +33,10 @@ extension HelpdeskDatabase {
             firstResponseAt: ticket.firstResponseAt, now: now)
         try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [ticketId])
         for evaluation in evaluations {
-            let completed = evaluation.target == .firstResponse
-                ? ticket.firstResponseAt != nil : ticket.status == .resolved || ticket.status == .closed
             try TicketSLARecord(
                 ticketId: ticketId, target: evaluation.target, duration: evaluation.duration, dueAt: evaluation.state.due,
                 warnAt: evaluation.state.warnAt, outcome: evaluation.outcome, elapsed: evaluation.state.elapsed,
-                completed: completed, updatedAt: now
+                completed: evaluation.completed, updatedAt: now
             ).insert(db)
         }
     }
@@ -57,23 +46,28 @@ extension HelpdeskDatabase {
     /// Returns how many tickets were looked at.
     @discardableResult
     public func refreshSLA(now: Date) throws -> Int {
-        let ids = try writer.read { db in
-            try Int64.fetchAll(db, sql: """
+        let policies = Self.jsonArray(slaPolicies.keys.sorted())
+        let (ids, orphans) = try writer.read { db in
+            let open = try Int64.fetchAll(db, sql: """
                 SELECT id FROM ticket WHERE status NOT IN ('resolved','closed','cancelled')
-                UNION SELECT DISTINCT ticket_id FROM ticket_sla JOIN ticket ON ticket.id = ticket_sla.ticket_id
-                  WHERE ticket.mailbox NOT IN (SELECT value FROM json_each(?))
-                """, arguments: [Self.jsonArray(slaPolicies.keys.sorted())])
+                  AND mailbox IN (SELECT value FROM json_each(?))
+                """, arguments: [policies])
+            let orphans = try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT ticket_id FROM ticket_sla JOIN ticket ON ticket.id = ticket_sla.ticket_id
+                WHERE ticket.mailbox NOT IN (SELECT value FROM json_each(?))
+                """, arguments: [policies])
+            return (open, orphans)
+        }
+        try writer.write { db in
+            for id in orphans { try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [id]) }
         }
         // In short transactions (about 0.35 ms a ticket): the pollers keep recording mail meanwhile.
         for batch in stride(from: 0, to: ids.count, by: 200) {
             try writer.write { db in
-                for id in ids[batch..<min(batch + 200, ids.count)] {
-                    try db.execute(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?", arguments: [id])
-                    try refreshSLA(db, ticketId: id, now: now)
-                }
+                for id in ids[batch..<min(batch + 200, ids.count)] { try refreshSLA(db, ticketId: id, now: now) }
             }
         }
-        return ids.count
+        return ids.count + orphans.count
     }
 
     /// The clocks of one ticket, first response first.

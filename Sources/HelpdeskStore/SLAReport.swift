@@ -1,6 +1,15 @@
 public import Foundation
 public import HelpdeskCore
 
+/// One target of one ticket, for `helpdesk sla report`.
+public struct SLAReportRow: Sendable, Equatable {
+    public var mailbox: String
+    public var priority: TicketPriority
+    public var ticketId: Int64
+    public var finished: Bool
+    public var sla: TicketSLARecord
+}
+
 /// `helpdesk sla report`: how each mailbox and priority met its targets.
 public struct SLAReport: Sendable, Equatable {
     /// One target's figures within a line.

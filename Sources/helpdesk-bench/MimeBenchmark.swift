@@ -49,7 +49,7 @@ struct MimeBenchmark: ParsableCommand {
         let start = ContinuousClock.now
         var checksum = 0
         for bytes in messages { checksum &+= Self.parseAndDecode(bytes) }
-        let seconds = Self.seconds(since: start)
+        let seconds = elapsedSeconds(since: start)
         // Keeps the optimiser from dropping work whose result is otherwise unused.
         if checksum == Int.min { print("checksum \(checksum)") }
 
@@ -194,10 +194,5 @@ struct MimeBenchmark: ParsableCommand {
         }
         if failure != 0 { throw ValidationError("\(path): read failed (errno \(failure)).") }
         return bytes
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

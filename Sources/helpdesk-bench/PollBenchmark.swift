@@ -36,7 +36,7 @@ struct PollBenchmark: ParsableCommand {
             try smtp.send(from: MessageGenerator.sender(index: index), to: ["support@example.test"], message: message)
         }
         try waitFor(imap, messages: before + count)
-        let deliverSeconds = seconds(since: clock)
+        let deliverSeconds = elapsedSeconds(since: clock)
         print(String(format: "deliver: %d messages, %.1f MB through OpenSMTPD+LMTP in %.2f s", count, Double(bytes) / 1e6, deliverSeconds))
 
         // Baseline: the same fetches, nothing else.
@@ -45,7 +45,7 @@ struct PollBenchmark: ParsableCommand {
         let status = try reader.status()
         var fetched = 0
         for uid in try reader.uids(after: 0, below: status.uidNext) { fetched += try reader.fetch(uid: uid).count }
-        let baselineSeconds = seconds(since: clock)
+        let baselineSeconds = elapsedSeconds(since: clock)
 
         clock = ContinuousClock.now
         let process = Process()
@@ -57,7 +57,7 @@ struct PollBenchmark: ParsableCommand {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let pollSeconds = seconds(since: clock)
+        let pollSeconds = elapsedSeconds(since: clock)
         guard process.terminationStatus == 0 else { throw ValidationError("helpdesk poll --once exited with \(process.terminationStatus)") }
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)  // ru_maxrss of the largest child: the poll
@@ -75,10 +75,5 @@ struct PollBenchmark: ParsableCommand {
             guard Date() < deadline else { throw ValidationError("messages did not all arrive within 300 s") }
             Thread.sleep(forTimeInterval: 0.2)
         }
-    }
-
-    private func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

@@ -41,12 +41,12 @@ struct SLABenchmark: ParsableCommand {
         let now = start.addingTimeInterval(Double(tickets) * 60 + 86_400)
         var clock = ContinuousClock.now
         let refreshed = try timed.refreshSLA(now: now)
-        let refresh = Self.seconds(since: clock)
+        let refresh = elapsedSeconds(since: clock)
         print(String(format: "refresh: %d open tickets recomputed in %.3f s (%.1f µs each)", refreshed, refresh, refresh * 1e6 / Double(max(refreshed, 1))))
 
         clock = ContinuousClock.now
         let due = try timed.dueSLANotices(now: now)
-        let query = Self.seconds(since: clock)
+        let query = elapsedSeconds(since: clock)
         print(String(format: "due notices: %d found among %d clocks in %.3f s (one SLA pass's query)", due.count, tickets * 2, query))
     }
 
@@ -63,11 +63,6 @@ struct SLABenchmark: ParsableCommand {
                 body: "Please help.\n", followUp: FollowUpCandidates(referencedMessageIDs: [], subjectKeys: []), autoReplySuppression: nil)
             _ = try database.ingest(identity, content: content, keyPrefix: "BENCH") { _ in [] }
         }
-        return seconds(since: clock)
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsedSeconds(since: clock)
     }
 }
