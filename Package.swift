@@ -68,14 +68,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: swiftSettings),
-        .testTarget(name: "HelpdeskCoreTests", dependencies: ["HelpdeskCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "HelpdeskStoreTests", dependencies: ["HelpdeskStore"], swiftSettings: swiftSettings),
+        // Helpers the test targets share: a seeded generator, the core's rules driving a store.
+        .target(name: "MailgateTestSupport", dependencies: ["HelpdeskCore", "HelpdeskStore"], path: "Tests/Support", swiftSettings: swiftSettings),
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "MailgateTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HelpdeskCoreTests", dependencies: ["HelpdeskCore", "MailgateTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HelpdeskStoreTests", dependencies: ["HelpdeskStore", "MailgateTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MailTransportTests", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport",
+                "Gateway", "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport", "MailgateTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -37,6 +37,7 @@ extension HelpdeskGateway {
             total.sent += summary.sent
             total.retrying += summary.retrying
             total.failed += summary.failed
+            total.unrendered += summary.unrendered
         }
         return total
     }
@@ -126,7 +127,7 @@ extension HelpdeskGateway {
         repeat {
             do {
                 let sent = try dispatcher(shutdown: shutdown).dispatchDue(mailbox: name)
-                if sent.sent + sent.retrying + sent.failed > 0 {
+                if sent.sent + sent.retrying + sent.failed + sent.unrendered > 0 {
                     logger.info("dispatch", metadata: ["mailbox": "\(name)", "summary": "\(sent)"])
                 }
             } catch {
@@ -137,11 +138,12 @@ extension HelpdeskGateway {
 
     private func poll(_ name: String, shutdown: ShutdownSignal?) -> PollSummary {
         guard let pipeline = pipelines[name], let endpoint = imapEndpoints[name] else { return PollSummary(mailbox: name) }
-        return MailboxPoller(pipeline: pipeline, database: database, endpoint: endpoint, logger: logger, shutdown: shutdown).poll()
+        return MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown).poll()
     }
 
     private func dispatcher(shutdown: ShutdownSignal?) -> OutboxDispatcher {
-        OutboxDispatcher(database: database, endpoints: smtpEndpoints, schedule: .standard, logger: logger, now: now, shutdown: shutdown)
+        OutboxDispatcher(
+            store: database, endpoints: smtpEndpoints, renderer: renderer, schedule: .standard, logger: logger, now: now, shutdown: shutdown)
     }
 
     private static func startThread(named name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {

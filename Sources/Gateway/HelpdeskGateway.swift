@@ -23,9 +23,10 @@ public struct GatewaySettings: Sendable {
     }
 }
 
-/// The running gateway: every configured mailbox's poller, the outbox dispatcher, one database.
+/// The running gateway: every configured mailbox's poller, the outbox dispatcher, one store.
 public final class HelpdeskGateway: Sendable {
     public let config: ConfigDirectory
+    /// The SQLite store; the gateway's parts see it only through the `TicketStore` protocols.
     public let database: HelpdeskDatabase
     public let data: DataDirectory
     let templates: TemplateLibrary
@@ -34,6 +35,7 @@ public final class HelpdeskGateway: Sendable {
     let smtpEndpoints: [String: ServerEndpoint]
     /// Signed-reply-address secrets by mailbox name.
     let replySecrets: [String: [UInt8]]
+    let renderer: MailRenderer
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -50,13 +52,10 @@ public final class HelpdeskGateway: Sendable {
         let problems = TemplateLibrary.check(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
         if let first = problems.first { throw first }
         templates = try TemplateLibrary.load(directory: settings.templatesDirectory)
-        var database = try HelpdeskDatabase(path: settings.databasePath)
-        database.slaPolicies = Dictionary(uniqueKeysWithValues: config.mailboxes.compactMap { mailbox in mailbox.sla.map { (mailbox.name, $0) } })
-        self.database = database
+        database = try HelpdeskDatabase(path: settings.databasePath)
         data = DataDirectory(root: settings.dataDirectory)
         self.logger = logger
         self.now = now
-        var pipelines: [String: IngestionPipeline] = [:]
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
         for mailbox in config.mailboxes {
@@ -68,16 +67,23 @@ public final class HelpdeskGateway: Sendable {
         // Read even for `ingest`: an agent's piped reply is verified with it. Admin commands that
         // only sign (or never use) it go on without it.
         let secrets = requiringReplySecrets
-            ? try Self.replySecrets(config.mailboxes, environment: settings.environment)
-            : (try? Self.replySecrets(config.mailboxes, environment: settings.environment)) ?? [:]
+            ? try ReplySecrets.load(config.mailboxes, environment: settings.environment)
+            : (try? ReplySecrets.load(config.mailboxes, environment: settings.environment)) ?? [:]
+        var pipelines: [String: IngestionPipeline] = [:]
         for mailbox in config.mailboxes {
             pipelines[mailbox.name] = IngestionPipeline(
-                mailbox: mailbox, mailboxes: config.mailboxes, database: database, data: data, templates: templates,
-                secrets: secrets, logger: logger, now: now)
+                mailbox: mailbox, mailboxes: config.mailboxes, store: database, data: data, secrets: secrets, logger: logger, now: now)
         }
         self.pipelines = pipelines
         replySecrets = secrets
         imapEndpoints = imap
         smtpEndpoints = smtp
+        renderer = MailRenderer(templates: templates, mailboxes: config.mailboxes, secrets: secrets)
+    }
+
+    /// One pass of the SLA clock service (see `SLAService`); with `refreshing`, every open
+    /// ticket's clocks are recomputed first, as at start.
+    public func checkSLA(refreshing: Bool = false) throws -> SLACheckSummary {
+        try SLAService(store: database, mailboxes: config.mailboxes, logger: logger).check(refreshing: refreshing, at: now())
     }
 }

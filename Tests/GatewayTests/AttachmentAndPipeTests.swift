@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
 @testable import Gateway
+import HelpdeskCore
 import HelpdeskStore
 import MailTransport
 import MIME
+import MailgateTestSupport
 import Testing
 
 /// Attachments, size limits and the MTA pipe (`helpdesk ingest`), each on its own real Dovecot +
@@ -100,7 +102,7 @@ struct AttachmentAndPipeTests {
         #expect(rows.first?.messageId == id)
         #expect((rows.first?.size ?? 0) > 200_000, "the size the server reported")
 
-        let limit = TemplateContext.readableSize(64 << 10)
+        let limit = TemplateValues.readableSize(64 << 10)
         #expect(limit == "64 KB")
         let alice = try desk.inbox("alice", count: 1)
         #expect(alice.count == 1)
@@ -402,20 +404,9 @@ extension AttachmentAndPipeTests {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Deterministic pseudo-random bytes (SplitMix64), so a failure can be reproduced.
+    /// Deterministic pseudo-random bytes, so a failure can be reproduced.
     static func randomBytes(count: Int, seed: UInt64) -> [UInt8] {
-        var state = seed
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count + 8)
-        while bytes.count < count {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            withUnsafeBytes(of: z.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return Array(bytes.prefix(count))
+        SeededGenerator.bytes(count: count, seed: seed)
     }
 
     /// About `bytes` of plain text in short lines.

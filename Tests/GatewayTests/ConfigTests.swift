@@ -65,8 +65,8 @@ struct ConfigTests {
         #expect(config.agent(named: "bob")?.email == "bob@example.test")
         #expect(config.agent(named: "zed") == nil)
         let short = try MailboxConfig.parse(yaml: Self.valid + "\nreply_token_secret_env: SECRET", file: "support.yaml")
-        #expect(throws: ConfigError.self) { try HelpdeskGateway.replySecrets([short], environment: ["SECRET": "too-short"]) }
-        #expect(try HelpdeskGateway.replySecrets([short], environment: ["SECRET": String(repeating: "k", count: 32)])["support"]?.count == 32)
+        #expect(throws: ConfigError.self) { try ReplySecrets.load([short], environment: ["SECRET": "too-short"]) }
+        #expect(try ReplySecrets.load([short], environment: ["SECRET": String(repeating: "k", count: 32)])["support"]?.count == 32)
     }
 
     @Test func aMailboxFedOnlyByTheMTANeedsNoIMAP() throws {

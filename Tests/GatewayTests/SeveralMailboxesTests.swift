@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gateway
+import HelpdeskCore
 import HelpdeskStore
 import Logging
 import MIME

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gateway
+import HelpdeskCore
 import Testing
 
 @Suite("Templates")
@@ -33,7 +34,7 @@ struct TemplateTests {
         ])
         #expect(problems == [])
         let rendered = try TemplateLibrary.load(directory: directory.url.path)
-            .render(event: "ticket_created", mailbox: "support", context: TemplateContext.sample.values)
+            .render(event: .ticketCreated, mailbox: "support", values: .sample)
         #expect(rendered.subject == "[SAMPLE-123] Printer on fire")
         #expect(rendered.body == "Hi Alice Example & co\n-- \nExample Support\n")
     }
@@ -51,8 +52,8 @@ struct TemplateTests {
             "sales/ticket_created.mustache": "Subject: [{{ticket.key}}] sales\n\nB\n",
         ])
         let templates = try TemplateLibrary.load(directory: directory.url.path)
-        #expect(try templates.render(event: "ticket_created", mailbox: "sales", context: TemplateContext.sample.values).subject.hasSuffix("sales"))
-        #expect(try templates.render(event: "ticket_created", mailbox: "support", context: TemplateContext.sample.values).subject.hasSuffix("general"))
+        #expect(try templates.render(event: .ticketCreated, mailbox: "sales", values: .sample).subject.hasSuffix("sales"))
+        #expect(try templates.render(event: .ticketCreated, mailbox: "support", values: .sample).subject.hasSuffix("general"))
     }
 
     static let broken: [(text: String, line: Int?, says: String)] = [

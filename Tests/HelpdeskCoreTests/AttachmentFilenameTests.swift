@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskCore
+import MailgateTestSupport
 import Testing
 
 @Suite("Attachment file names")
@@ -84,7 +85,7 @@ struct AttachmentFilenameTests {
         String(repeating: "\u{1F600}", count: 20),
     ]
 
-    static func randomName(_ generator: inout SplitMix) -> String {
+    static func randomName(_ generator: inout SeededGenerator) -> String {
         var name = ""
         for _ in 0..<Int(generator.next() % 40) {
             if generator.next() % 4 == 0 {
@@ -99,7 +100,7 @@ struct AttachmentFilenameTests {
 
     @Test("never empty, no separators or controls, at most 255 bytes, NFC, idempotent", arguments: 0..<400)
     func property(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed) &* 7919)
+        var generator = SeededGenerator(seed: UInt64(seed) &* 7919)
         let name = Self.randomName(&generator)
         let types = ["text/plain", "image/png", "application/x-whatever", ""]
         let contentType = types[Int(generator.next() % UInt64(types.count))]

@@ -1,4 +1,5 @@
 import HelpdeskCore
+import MailgateTestSupport
 import Testing
 
 @Suite("Authentication-Results")
@@ -172,15 +173,8 @@ struct AuthenticationResultsTests {
 
     @Test("random text from header characters never crashes", arguments: 0..<4)
     func fuzz(seed: UInt64) {
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            // SplitMix64: reproducible without Foundation.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { generator.next() }
         let pieces = ["mx.example.com", ";", "=", "(", ")", "\"", "\\", " ", "\r\n\t", "dkim", "dmarc", "pass", "header.d",
                       "header.from", "header.i", "@", "example.com", ".", "/", "1", "none", "é"]
         for _ in 0..<500 {

@@ -1,4 +1,5 @@
 import HelpdeskCore
+import MailgateTestSupport
 import Testing
 
 @Suite("Email commands")
@@ -124,7 +125,7 @@ struct EmailCommandParserTests {
 
     @Test("text without a command line at its top is all comment", arguments: [1, 42, 20_240_601])
     func textWithoutCommandsIsComment(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let pieces = ["", " ", "\t", "#", "#1", "# ", "#close", "#status pending", "hello", "Grüße", "a#b", "  #tag +x", "-", "😀", "\u{00A0}"]
         for _ in 0..<300 {
             var lines: [String] = []

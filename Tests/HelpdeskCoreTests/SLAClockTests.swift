@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskCore
+import MailgateTestSupport
 import Testing
 
 @Suite("SLA clock over a ticket's statuses")
@@ -58,7 +59,7 @@ struct SLAClockTests {
 
     @Test("a pause never makes a target due earlier", arguments: 0..<50)
     func pausesOnlyDelay(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         let pauseStart = Double(generator.next() % 100) / 10
         let pauseLength = Double(generator.next() % 100) / 10
         let target = 1 + Double(generator.next() % 100) / 10

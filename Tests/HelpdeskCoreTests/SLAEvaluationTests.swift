@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskCore
+import MailgateTestSupport
 import Testing
 
 private let t0 = Date(timeIntervalSince1970: 1_790_000_000)
@@ -119,7 +120,7 @@ struct SLAEvaluationTests {
     /// the open (not paused) time of the history, and a breach names a due time that has passed.
     @Test func randomHistoriesKeepTheClockConsistent() {
         for seed in UInt64(0)..<200 {
-            var random = SplitMix(seed: seed)
+            var random = SeededGenerator(seed: seed)
             let history = HistoryCase(random: &random)
             let results = SLAClock.evaluate(
                 policy: history.policy, priority: .normal, createdAt: t0, statuses: history.statuses,
@@ -159,7 +160,7 @@ private struct HistoryCase: CustomStringConvertible {
     var answeredAt: Date?
     var now: Date
 
-    init(random: inout SplitMix) {
+    init(random: inout SeededGenerator) {
         let warningPoint = Double(1 + random.next() % 10) / 10
         let firstResponse = TimeInterval(60 * (1 + random.next() % 240))
         let resolution = TimeInterval(60 * (1 + random.next() % 960))

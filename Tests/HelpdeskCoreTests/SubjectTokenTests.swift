@@ -1,4 +1,5 @@
 import HelpdeskCore
+import MailgateTestSupport
 import Testing
 
 @Suite("Subject tokens")
@@ -79,7 +80,7 @@ struct SubjectTokenTests {
 
     @Test("any chain of reply prefixes keeps the key and tagging adds nothing", arguments: 1...200)
     func replyChains(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed) &+ 1_000)
+        var generator = SeededGenerator(seed: UInt64(seed) &+ 1_000)
         let chain = (0..<Int(generator.next() % 5)).map { _ in Self.replyPrefixes[Int(generator.next() % UInt64(Self.replyPrefixes.count))] }
         let key = TicketKey(prefix: "SUPP", number: Int(generator.next() % 100_000) + 1)
         let token = (generator.next() % 2 == 0 ? "#" : "") + (generator.next() % 2 == 0 ? "\(key)" : "\(key)".lowercased())
@@ -97,7 +98,7 @@ struct SubjectTokenTests {
 
     @Test("tagging then reading gives the key back", arguments: 1...200)
     func roundTrip(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         let words = ["Re:", "AW:", "printer", "[x]", "[", "]", "☃", "SUPP", "-", "#"]
         let subject = (0..<Int(generator.next() % 6)).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
         let key = TicketKey(prefix: "SUPP", number: Int(generator.next() % 100_000) + 1)

@@ -1,6 +1,7 @@
 import Foundation
 import HelpdeskCore
 import HelpdeskStore
+import MailgateTestSupport
 import Testing
 
 @Suite("Recording inbound mail")
@@ -21,61 +22,65 @@ struct IngestTests {
             autoReplySuppression: nil)
     }
 
-    func ack(_ context: IngestContext) -> [OutboxDraft] {
-        guard context.outcome == .ticketCreated else { return [] }
-        return [OutboxDraft(event: "ticket_created", envelopeFrom: "support@example.test", recipients: ["alice@example.test"],
-                            message: Array("Subject: [\(context.ticket.key)]\r\n\r\nhi\r\n".utf8), messageID: "ack-\(context.ticket.key)@example.test")]
+    let support = MailboxRules(name: "support", keyPrefix: "SUPP")
+    let sales = MailboxRules(name: "sales", keyPrefix: "SALES")
+    let messageIDs = TestMessageIDs()
+
+    func ingest(_ identity: InboundIdentity, _ content: InboundContent) throws -> IngestResult {
+        let rules = identity.mailbox == "sales" ? sales : identity.mailbox == "support" ? support : MailboxRules(name: identity.mailbox, keyPrefix: "SUPP")
+        return try database.ingest(identity, content: content, rules: rules, mailboxes: [support, sales, rules], messageIDs: messageIDs)
     }
 
     @Test func newMessageMakesTicketCommentOutboxAndCursor() throws {
-        let result = try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        let result = try ingest(identity(uid: 1, messageID: "m1@x"), content())
         guard case .ticketCreated(let ticket, let comment) = result else { Issue.record("got \(result)"); return }
         #expect(ticket.key == "SUPP-1")
         #expect(ticket.status == .new)
         #expect(comment.body == "it is broken\n")
-        #expect(try database.outbox(status: .pending).map(\.messageId) == ["ack-SUPP-1@example.test"])
+        #expect(try database.outbox(status: .pending).map(\.messageId) == ["support-1@test"])
+        #expect(try database.outbox(status: .pending).map(\.event) == ["ticket_created"])
         #expect(try database.cursor(mailbox: "support")?.lastUid == 1)
     }
 
     @Test func numbersGoUpPerMailbox() throws {
         for uid in UInt32(1)...3 {
-            _ = try database.ingest(identity(uid: uid, messageID: "m\(uid)@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+            _ = try ingest(identity(uid: uid, messageID: "m\(uid)@x"), content())
         }
         var other = identity(uid: 1, messageID: "s1@x")
         other.mailbox = "sales"
-        _ = try database.ingest(other, content: content(), keyPrefix: "SALES", makeReplies: ack)
+        _ = try ingest(other, content())
         #expect(try database.tickets().map(\.key) == ["SALES-1", "SUPP-1", "SUPP-2", "SUPP-3"])
     }
 
     @Test func numbersFollowTheKeyPrefixWhenAMailboxIsRenamed() throws {
-        _ = try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 1, messageID: "m1@x"), content())
         var renamed = identity(uid: 1, messageID: "m2@x")
         renamed.mailbox = "helpdesk"
-        let result = try database.ingest(renamed, content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        let result = try ingest(renamed, content())
         #expect(result.ticket?.key == "SUPP-2")
     }
 
     @Test func oneMessageToTwoSupportAddressesIsOneTicket() throws {
-        _ = try database.ingest(identity(uid: 1, messageID: "cc-both@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 1, messageID: "cc-both@x"), content())
         var other = identity(uid: 1, messageID: "cc-both@x")
         other.mailbox = "sales"
-        #expect(try database.ingest(other, content: content(), keyPrefix: "SALES", makeReplies: ack) == .duplicate(ticketKey: "SUPP-1"))
+        #expect(try ingest(other, content()) == .duplicate(ticketKey: "SUPP-1"))
         #expect(try database.tickets().count == 1)
         #expect(try database.cursor(mailbox: "sales")?.lastUid == 1, "the duplicate still moves that mailbox on")
     }
 
     @Test func sameUIDTwiceIsRecordedOnce() throws {
-        _ = try database.ingest(identity(uid: 5, messageID: "m@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
-        let again = try database.ingest(identity(uid: 5, messageID: "m@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 5, messageID: "m@x"), content())
+        let again = try ingest(identity(uid: 5, messageID: "m@x"), content())
         #expect(again == .alreadyRecorded)
         #expect(try database.tickets().count == 1)
         #expect(try database.outbox().count == 1)
     }
 
     @Test func sameMessageIDUnderNewUIDValidityIsADuplicate() throws {
-        _ = try database.ingest(identity(uid: 5, messageID: "m@x", validity: 7), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 5, messageID: "m@x", validity: 7), content())
         try database.resetCursor(mailbox: "support", uidValidity: 8, at: now)
-        let again = try database.ingest(identity(uid: 1, messageID: "m@x", validity: 8), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        let again = try ingest(identity(uid: 1, messageID: "m@x", validity: 8), content())
         #expect(again == .duplicate(ticketKey: "SUPP-1"))
         #expect(try database.tickets().count == 1)
         #expect(try database.comments(ticketId: 1).count == 1)
@@ -84,15 +89,15 @@ struct IngestTests {
     }
 
     @Test func withoutMessageIDTheBytesDecide() throws {
-        _ = try database.ingest(identity(uid: 1, messageID: nil, sha: "abc"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
-        #expect(try database.ingest(identity(uid: 2, messageID: nil, sha: "abc"), content: content(), keyPrefix: "SUPP", makeReplies: ack) == .duplicate(ticketKey: "SUPP-1"))
-        let other = try database.ingest(identity(uid: 3, messageID: nil, sha: "def"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 1, messageID: nil, sha: "abc"), content())
+        #expect(try ingest(identity(uid: 2, messageID: nil, sha: "abc"), content()) == .duplicate(ticketKey: "SUPP-1"))
+        let other = try ingest(identity(uid: 3, messageID: nil, sha: "def"), content())
         #expect(other.ticket?.key == "SUPP-2")
     }
 
     @Test func followUpBySubjectToken() throws {
-        _ = try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
-        let result = try database.ingest(identity(uid: 2, messageID: "m2@x"), content: content(subject: "Re: [SUPP-1] Printer"), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 1, messageID: "m1@x"), content())
+        let result = try ingest(identity(uid: 2, messageID: "m2@x"), content(subject: "Re: [SUPP-1] Printer"))
         guard case .commentAdded(let ticket, _) = result else { Issue.record("got \(result)"); return }
         #expect(ticket.key == "SUPP-1")
         #expect(try database.comments(ticketId: ticket.id!).count == 2)
@@ -100,20 +105,21 @@ struct IngestTests {
     }
 
     @Test func followUpByReferenceToOurAcknowledgement() throws {
-        _ = try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
-        let result = try database.ingest(identity(uid: 2, messageID: "m2@x"), content: content(subject: "edited subject", references: ["ack-SUPP-1@example.test"]), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: 1, messageID: "m1@x"), content())
+        let acknowledgement = try #require(try database.outbox(status: nil).first?.messageId)
+        let result = try ingest(identity(uid: 2, messageID: "m2@x"), content(subject: "edited subject", references: [acknowledgement]))
         #expect(result.ticket?.key == "SUPP-1")
     }
 
     @Test func unknownTokenMakesANewTicket() throws {
-        let result = try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(subject: "[SUPP-99] guess"), keyPrefix: "SUPP", makeReplies: ack)
+        let result = try ingest(identity(uid: 1, messageID: "m1@x"), content(subject: "[SUPP-99] guess"))
         #expect(result.ticket?.key == "SUPP-1")
     }
 
-    @Test func failingReplyRendererRollsEverythingBack() throws {
+    @Test func aFailingDecisionRollsEverythingBack() throws {
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try database.ingest(identity(uid: 1, messageID: "m1@x"), content: content(), keyPrefix: "SUPP") { _ in throw Boom() }
+            try database.record(identity(uid: 1, messageID: "m1@x"), content(), lookup: InboundLookup(keyPrefix: "SUPP")) { _ in throw Boom() }
         }
         #expect(try database.tickets().isEmpty)
         #expect(try database.inboundMessages().isEmpty)
@@ -121,7 +127,7 @@ struct IngestTests {
     }
 
     @Test func quarantineIsRecordedAndMovesTheCursor() throws {
-        let result = try database.quarantine(identity(uid: 9, messageID: nil), reason: "too large")
+        let result = try database.recordQuarantine(identity(uid: 9, messageID: nil), reason: "too large")
         #expect(result == .quarantined(reason: "too large"))
         #expect(try database.inboundMessages().map(\.outcome) == [.quarantined])
         #expect(try database.cursor(mailbox: "support")?.lastUid == 9)
@@ -129,36 +135,14 @@ struct IngestTests {
     }
 
     @Test func pipeMessagesHaveNoCursor() throws {
-        _ = try database.ingest(identity(uid: nil, messageID: "p@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack)
+        _ = try ingest(identity(uid: nil, messageID: "p@x"), content())
         #expect(try database.cursor(mailbox: "support") == nil)
-        #expect(try database.ingest(identity(uid: nil, messageID: "p@x"), content: content(), keyPrefix: "SUPP", makeReplies: ack) == .duplicate(ticketKey: "SUPP-1"))
+        #expect(try ingest(identity(uid: nil, messageID: "p@x"), content()) == .duplicate(ticketKey: "SUPP-1"))
     }
 }
 
-@Suite("Outbox states")
-struct OutboxTests {
-    @Test func retryThenSendThenNotDue() throws {
-        let database = try HelpdeskDatabase.inMemory()
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        let identity = InboundIdentity(mailbox: "support", uidValidity: 1, uid: 1, messageID: "m@x", sha256: "a", size: 1, receivedAt: now)
-        let content = InboundContent(requesterAddress: "a@x", requesterName: nil, subject: "s", body: "b",
-                                     followUp: .init(referencedMessageIDs: [], subjectKeys: []), autoReplySuppression: nil)
-        _ = try database.ingest(identity, content: content, keyPrefix: "SUPP") { _ in
-            [OutboxDraft(event: "ticket_created", envelopeFrom: "s@x", recipients: ["a@x", "b@x"], message: [1, 2], messageID: "o@x")]
-        }
-        let row = try #require(try database.dueOutbox(now: now).first)
-        #expect(row.recipientList == ["a@x", "b@x"])
-        try database.markAttemptFailed(outboxId: row.id!, error: "451 try later", retryAt: now.addingTimeInterval(60))
-        #expect(try database.dueOutbox(now: now).isEmpty)
-        let retried = try #require(try database.dueOutbox(now: now.addingTimeInterval(61)).first)
-        #expect(retried.attempts == 1 && retried.lastError == "451 try later")
-        try database.markSent(outboxId: row.id!, at: now.addingTimeInterval(61))
-        #expect(try database.dueOutbox(now: now.addingTimeInterval(10_000)).isEmpty)
-        #expect(try database.outbox(status: .sent).first?.attempts == 2)
-        try database.markAttemptFailed(outboxId: row.id!, error: "550 no", retryAt: nil)
-        #expect(try database.outbox(status: .failed).count == 1)
-    }
-
+@Suite("The SQLite schema")
+struct SchemaTests {
     @Test func schemaRefusesBadStatus() throws {
         let database = try HelpdeskDatabase.inMemory()
         // The CHECK constraint, not only Swift's enum, guards the column.

@@ -1,6 +1,7 @@
 import Foundation
 import HelpdeskCore
 import HelpdeskStore
+import MailgateTestSupport
 import Testing
 
 private let t0 = Date(timeIntervalSince1970: 1_790_000_000)
@@ -19,8 +20,21 @@ private let policy = SLAPolicy(
     ],
     warningPoint: 0.5)
 
-private let agents: Set<String> = ["bob@x.test"]
 private let bob = TicketActor(address: "bob@x.test", role: .agent)
+/// The mailbox with the policy, and bob its agent.
+private let support = MailboxRules(name: "support", keyPrefix: "SUPP", agents: [Correspondent(address: "bob@x.test")], sla: policy)
+private let sales = MailboxRules(name: "sales", keyPrefix: "SALES")
+
+/// Records `content` as the gateway would, for the mailbox `identity` names.
+@discardableResult
+private func ingest(_ database: HelpdeskDatabase, _ identity: InboundIdentity, _ content: InboundContent) throws -> IngestResult {
+    try database.ingest(identity, content: content, rules: identity.mailbox == "sales" ? sales : support, mailboxes: [support, sales])
+}
+
+/// The SLA mail in the outbox (a new ticket's own notification to bob is not counted).
+private func slaMail(_ database: HelpdeskDatabase) throws -> [OutboxRecord] {
+    try database.outbox(status: nil).filter { $0.event == MailEvent.slaWarning.rawValue || $0.event == MailEvent.slaBreach.rawValue }
+}
 
 private func identity(uid: UInt32, at date: Date = t0) -> InboundIdentity {
     InboundIdentity(mailbox: "support", uidValidity: 1, uid: uid, messageID: "m\(uid)@x.test", sha256: "s\(uid)", size: 1, receivedAt: date)
@@ -38,19 +52,11 @@ private func agentAnswer(change: TicketChange = TicketChange(), internalNote: Bo
     var answer = InboundContent(
         requesterAddress: "bob@x.test", requesterName: nil, subject: "Re: [SUPP-1] Printer", body: "Turn it off and on.\n",
         followUp: FollowUpCandidates(referencedMessageIDs: [], subjectKeys: SubjectToken.keys(in: "Re: [SUPP-1] Printer", prefixes: ["SUPP"])),
-        autoReplySuppression: nil, senderIsAgentOf: ["support"])
+        autoReplySuppression: nil)
     answer.agentMessage = AgentMessage(
         tokenTicketIds: [1], tokenProblem: nil, authentication: .notVerified(reason: "none"),
         commands: .success(AgentCommands(change: change, internalNote: internalNote, comment: "Turn it off and on.", lines: [])))
-    answer.agentsByMailbox = ["support": agents]
     return answer
-}
-
-/// One mail per notice, to the agents: what the gateway's renderer would enqueue.
-private func noticeMail(_ ticket: TicketRecord, _ sla: TicketSLARecord) -> [OutboxDraft] {
-    [OutboxDraft(event: "sla_\(sla.target.rawValue)", envelopeFrom: "support@x.test", recipients: ["bob@x.test"],
-                 message: Array("Subject: [\(ticket.key)] SLA\r\n\r\n\(sla.outcome.rawValue)\r\n".utf8),
-                 messageID: "sla-\(ticket.key)-\(sla.target.rawValue)@x.test")]
 }
 
 /// The notice `database` says is due at `date` for SUPP-1's `target`, of `kind`: as the gateway gets it.
@@ -66,14 +72,12 @@ struct SLAStoreTests {
 
     /// SUPP-1, normal priority, created at t0 in mailbox support (which has the policy).
     init() throws {
-        var database = try HelpdeskDatabase.inMemory()
-        database.slaPolicies = ["support": policy]
-        _ = try database.ingest(identity(uid: 1), content: content(), keyPrefix: "SUPP") { _ in [] }
-        self.database = database
+        database = try HelpdeskDatabase.inMemory()
+        try ingest(database, identity(uid: 1), content())
     }
 
     func change(_ change: TicketChange, at date: Date) throws {
-        _ = try database.update(ticketKey: "SUPP-1", change: change, actor: bob, agents: agents, at: date)
+        try database.update(ticketKey: "SUPP-1", change: change, actor: bob, rules: support, at: date)
     }
 
     func clock(_ target: SLATarget) throws -> TicketSLARecord {
@@ -93,7 +97,7 @@ struct SLAStoreTests {
     @Test func aMailboxWithoutPolicyHasNoClocks() throws {
         var other = identity(uid: 2)
         other.mailbox = "sales"
-        let result = try database.ingest(other, content: content(subject: "Quote"), keyPrefix: "SALES") { _ in [] }
+        let result = try ingest(database, other, content(subject: "Quote"))
         let id = try #require(result.ticket?.id)
         #expect(try database.sla(ticketId: id).isEmpty)
     }
@@ -143,7 +147,7 @@ struct SLAStoreTests {
     }
 
     @Test func aPublicAnswerInTimeMeetsTheFirstResponse() throws {
-        _ = try database.ingest(identity(uid: 2, at: at(minutes: 20)), content: agentAnswer(), keyPrefix: "SUPP") { _ in [] }
+        try ingest(database, identity(uid: 2, at: at(minutes: 20)), agentAnswer())
         #expect(try database.ticket(key: "SUPP-1")?.firstResponseAt == at(minutes: 20))
         let first = try clock(.firstResponse)
         #expect(first.outcome == .met && first.completed && first.elapsed == 20 * minute && first.dueAt == nil)
@@ -153,13 +157,13 @@ struct SLAStoreTests {
     }
 
     @Test func anInternalNoteIsNoFirstResponse() throws {
-        _ = try database.ingest(identity(uid: 2, at: at(minutes: 20)), content: agentAnswer(internalNote: true), keyPrefix: "SUPP") { _ in [] }
+        try ingest(database, identity(uid: 2, at: at(minutes: 20)), agentAnswer(internalNote: true))
         let first = try clock(.firstResponse)
         #expect(first.outcome == .running && !first.completed && first.dueAt == t0.addingTimeInterval(hour))
     }
 
     @Test func aLateAnswerIsABreachThatWasCompleted() throws {
-        _ = try database.ingest(identity(uid: 2, at: at(minutes: 90)), content: agentAnswer(), keyPrefix: "SUPP") { _ in [] }
+        try ingest(database, identity(uid: 2, at: at(minutes: 90)), agentAnswer())
         let first = try clock(.firstResponse)
         #expect(first.outcome == .breached && first.completed && first.dueAt == t0.addingTimeInterval(hour))
         #expect(first.elapsed == 90 * minute)
@@ -169,15 +173,15 @@ struct SLAStoreTests {
     /// The clock service runs now and then: an answer can come after the warning point and before
     /// the next pass. A target already met needs no warning any more.
     @Test func aTargetMetAfterItsWarningPointIsNotWarnedAbout() throws {
-        _ = try database.ingest(identity(uid: 2, at: at(minutes: 45)), content: agentAnswer(), keyPrefix: "SUPP") { _ in [] }
+        try ingest(database, identity(uid: 2, at: at(minutes: 45)), agentAnswer())
         #expect(try clock(.firstResponse).outcome == .met)
         let pass = at(minutes: 46)
         let notices = try database.dueSLANotices(now: pass)
         for notice in notices {
-            _ = try database.recordSLANotice(notice, at: pass, makeMail: noticeMail)
+            _ = try database.recordSLANotice(notice, at: pass, rules: [support])
         }
         let told = try database.slaNotices(ticketId: 1).map { "\($0.target.rawValue) \($0.kind.rawValue) mailed \($0.mailed)" }
-        #expect(try database.outbox().isEmpty, "a warning mailed for a first response already given: \(told)")
+        #expect(try slaMail(database).isEmpty, "a warning mailed for a first response already given: \(told)")
     }
 
     @Test func reopeningGoesOnFromWhereTheClockStood() throws {
@@ -211,27 +215,27 @@ struct SLAStoreTests {
 
     @Test func aToldWarningIsNotDueAgainButTheBreachStillIs() throws {
         let warning = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 31))
-        #expect(try database.recordSLANotice(warning, at: at(minutes: 31), makeMail: noticeMail))
+        #expect(try database.recordSLANotice(warning, at: at(minutes: 31), rules: [support]))
         #expect(try database.dueSLANotices(now: at(minutes: 45)).isEmpty)
         #expect(try database.dueSLANotices(now: at(minutes: 61)).map(\.kind) == [.breach])
-        #expect(try database.outbox().count == 1)
+        #expect(try slaMail(database).count == 1)
     }
 
     @Test func aNoticeIsRecordedExactlyOnce() throws {
         let notice = try dueNotice(database, .firstResponse, .breach, at: at(minutes: 61))
         #expect(notice.ticketKey == "SUPP-1")
-        var rendered = 0
-        let first = try database.recordSLANotice(notice, at: at(minutes: 61)) { ticket, sla in
-            rendered += 1
-            return noticeMail(ticket, sla)
+        var decided = 0
+        let record = { (at: Date) in
+            try database.recordSLANotice(notice, at: at, policies: ["support": policy]) { ticket, clock in
+                decided += 1
+                return SLANoticeRules.decide(.breach, ticket: ticket, clock: clock, at: at, rules: support) { _ in "sla-\(ticket.key)-\(clock.target.rawValue)@x.test" }
+            }
         }
-        let second = try database.recordSLANotice(notice, at: at(minutes: 62)) { ticket, sla in
-            rendered += 1
-            return noticeMail(ticket, sla)
-        }
+        let first = try record(at(minutes: 61))
+        let second = try record(at(minutes: 62))
         #expect(first && !second)
-        #expect(rendered == 1)
-        #expect(try database.outbox().map(\.messageId) == ["sla-SUPP-1-first_response@x.test"])
+        #expect(decided == 1, "the rules are not even asked once it is recorded")
+        #expect(try slaMail(database).map(\.messageId) == ["sla-SUPP-1-first_response@x.test"])
         let slaEvents = try database.history(ticketId: 1).filter { $0.kind == .sla }
         #expect(slaEvents.count == 1)
         #expect(slaEvents.first?.fromValue == "first_response" && slaEvents.first?.toValue == "breached")
@@ -245,12 +249,12 @@ struct SLAStoreTests {
     @Test func aBreachMakesTheWarningSilent() throws {
         // The warning was due and not told yet when the breach came.
         let unsentWarning = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
-        #expect(try database.recordSLANotice(dueNotice(database, .firstResponse, .breach, at: at(minutes: 70)), at: at(minutes: 70), makeMail: noticeMail))
+        #expect(try database.recordSLANotice(dueNotice(database, .firstResponse, .breach, at: at(minutes: 70)), at: at(minutes: 70), rules: [support]))
         let warning = try #require(try database.slaNotices(ticketId: 1).first { $0.kind == .warning && $0.target == .firstResponse })
         #expect(!warning.mailed)
         #expect(try database.dueSLANotices(now: at(minutes: 75)).isEmpty)
-        #expect(try !database.recordSLANotice(unsentWarning, at: at(minutes: 75), makeMail: noticeMail))
-        #expect(try database.outbox().count == 1)
+        #expect(try !database.recordSLANotice(unsentWarning, at: at(minutes: 75), rules: [support]))
+        #expect(try slaMail(database).count == 1)
         // The other target is untouched: its own warning still comes.
         #expect(try database.dueSLANotices(now: at(minutes: 240)).map { "\($0.target.rawValue) \($0.kind.rawValue)" } == ["resolution warning"])
     }
@@ -259,9 +263,9 @@ struct SLAStoreTests {
         let breach = try dueNotice(database, .firstResponse, .breach, at: at(minutes: 61))
         // Meanwhile the ticket became low priority: the first response is due at 4 h now.
         try change(TicketChange(priority: .low), at: at(minutes: 62))
-        #expect(try !database.recordSLANotice(breach, at: at(minutes: 63), makeMail: noticeMail))
+        #expect(try !database.recordSLANotice(breach, at: at(minutes: 63), rules: [support]))
         #expect(try database.slaNotices(ticketId: 1).isEmpty)
-        #expect(try database.outbox().isEmpty)
+        #expect(try slaMail(database).isEmpty)
         #expect(try database.history(ticketId: 1).filter { $0.kind == .sla }.isEmpty)
     }
 
@@ -269,14 +273,9 @@ struct SLAStoreTests {
         // Resolved at 2 h without a public answer: the first response was breached at 1 h, unnoticed.
         try change(TicketChange(status: .resolved), at: at(minutes: 120))
         #expect(try database.dueSLANotices(now: at(minutes: 121)).map { "\($0.target.rawValue) \($0.kind.rawValue)" } == ["first_response breach"])
-        var rendered = 0
-        let recorded = try database.recordSLANotice(dueNotice(database, .firstResponse, .breach, at: at(minutes: 121)), at: at(minutes: 121)) { ticket, sla in
-            rendered += 1
-            return noticeMail(ticket, sla)
-        }
+        let recorded = try database.recordSLANotice(dueNotice(database, .firstResponse, .breach, at: at(minutes: 121)), at: at(minutes: 121), rules: [support])
         #expect(recorded)
-        #expect(rendered == 0)
-        #expect(try database.outbox().isEmpty)
+        #expect(try slaMail(database).isEmpty)
         let breach = try #require(try database.slaNotices(ticketId: 1).first { $0.kind == .breach })
         #expect(!breach.mailed)
         #expect(try database.history(ticketId: 1).filter { $0.kind == .sla }.count == 1)
@@ -285,20 +284,16 @@ struct SLAStoreTests {
 
     @Test func refreshDropsClocksOfAMailboxWhosePolicyWasRemoved() throws {
         #expect(try database.sla(ticketId: 1).count == 2)
-        var withoutPolicy = database
-        withoutPolicy.slaPolicies = [:]
-        #expect(try withoutPolicy.refreshSLA(now: at(minutes: 5)) == 1)
-        #expect(try withoutPolicy.sla(ticketId: 1).isEmpty)
-        #expect(try withoutPolicy.dueSLANotices(now: at(minutes: 10_000)).isEmpty)
+        #expect(try database.refreshClocks(policies: [:], now: at(minutes: 5)) == 1)
+        #expect(try database.sla(ticketId: 1).isEmpty)
+        #expect(try database.dueSLANotices(now: at(minutes: 10_000)).isEmpty)
     }
 
     @Test func refreshAppliesAnEditedPolicyToOpenTickets() throws {
-        var edited = database
         var longer = policy
         longer.targets[.normal] = SLATargets(firstResponse: 2 * hour, resolution: nil)
-        edited.slaPolicies = ["support": longer]
-        try edited.refreshSLA(now: at(minutes: 5))
-        let rows = try edited.sla(ticketId: 1)
+        try database.refreshClocks(policies: ["support": longer], now: at(minutes: 5))
+        let rows = try database.sla(ticketId: 1)
         #expect(rows.map(\.target) == [.firstResponse])
         #expect(rows.first?.dueAt == t0.addingTimeInterval(2 * hour) && rows.first?.updatedAt == at(minutes: 5))
     }
@@ -329,9 +324,8 @@ struct SLAStoreTests {
     @Test(arguments: idleCutoffs)
     func resolvedTicketsIdleSinceTheCutoff(row: IdleRow) throws {
         try change(TicketChange(status: .resolved), at: at(minutes: 60))
-        let followUp = try database.ingest(
-            identity(uid: 2, at: at(minutes: 180)), content: content(subject: "Re: [SUPP-1] Printer", automatic: "auto-submitted"),
-            keyPrefix: "SUPP") { _ in [] }
+        let followUp = try ingest(
+            database, identity(uid: 2, at: at(minutes: 180)), content(subject: "Re: [SUPP-1] Printer", automatic: "auto-submitted"))
         #expect(followUp.ticket?.key == "SUPP-1" && followUp.ticket?.status == .resolved)
         let listed = try database.resolvedTickets(mailbox: "support", idleBefore: at(minutes: row.cutoffMinutes)).map(\.key)
         #expect(listed == (row.listed ? ["SUPP-1"] : []))
@@ -351,7 +345,7 @@ struct SLAStoreTests {
         try change(TicketChange(status: .open), at: at(minutes: 5))
         try change(TicketChange(status: .pending), at: at(minutes: 20))
         // Alice's reply was fetched at 15 min and commits after the agent's pending: the ticket is open.
-        _ = try database.ingest(identity(uid: 2, at: at(minutes: 15)), content: content(subject: "Re: [SUPP-1] Printer"), keyPrefix: "SUPP") { _ in [] }
+        try ingest(database, identity(uid: 2, at: at(minutes: 15)), content(subject: "Re: [SUPP-1] Printer"))
         #expect(try database.ticket(key: "SUPP-1")?.status == .open)
         let first = try clock(.firstResponse)
         #expect(first.outcome == .running, "the status the ticket has decides, not the order of the stamps")
@@ -369,20 +363,20 @@ struct SLAStoreTests {
     @Test func aWarningWhoseClockStoppedBeforeItWasRecordedWaitsForTheClockToRun() throws {
         let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
         try change(TicketChange(status: .pending), at: at(minutes: 40))
-        #expect(try !database.recordSLANotice(notice, at: at(minutes: 40), makeMail: noticeMail))
+        #expect(try !database.recordSLANotice(notice, at: at(minutes: 40), rules: [support]))
         #expect(try database.dueSLANotices(now: at(minutes: 41)).isEmpty)
         try change(TicketChange(status: .open), at: at(minutes: 45))
         let again = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 46))
-        #expect(try database.recordSLANotice(again, at: at(minutes: 46), makeMail: noticeMail))
-        #expect(try database.outbox().count == 1)
+        #expect(try database.recordSLANotice(again, at: at(minutes: 46), rules: [support]))
+        #expect(try slaMail(database).count == 1)
     }
 
     @Test func theMailIsMadeFromTheClockAsItIsAtTheCheck() throws {
         let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
         var seen: TicketSLARecord?
-        #expect(try database.recordSLANotice(notice, at: at(minutes: 40)) { ticket, sla in
-            seen = sla
-            return noticeMail(ticket, sla)
+        #expect(try database.recordSLANotice(notice, at: at(minutes: 40), policies: ["support": policy]) { ticket, clock in
+            seen = clock
+            return SLANoticeRules.decide(.warning, ticket: ticket, clock: clock, at: at(minutes: 40), rules: support) { _ in "w@x.test" }
         })
         #expect(seen?.elapsed == 40 * minute && seen?.updatedAt == at(minutes: 40))
         #expect(try database.slaNotices(ticketId: 1).first?.mailed == true)
@@ -390,14 +384,16 @@ struct SLAStoreTests {
 
     @Test func aNoticeWithoutAnyMailIsRecordedAsNotMailed() throws {
         let notice = try dueNotice(database, .firstResponse, .warning, at: at(minutes: 40))
-        #expect(try database.recordSLANotice(notice, at: at(minutes: 40)) { _, _ in [] })
+        var quiet = support
+        quiet.agents = []
+        #expect(try database.recordSLANotice(notice, at: at(minutes: 40), rules: [quiet]))
         #expect(try database.slaNotices(ticketId: 1).first?.mailed == false)
     }
 
-    @Test func aDatabaseOpenedWithoutPoliciesLeavesTheClocksAlone() throws {
-        var tool = database
-        tool.slaPolicies = [:]
-        _ = try tool.update(ticketKey: "SUPP-1", change: TicketChange(priority: .high), actor: bob, agents: agents, at: at(minutes: 5))
+    @Test func aChangeDecidedWithoutAPolicyLeavesTheClocksAlone() throws {
+        var noPolicy = support
+        noPolicy.sla = nil
+        try database.update(ticketKey: "SUPP-1", change: TicketChange(priority: .high), actor: bob, rules: noPolicy, at: at(minutes: 5))
         #expect(try database.sla(ticketId: 1).count == 2)
     }
 }
@@ -412,19 +408,17 @@ struct SLARestartTests {
 
         let breach: SLANoticeDue
         do {
-            var first = try HelpdeskDatabase(path: path)
-            first.slaPolicies = ["support": policy]
-            _ = try first.ingest(identity(uid: 1), content: content(), keyPrefix: "SUPP") { _ in [] }
+            let first = try HelpdeskDatabase(path: path)
+            try ingest(first, identity(uid: 1), content())
             breach = try dueNotice(first, .firstResponse, .breach, at: at(minutes: 90))
-            #expect(try first.recordSLANotice(breach, at: at(minutes: 90), makeMail: noticeMail))
+            #expect(try first.recordSLANotice(breach, at: at(minutes: 90), rules: [support]))
         }
 
-        var second = try HelpdeskDatabase(path: path)
-        second.slaPolicies = ["support": policy]
-        try second.refreshSLA(now: at(minutes: 91))
+        let second = try HelpdeskDatabase(path: path)
+        try second.refreshClocks(policies: ["support": policy], now: at(minutes: 91))
         #expect(try second.dueSLANotices(now: at(minutes: 91)).isEmpty)
-        #expect(try !second.recordSLANotice(breach, at: at(minutes: 92), makeMail: noticeMail))
-        #expect(try second.outbox().count == 1)
+        #expect(try !second.recordSLANotice(breach, at: at(minutes: 92), rules: [support]))
+        #expect(try slaMail(second).count == 1)
         #expect(try second.history(ticketId: 1).filter { $0.kind == .sla }.count == 1)
         #expect(try second.slaNotices(ticketId: 1).count == 2)
         // The clocks themselves came through: the resolution warning is still ahead, at 4 h.

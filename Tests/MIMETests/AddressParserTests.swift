@@ -1,3 +1,4 @@
+import MailgateTestSupport
 import Testing
 @testable import MIME
 

@@ -1,4 +1,5 @@
 import Foundation
+import MailgateTestSupport
 import Testing
 @testable import MIME
 

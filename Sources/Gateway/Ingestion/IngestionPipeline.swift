@@ -12,35 +12,33 @@ public struct IngestionPipeline: Sendable {
     public let mailbox: MailboxConfig
     /// Every configured mailbox by name: a follow-up may belong to another mailbox's ticket.
     let mailboxes: [String: MailboxConfig]
-    let database: HelpdeskDatabase
+    let store: any InboundStore
     let data: DataDirectory
-    let templates: TemplateLibrary
     let policy: AutoReplyPolicy
     /// Key prefixes of every configured mailbox: subject tokens of others are not ours to honour.
     let knownPrefixes: Set<String>
     /// Signed-reply-address secrets by mailbox name (mailboxes without one have none).
     let secrets: [String: [UInt8]]
-    /// Agents' addresses per mailbox name, and this mailbox's assignment: the same for every message.
-    let agentsByMailbox: [String: Set<String>]
-    let assignment: AssignmentPlan?
+    /// The rules every message of this mailbox is decided by.
+    let rules: InboundRules
     let logger: Logger
     let now: @Sendable () -> Date
 
     init(
-        mailbox: MailboxConfig, mailboxes: [MailboxConfig], database: HelpdeskDatabase, data: DataDirectory,
-        templates: TemplateLibrary, secrets: [String: [UInt8]] = [:], logger: Logger, now: @escaping @Sendable () -> Date
+        mailbox: MailboxConfig, mailboxes: [MailboxConfig], store: any InboundStore, data: DataDirectory,
+        secrets: [String: [UInt8]] = [:], logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.secrets = secrets
         self.mailbox = mailbox
         self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.database = database
+        self.store = store
         self.data = data
-        self.templates = templates
         policy = AutoReplyPolicy(ownAddresses: Set(mailboxes.map(\.address)))
         knownPrefixes = Set(mailboxes.map(\.keyPrefix))
-        agentsByMailbox = Dictionary(mailboxes.map { ($0.name, Set($0.agents.map(\.email))) }, uniquingKeysWith: { first, _ in first })
-        assignment = mailbox.assignment == .manual
-            ? nil : AssignmentPlan(strategy: mailbox.assignment, agents: mailbox.assignableAgents, rules: mailbox.skillRules)
+        let domains = Dictionary(mailboxes.map { ($0.name, $0.domain) }, uniquingKeysWith: { first, _ in first })
+        rules = InboundRules(receiving: mailbox.rules, mailboxes: mailboxes.map(\.rules)) { name in
+            MessageIDGenerator.make(domain: domains[name] ?? mailbox.domain)
+        }
         self.logger = logger
         self.now = now
     }
@@ -83,24 +81,23 @@ public struct IngestionPipeline: Sendable {
         let sender = message.from.first ?? message.sender
         let senderAddress = sender?.address.lowercased() ?? message.returnPath?.lowercased() ?? ""
         let suppression = policy.suppression(for: message)
-        let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
         var content = InboundContent(
             requesterAddress: senderAddress, requesterName: sender?.name, subject: Self.cleanSubject(message.subject),
             body: message.textBody ?? "", html: message.htmlBody, reply: message.reply,
             copied: copiedPeople(message, sender: senderAddress), attachments: attachments,
             followUp: FollowUpCandidates(message: message, prefixes: knownPrefixes),
-            autoReplySuppression: suppression?.description,
-            senderIsAgentOf: Set(agentOf.map(\.name)),
-            strangers: mailbox.strangers, rawKept: rawKept)
+            autoReplySuppression: suppression?.description, rawKept: rawKept)
+        content.replyTo = sender.map { Correspondent(address: $0.address, name: $0.name) }
+        content.originalSubject = message.subject
+        content.thread = MailThread(messageID: message.messageID, references: message.references)
+        let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
         if !agentOf.isEmpty {
             content.agentMessage = AgentMail(secrets: secrets)
                 .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
-        content.agentsByMailbox = agentsByMailbox
-        content.assignment = assignment
-        let result = try database.ingest(identity, content: content, keyPrefix: mailbox.keyPrefix) { context in
-            Notifications(pipeline: self, message: message, sender: sender, suppression: suppression, receivedAt: receivedAt)
-                .drafts(for: context)
+        let lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, assignment: mailbox.assignment)
+        let result = try store.record(identity, content, lookup: lookup) { snapshot in
+            rules.decide(content, snapshot: snapshot, at: receivedAt)
         }
         log(result, uid: uid, suppression: suppression)
         return result
@@ -122,29 +119,15 @@ public struct IngestionPipeline: Sendable {
     private func keepAside(_ message: Message, raw: [UInt8]?, identity: InboundIdentity, limit: SizeLimitBreach) throws -> IngestResult {
         if let raw { _ = try data.messages.put(raw) }
         let breach = limit.described(for: mailbox)
-        let suppression = policy.suppression(for: message)
         let from = message.from.first ?? message.sender
-        return try database.quarantine(identity, sender: from?.address.lowercased() ?? "", reason: breach.record, rawKept: raw != nil) {
-            guard suppression == nil, let from else { return nil }
-            // The envelope sender when the server recorded one: a forged From then gets no notice
-            // from us (less backscatter); the From's display name is still used for the greeting.
-            var sender = from
-            if let path = message.returnPath, MailboxConfig.isPlausibleAddress(path), path.lowercased() != from.address.lowercased() {
-                sender = Address(address: path)
-            }
-            let context: [String: Any] = [
-                "requester": TemplateContext.person(name: sender == from ? from.name : nil, address: sender.address),
-                "mailbox": TemplateContext.values(mailbox),
-                "message": ["subject": TemplateContext.oneLine(Self.cleanSubject(message.subject)), "body": ""],
-                "notice": ["reason": breach.notice, "size": limit.size.map(TemplateContext.readableSize) ?? "", "limit": TemplateContext.readableSize(limit.limit(for: mailbox))],
-            ]
-            do {
-                return try ReplyComposer(mailbox: mailbox, templates: templates).composeNotice(
-                    event: "message_too_large", to: [sender], answering: message, context: context, now: identity.receivedAt)
-            } catch {
-                logger.error("size notice not rendered", metadata: ["mailbox": "\(mailbox.name)", "error": "\(error)"])
-                return nil
-            }
+        let returnPath = message.returnPath.flatMap { MailboxConfig.isPlausibleAddress($0) ? $0 : nil }
+        return try store.recordQuarantine(identity, sender: from?.address.lowercased() ?? "", reason: breach.record, rawKept: raw != nil) {
+            SizeNoticeRules.notice(
+                from: from.map { Correspondent(address: $0.address, name: $0.name) }, returnPath: returnPath,
+                suppressed: policy.suppression(for: message) != nil, subject: Self.cleanSubject(message.subject), reason: breach.notice,
+                size: limit.size, limit: limit.limit(for: mailbox), mailbox: mailbox.name,
+                answering: MailThread(messageID: message.messageID, references: message.references),
+                newMessageID: { _ in MessageIDGenerator.make(domain: mailbox.domain) })
         }
     }
 

@@ -15,7 +15,7 @@ struct MailboxPoller {
     static let flagBatch = 100
 
     let pipeline: IngestionPipeline
-    let database: HelpdeskDatabase
+    let store: any InboundStore
     let endpoint: ServerEndpoint
     let logger: Logger
     let shutdown: ShutdownSignal?
@@ -36,7 +36,7 @@ struct MailboxPoller {
         let client = try IMAPClient(endpoint: endpoint, maximumMessageSize: mailbox.maximumMessageSize)
         let status = try client.status()
         var lastUID: UInt32 = 0
-        if let cursor = try database.cursor(mailbox: mailbox.name) {
+        if let cursor = try store.cursor(mailbox: mailbox.name) {
             if cursor.uidValidity == Int64(status.uidValidity) {
                 lastUID = UInt32(clamping: cursor.lastUid)
             } else {
@@ -44,7 +44,7 @@ struct MailboxPoller {
                 // what we already have from being recorded twice.
                 logger.warning("UIDVALIDITY changed; rescanning the folder", metadata: [
                     "mailbox": "\(mailbox.name)", "old": "\(cursor.uidValidity)", "new": "\(status.uidValidity)"])
-                try database.resetCursor(mailbox: mailbox.name, uidValidity: status.uidValidity, at: pipeline.now())
+                try store.resetCursor(mailbox: mailbox.name, uidValidity: status.uidValidity, at: pipeline.now())
             }
         }
         if lastUID > 0 { try flagStragglers(client, status: status, upTo: lastUID) }
@@ -94,7 +94,7 @@ struct MailboxPoller {
     /// Messages recorded in an earlier run whose flagging was cut short by a crash.
     private func flagStragglers(_ client: IMAPClient, status: MailboxStatus, upTo lastUID: UInt32) throws {
         let unflagged = try client.search("UID 1:\(lastUID) UNKEYWORD \(Self.processedKeyword)")
-        let recorded = try database.recordedUIDs(mailbox: pipeline.mailbox.name, uidValidity: status.uidValidity, among: unflagged)
+        let recorded = try store.recordedUIDs(mailbox: pipeline.mailbox.name, uidValidity: status.uidValidity, among: unflagged)
         try client.addFlags([Self.processedKeyword], to: unflagged.filter(recorded.contains))
     }
 

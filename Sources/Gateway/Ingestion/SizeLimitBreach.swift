@@ -19,17 +19,17 @@ enum SizeLimitBreach {
 
     /// For the record (`record`) and for the sender's notice (`notice`, plain words).
     func described(for mailbox: MailboxConfig) -> (record: String, notice: String) {
-        let limit = TemplateContext.readableSize(limit(for: mailbox))
+        let limit = TemplateValues.readableSize(limit(for: mailbox))
         switch self {
         case .message(let size?):
             return ("message of \(size) bytes exceeds max_message_size \(mailbox.maximumMessageSize)",
-                    "it is \(TemplateContext.readableSize(size)) and the limit is \(limit)")
+                    "it is \(TemplateValues.readableSize(size)) and the limit is \(limit)")
         case .message(nil):
             return ("message exceeds max_message_size \(mailbox.maximumMessageSize)",
                     "it is larger than the limit of \(limit)")
         case .attachment(let name, let size):
             return ("attachment \"\(name)\" of \(size) bytes exceeds max_attachment_size \(mailbox.maximumAttachmentSize)",
-                    "the attachment \"\(name)\" is \(TemplateContext.readableSize(size)) and the limit per file is \(limit)")
+                    "the attachment \"\(name)\" is \(TemplateValues.readableSize(size)) and the limit per file is \(limit)")
         }
     }
 }

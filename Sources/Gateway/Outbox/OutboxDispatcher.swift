@@ -6,88 +6,165 @@ import MailTransport
 
 /// What one dispatch run did.
 public struct DispatchSummary: Sendable, Equatable, CustomStringConvertible {
-    public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0) {
+    public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, unrendered: Int = 0) {
         self.sent = sent
         self.retrying = retrying
         self.failed = failed
+        self.unrendered = unrendered
     }
 
     public var sent = 0
     public var retrying = 0
     public var failed = 0
+    /// Rows whose template did not render: they wait, and are tried again.
+    public var unrendered = 0
 
-    public var description: String { "outbox: \(sent) sent, \(retrying) to retry, \(failed) failed" }
+    public var description: String {
+        "outbox: \(sent) sent, \(retrying) to retry, \(failed) failed" + (unrendered > 0 ? ", \(unrendered) waiting for a template fix" : "")
+    }
 }
 
-/// Sends due outbox rows over SMTP, one reused connection per mailbox, and records each result:
-/// sent, retried later with backoff, or failed for good on a permanent (5xx) refusal.
+/// Claims due outbox rows, renders the ones not rendered yet, sends them over SMTP (one reused
+/// connection per mailbox) and records each result: sent, retried later with backoff, failed for
+/// good on a permanent (5xx) refusal, or waiting for a template fix. A claim (owner and lease)
+/// makes each row go to one dispatcher, however many run against the same database.
 struct OutboxDispatcher {
-    let database: HelpdeskDatabase
-    /// Mailbox name → SMTP endpoint with its password resolved.
-    let endpoints: [String: ServerEndpoint]
+    let store: any OutboxStore
+    /// Makes planned mail into bytes; rows that hold bytes already are sent as they are.
+    let renderer: MailRenderer?
+    /// Opens a connection for a mailbox's mail.
+    let connect: (String) throws(TransportError) -> any MailSubmitter
     let schedule: RetrySchedule
     let logger: Logger
     let now: @Sendable () -> Date
     /// Checked between messages, so a shutdown waits only for the message in hand.
     var shutdown: ShutdownSignal? = nil
+    /// Who holds the claims: unique per dispatcher run.
+    var owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+    /// Longer than any one send can take (transfer timeouts are minutes), so a live claim is never
+    /// taken over; a dispatcher that died leaves its rows to others after this.
+    var lease: TimeInterval = 15 * 60
+    /// A template that failed is tried again after this long.
+    static let renderRetry: TimeInterval = 60
 
-    /// Sends everything due (only `mailbox`'s rows when given), in batches of `batchSize` rows
-    /// read from the database.
+    init(
+        store: any OutboxStore, renderer: MailRenderer?, connect: @escaping (String) throws(TransportError) -> any MailSubmitter,
+        schedule: RetrySchedule, logger: Logger, now: @escaping @Sendable () -> Date, shutdown: ShutdownSignal? = nil
+    ) {
+        self.store = store
+        self.renderer = renderer
+        self.connect = connect
+        self.schedule = schedule
+        self.logger = logger
+        self.now = now
+        self.shutdown = shutdown
+    }
+
+    /// SMTP to the endpoint of each mailbox (mailbox name → endpoint with its password resolved).
+    init(
+        store: any OutboxStore, endpoints: [String: ServerEndpoint], renderer: MailRenderer?, schedule: RetrySchedule,
+        logger: Logger, now: @escaping @Sendable () -> Date, shutdown: ShutdownSignal? = nil
+    ) {
+        self.init(store: store, renderer: renderer, connect: { (mailbox: String) throws(TransportError) -> any MailSubmitter in
+            guard let endpoint = endpoints[mailbox] else {
+                throw TransportError(kind: .setup, message: "no SMTP settings for mailbox \(mailbox); is its config file gone?")
+            }
+            return try SMTPClient(endpoint: endpoint)
+        }, schedule: schedule, logger: logger, now: now, shutdown: shutdown)
+    }
+
+    /// Sends everything due (only `mailbox`'s rows when given), claiming `batchSize` rows at a time.
     func dispatchDue(mailbox: String? = nil, batchSize: Int = 500) throws -> DispatchSummary {
         var summary = DispatchSummary()
-        var clients: [String: SMTPClient] = [:]
+        var clients: [String: any MailSubmitter] = [:]
         var unreachable: Set<String> = []
+        defer { try? store.releaseClaims(owner: owner) }
         while shutdown?.isRequested != true {
+            let claimed = try store.claimDueOutbox(mailbox: mailbox, owner: owner, now: now(), lease: lease, limit: batchSize)
             // Rows of a mailbox whose server is down stay due; leave them for the next run.
-            let due = try mailbox.map { try database.dueOutbox(mailbox: $0, now: now(), limit: batchSize) }
-                ?? database.dueOutbox(now: now(), limit: batchSize)
-            let workable = due.filter { !unreachable.contains($0.mailbox) }
+            let workable = claimed.filter { !unreachable.contains($0.mailbox) }
             guard !workable.isEmpty else { break }
-            try send(workable, clients: &clients, unreachable: &unreachable, summary: &summary)
-            if due.count < batchSize { break }
+            for row in workable {
+                if shutdown?.isRequested == true { break }
+                guard !unreachable.contains(row.mailbox) else { continue }
+                try send(row, clients: &clients, unreachable: &unreachable, summary: &summary)
+            }
+            try store.releaseClaims(owner: owner)
+            if claimed.count < batchSize { break }
         }
         return summary
     }
 
     private func send(
-        _ due: [OutboxRecord], clients: inout [String: SMTPClient], unreachable: inout Set<String>,
-        summary: inout DispatchSummary
+        _ row: OutboxRecord, clients: inout [String: any MailSubmitter], unreachable: inout Set<String>, summary: inout DispatchSummary
     ) throws {
-        for row in due {
-            if shutdown?.isRequested == true { return }
-            guard let id = row.id, !unreachable.contains(row.mailbox) else { continue }
-            var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
-            do {
-                guard let endpoint = endpoints[row.mailbox] else {
-                    throw TransportError(kind: .setup, message: "no SMTP settings for mailbox \(row.mailbox); is its config file gone?")
-                }
-                let client = try clients[row.mailbox] ?? SMTPClient(endpoint: endpoint)
-                clients[row.mailbox] = client
-                try client.send(from: row.envelopeFrom, to: row.recipientList, message: [UInt8](row.message))
-                try database.markSent(outboxId: id, at: now())
-                summary.sent += 1
-                logger.info("mail sent", metadata: metadata)
-            } catch let error as TransportError {
-                metadata["error"] = "\(error)"
-                // Only the server's own 5xx refusal is final. Anything else (a wrong password, a
-                // removed config, a garbled session) may be fixed; the schedule bounds the retries.
-                let refused = error.kind == .rejected && (500..<600).contains(error.responseCode)
-                let retry = refused ? nil : schedule.delay(afterFailedAttempts: row.attempts + 1)
-                try database.markAttemptFailed(outboxId: id, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) })
-                if let retry {
-                    summary.retrying += 1
-                    metadata["retry_in_s"] = "\(retry)"
-                    logger.warning("send failed; will retry", metadata: metadata)
-                } else {
-                    summary.failed += 1
-                    logger.error("send failed permanently", metadata: metadata)
-                }
-                // A connection-level failure will hit every message of this mailbox: try them next run.
-                if [.connection, .timeout, .tls, .authentication, .setup].contains(error.kind) {
-                    unreachable.insert(row.mailbox)
-                    clients[row.mailbox] = nil
-                }
-            }
+        guard let id = row.id else { return }
+        var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
+        let mail: RenderedMail
+        do {
+            mail = try rendered(row)
+        } catch {
+            metadata["error"] = "\(error)"
+            try store.markRenderFailed(outboxId: id, owner: owner, error: error.description, retryAt: now().addingTimeInterval(Self.renderRetry))
+            summary.unrendered += 1
+            logger.error("mail not rendered; it waits", metadata: metadata)
+            return
         }
+        do throws(TransportError) {
+            let client: any MailSubmitter
+            if let open = clients[row.mailbox] { client = open } else { client = try connect(row.mailbox) }
+            clients[row.mailbox] = client
+            try client.send(from: mail.envelopeFrom, to: mail.recipients, message: mail.message)
+        } catch {
+            metadata["error"] = "\(error)"
+            // Only the server's own 5xx refusal is final. Anything else (a wrong password, a
+            // removed config, a garbled session) may be fixed; the schedule bounds the retries.
+            let refused = error.kind == .rejected && (500..<600).contains(error.responseCode)
+            let retry = refused ? nil : schedule.delay(afterFailedAttempts: row.attempts + 1)
+            try store.markAttemptFailed(outboxId: id, owner: owner, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) })
+            if let retry {
+                summary.retrying += 1
+                metadata["retry_in_s"] = "\(retry)"
+                logger.warning("send failed; will retry", metadata: metadata)
+            } else {
+                summary.failed += 1
+                logger.error("send failed permanently", metadata: metadata)
+            }
+            // A connection-level failure will hit every message of this mailbox: try them next run.
+            if [.connection, .timeout, .tls, .authentication, .setup].contains(error.kind) {
+                unreachable.insert(row.mailbox)
+                clients[row.mailbox] = nil
+            }
+            return
+        }
+        if try store.markSent(outboxId: id, owner: owner, at: now()) {
+            summary.sent += 1
+            logger.info("mail sent", metadata: metadata)
+        } else {
+            // Sent, but the lease ran out first: another dispatcher may send it again.
+            summary.sent += 1
+            logger.warning("mail sent after its claim expired; raise the lease", metadata: metadata)
+        }
+    }
+
+    /// The row's bytes: rendered before (a retry sends the same message), or rendered now and kept.
+    private func rendered(_ row: OutboxRecord) throws(RenderFailure) -> RenderedMail {
+        if let message = row.message, let from = row.envelopeFrom {
+            return RenderedMail(envelopeFrom: from, recipients: row.recipientList, message: [UInt8](message))
+        }
+        let planned: PlannedMail?
+        do {
+            planned = try row.plannedMail()
+        } catch {
+            throw RenderFailure(description: "the stored intent cannot be read (\(error)); was the database written by a newer version?")
+        }
+        guard let planned, let renderer else { throw RenderFailure(description: "the row has neither a message nor an intent to render") }
+        let mail = try renderer.render(planned, ticketId: row.ticketId, now: now())
+        do {
+            try store.saveRendered(outboxId: row.id ?? 0, owner: owner, envelopeFrom: mail.envelopeFrom, message: mail.message)
+        } catch {
+            throw RenderFailure(description: "the rendered message could not be kept: \(error)")
+        }
+        return mail
     }
 }

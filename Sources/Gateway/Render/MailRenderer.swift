@@ -1,0 +1,106 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+import MIME
+
+/// A planned mail made into bytes: what the dispatcher sends and keeps for retries.
+struct RenderedMail: Sendable, Equatable {
+    var envelopeFrom: String
+    var recipients: [String]
+    var message: [UInt8]
+}
+
+/// Why a planned mail could not be rendered; the row waits until this is fixed.
+struct RenderFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Renders planned mail at the edge, outside any store transaction: the template values from the
+/// facts the intent was recorded with, the template, then the message. Signed reply addresses are
+/// made here, with the mailbox's secret, for the agent the intent names.
+struct MailRenderer: Sendable {
+    let templates: TemplateLibrary
+    /// Every configured mailbox by name: mail leaves through the one the intent names.
+    let mailboxes: [String: MailboxConfig]
+    /// Reply-address secrets by mailbox name.
+    let secrets: [String: [UInt8]]
+
+    init(templates: TemplateLibrary, mailboxes: [MailboxConfig], secrets: [String: [UInt8]]) {
+        self.templates = templates
+        self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.secrets = secrets
+    }
+
+    /// `ticketId`: the stored ticket the mail is about (a planned new ticket had none yet).
+    func render(_ mail: PlannedMail, ticketId: Int64?, now: Date) throws(RenderFailure) -> RenderedMail {
+        guard let mailbox = mailboxes[mail.mailbox] else {
+            throw RenderFailure(description: "mailbox \(mail.mailbox) has no config file; restore it (a renamed file keeps its old name in the outbox)")
+        }
+        let values = self.values(for: mail, mailbox: mailbox)
+        let rendered: RenderedTemplate
+        do {
+            rendered = try templates.render(event: mail.event, mailbox: mailbox.name, values: values)
+        } catch {
+            throw RenderFailure(description: "template: \(error); fix it, then the mail is sent on the next try")
+        }
+        let key = mail.event.isAboutTicket ? mail.facts.ticket.flatMap { $0.ticketKey } : nil
+        let replyTo = mail.intent.signedFor.flatMap { signedReplyAddress(mailbox: mailbox, ticketId: ticketId, agent: $0, now: now) }
+        let message = MailComposer(mailbox: mailbox).compose(
+            rendered, event: mail.event, key: key, to: mail.intent.recipients.map { Address(name: $0.name, address: $0.address) },
+            messageID: mail.messageID, answering: mail.answering, replyTo: replyTo, now: now)
+        return RenderedMail(envelopeFrom: mailbox.address, recipients: mail.intent.recipients.map(\.address), message: message.rendered())
+    }
+
+    /// `support+TOKEN@…` for `agent` on the ticket, valid for the mailbox's reply_token_days.
+    func signedReplyAddress(mailbox: MailboxConfig, ticketId: Int64?, agent: String, now: Date) -> String? {
+        guard let secret = secrets[mailbox.name], let ticketId else { return nil }
+        let expires = now.addingTimeInterval(Double(mailbox.replyTokenDays) * 86_400)
+        let token = ReplyToken(ticketId: ticketId, expires: expires).signed(for: agent, secret: secret)
+        return ReplyToken.replyAddress(supportAddress: mailbox.address, token: token)
+    }
+
+    /// The template values of one planned mail.
+    func values(for mail: PlannedMail, mailbox: MailboxConfig) -> TemplateValues {
+        let facts = mail.facts
+        var values = TemplateValues(
+            mailbox: .init(address: mailbox.address, name: TemplateValues.oneLine(mailbox.displayName ?? mailbox.address), key: mailbox.keyPrefix),
+            message: .init(subject: TemplateValues.oneLine(facts.subject), body: facts.body, reply: facts.reply))
+        if let ticket = facts.ticket {
+            values.ticket = .init(
+                key: ticket.key, subject: TemplateValues.oneLine(ticket.subject), status: ticket.status.rawValue,
+                priority: ticket.priority.rawValue, number: ticket.number)
+            values.requester = .init(name: ticket.requesterName, address: ticket.requesterAddress)
+            if let key = facts.linkedKey {
+                values.linked = .init(key: key, closed: ticket.linkReason == .ticketClosed, unknownSender: ticket.linkReason == .unknownSender)
+            }
+        }
+        values.author = facts.author.map(TemplateValues.Person.init)
+        values.reopened = facts.reopened
+        switch mail.intent {
+        case .acknowledgement, .agentReply:
+            break
+        case .newTicket(let agent), .requesterReply(let agent):
+            values.agent = .init(agent)
+        case .assigned(let agent, let by):
+            values.agent = .init(agent)
+            values.assignedBy = TemplateValues.oneLine(by)
+        case .commandRejected(let agent, let line, let reason, let unverified):
+            values.agent = .init(agent)
+            values.rejection = .init(line: line, reason: reason, unverified: unverified)
+        case .slaWarning(let to, _, _), .slaBreach(let to, _, _):
+            values.agent = .init(to)
+            if let clock = facts.clock, let policy = mailbox.sla {
+                values.sla = .init(
+                    target: clock.target.label, duration: SLADuration.format(clock.duration),
+                    elapsed: SLADuration.format((clock.elapsed / 60).rounded() * 60),
+                    due: clock.dueAt.map { TemplateValues.readableTime($0, in: policy.calendar.timeZone) } ?? "-",
+                    warnPercent: Int((policy.warningPoint * 100).rounded()), businessHours: !policy.calendar.isAlwaysOpen,
+                    firstResponse: clock.target == .firstResponse)
+            }
+        case .messageTooLarge(let to, let reason, let size, let limit):
+            values.requester = .init(to)
+            values.notice = .init(reason: reason, size: size.map(TemplateValues.readableSize) ?? "", limit: TemplateValues.readableSize(limit))
+        }
+        return values
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+import Logging
+import MIME
+
+/// What one SLA pass did.
+public struct SLACheckSummary: Sendable, Equatable, CustomStringConvertible {
+    /// Warnings recorded (each mailed to whoever the mailbox names).
+    public var warnings = 0
+    /// Breaches recorded in the history (mailed unless the target was reached or the ticket ended).
+    public var breaches = 0
+    /// Resolved tickets closed after their mailbox's `auto_close_days`.
+    public var autoClosed = 0
+    /// Tickets whose clocks were recomputed (or dropped) first, with `refreshing`.
+    public var refreshed = 0
+
+    public init() {}
+
+    public var description: String {
+        "\(warnings) warning(s), \(breaches) breach(es), \(autoClosed) auto-closed"
+    }
+}
+
+/// The SLA clock service: recomputes clocks, records each warning and breach exactly once with
+/// the mail the core decides, and closes resolved tickets left alone long enough.
+struct SLAService {
+    let store: any TicketStore
+    let mailboxes: [MailboxConfig]
+    let logger: Logger
+
+    /// One pass at `at`: with `refreshing` (as at start) every open ticket's clocks are
+    /// recomputed first, so edited policies apply. Throws on a database error; what was
+    /// recorded before it stays.
+    func check(refreshing: Bool, at: Date) throws -> SLACheckSummary {
+        var summary = SLACheckSummary()
+        let rules = Dictionary(mailboxes.map { ($0.name, $0.rules) }, uniquingKeysWith: { first, _ in first })
+        let domains = Dictionary(mailboxes.map { ($0.name, $0.domain) }, uniquingKeysWith: { first, _ in first })
+        let policies = rules.compactMapValues(\.sla)
+        if refreshing { summary.refreshed = try store.refreshClocks(policies: policies, now: at) }
+        for due in try store.dueSLANotices(now: at) {
+            let told = try store.recordSLANotice(due, at: at, policies: policies) { ticket, clock in
+                SLANoticeRules.decide(due.kind, ticket: ticket, clock: clock, at: at, rules: rules[ticket.mailbox]) { name in
+                    MessageIDGenerator.make(domain: domains[name] ?? "localhost")
+                }
+            }
+            guard told else { continue }
+            if due.kind == .breach { summary.breaches += 1 } else { summary.warnings += 1 }
+            logger.notice("sla \(due.kind.rawValue)", metadata: ["ticket": "\(due.ticketKey)", "target": "\(due.target.rawValue)"])
+        }
+        for mailbox in mailboxes {
+            guard let days = mailbox.sla?.autoCloseDays else { continue }
+            let mailboxRules = mailbox.rules
+            for ticket in try store.resolvedTickets(mailbox: mailbox.name, idleBefore: at.addingTimeInterval(-Double(days) * 86_400)) {
+                do {
+                    _ = try store.applyChange(ticketKey: ticket.key, at: at) { snapshot in
+                        try ChangeRules.apply(TicketChange(status: .closed), to: snapshot, actor: .gateway, rules: mailboxRules, at: at)
+                    }
+                    summary.autoClosed += 1
+                    logger.info("auto-closed", metadata: ["ticket": "\(ticket.key)", "after_days": "\(days)"])
+                } catch let refused as ChangeRefused {
+                    logger.warning("auto-close refused", metadata: ["ticket": "\(ticket.key)", "reason": "\(refused)"])
+                }
+            }
+        }
+        return summary
+    }
+}

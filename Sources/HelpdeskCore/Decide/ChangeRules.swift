@@ -1,0 +1,119 @@
+public import Foundation
+
+/// How a change to a ticket's fields is judged and turned into history: from an agent's `#`
+/// lines, `helpdesk tickets update`, or the gateway's own auto-close.
+public enum ChangeRules {
+    /// A ticket keeps at most this many participants: a message Cc'd to a whole company does not
+    /// make the help desk mail everyone on every reply.
+    public static let participantLimit = 50
+
+    /// Applies every part of `change` to the ticket or, on the first part the rules refuse, none.
+    /// With `assignment`, a tag added to a ticket nobody has yet may give it to an agent with the
+    /// skill the tag calls for. The plan carries no mail; see `MailRules.assignments`.
+    public static func apply(
+        _ change: TicketChange, to snapshot: TicketSnapshot, actor: TicketActor, rules: MailboxRules?, at now: Date,
+        assignment: AssignmentPlan? = nil
+    ) throws(ChangeRefused) -> TicketPlan {
+        var ticket = snapshot.ticket
+        let ticketId = ticket.id ?? 0
+        var plan = TicketPlan(ticket: ticket, sla: rules?.sla)
+        func event(_ kind: TicketEvent.Kind, _ from: String?, _ to: String?, _ note: String? = nil) {
+            plan.events.append(TicketEvent(ticketId: ticketId, at: now, actor: actor.address, actorRole: actor.role, kind: kind, from: from, to: to, note: note))
+        }
+        if actor.role == .requester && change.touchesMoreThanStatus {
+            throw ChangeRefused(what: "", reason: "requesters add comments only; agents change tickets")
+        }
+        if let status = change.status, status != ticket.status {
+            if let refusal = TicketWorkflow.refusal(from: ticket.status, to: status, by: actor.role) {
+                throw ChangeRefused(what: "status \(status.rawValue)", reason: refusal, field: .status)
+            }
+            event(.status, ticket.status.rawValue, status.rawValue)
+            ticket.status = status
+        }
+        if let assignee = change.assignee {
+            let target: String?
+            switch assignee {
+            case .agent(let reference):
+                guard let address = rules?.agentAddress(reference) else {
+                    let agents = (rules?.agents.map(\.address) ?? []).sorted().joined(separator: ", ")
+                    throw ChangeRefused(what: "assign \(reference)", reason: "not an agent of mailbox \(ticket.mailbox); agents: \(agents)", field: .assignee)
+                }
+                target = address
+            case .nobody:
+                target = nil
+            }
+            if target != ticket.assignee {
+                event(.assignee, ticket.assignee, target)
+                ticket.assignee = target
+            }
+        }
+        if let priority = change.priority, priority != ticket.priority {
+            event(.priority, ticket.priority.rawValue, priority.rawValue)
+            ticket.priority = priority
+        }
+        var tags = snapshot.tags
+        for tag in change.addTags where tags.insert(tag).inserted {
+            plan.addTags.append(tag)
+            event(.tag, nil, tag)
+        }
+        for tag in change.removeTags where tags.remove(tag) != nil {
+            plan.removeTags.append(tag)
+            event(.tag, tag, nil)
+        }
+        var people = PeopleOnTicket(snapshot)
+        for address in change.addParticipants.map({ $0.lowercased() }) {
+            if people.active.contains(address) { continue }
+            if people.removed.contains(address) {
+                people.restore(address)
+                plan.participants.append(.restore(address))
+            } else {
+                guard people.active.count < participantLimit else {
+                    throw ChangeRefused(what: "cc +\(address)", reason: "the ticket already has \(participantLimit) participants; remove one first", field: .participants)
+                }
+                people.add(address)
+                plan.participants.append(.add(Correspondent(address: address), role: .cc))
+            }
+            event(.participant, nil, address)
+        }
+        for address in change.removeParticipants.map({ $0.lowercased() }) where people.active.contains(address) {
+            people.remove(address)
+            plan.participants.append(.remove(address))
+            event(.participant, address, nil)
+        }
+        if !plan.events.isEmpty { ticket.updatedAt = now }
+        if let assignment, assignment.strategy != .manual, ticket.assignee == nil, !change.addTags.isEmpty,
+           case let skills = Assignment.requiredSkills(subject: "", body: "", tags: tags, rules: assignment.rules), !skills.isEmpty,
+           let agent = snapshot.assignment.pick(assignment, skills: skills) {
+            plan.events.append(TicketEvent(
+                ticketId: ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .assignee, from: nil, to: agent,
+                note: "skill by tag"))
+            ticket.assignee = agent
+            if assignment.strategy == .roundRobin { plan.roundRobin = agent }
+        }
+        plan.ticket = ticket
+        return plan
+    }
+}
+
+/// The addresses on a ticket while a change is worked out.
+struct PeopleOnTicket {
+    private(set) var active: Set<String>
+    private(set) var removed: Set<String>
+
+    init(_ snapshot: TicketSnapshot) {
+        active = Set(snapshot.participants.map(\.address))
+        removed = snapshot.removedParticipants
+    }
+
+    mutating func add(_ address: String) { active.insert(address) }
+
+    mutating func restore(_ address: String) {
+        removed.remove(address)
+        active.insert(address)
+    }
+
+    mutating func remove(_ address: String) {
+        active.remove(address)
+        removed.insert(address)
+    }
+}

@@ -1,0 +1,148 @@
+public import Foundation
+
+/// A mail the rules decided to send, before any template: who gets what, and why.
+public enum MailIntent: Sendable, Equatable, Codable {
+    /// The requester's acknowledgement of a new ticket.
+    case acknowledgement(to: Correspondent)
+    /// A new ticket nobody was given, to one agent.
+    case newTicket(agent: Correspondent)
+    /// The ticket was given to `agent`; `by` says by whom (an address, or the automatic strategy).
+    case assigned(agent: Correspondent, by: String)
+    /// The requester (or a participant) answered, to one agent.
+    case requesterReply(agent: Correspondent)
+    /// An agent's public comment, to every participant, in the agent's name.
+    case agentReply(to: [Correspondent], author: Correspondent)
+    /// An agent's mail ran nothing: the line to blame (empty when none) and why.
+    case commandRejected(agent: Correspondent, line: String, reason: String, unverified: Bool)
+    /// A target's warning point passed; `signed` gives the recipient a signed reply address.
+    case slaWarning(to: Correspondent, target: SLATarget, signed: Bool)
+    /// A target passed.
+    case slaBreach(to: Correspondent, target: SLATarget, signed: Bool)
+    /// A message was kept aside for its size; told once to its sender.
+    case messageTooLarge(to: Correspondent, reason: String, size: Int?, limit: Int)
+
+    public var event: MailEvent {
+        switch self {
+        case .acknowledgement: .ticketCreated
+        case .newTicket: .newTicket
+        case .assigned: .ticketAssigned
+        case .requesterReply: .requesterReply
+        case .agentReply: .agentReply
+        case .commandRejected: .commandRejected
+        case .slaWarning: .slaWarning
+        case .slaBreach: .slaBreach
+        case .messageTooLarge: .messageTooLarge
+        }
+    }
+
+    public var recipients: [Correspondent] {
+        switch self {
+        case .acknowledgement(let to), .messageTooLarge(let to, _, _, _): [to]
+        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _): [agent]
+        case .agentReply(let to, _): to
+        case .slaWarning(let to, _, _), .slaBreach(let to, _, _): [to]
+        }
+    }
+
+    /// The agent whose reply address is signed (`support+TOKEN@…`), so their answer is proved;
+    /// nil for mail to requesters and to addresses outside the mailbox.
+    public var signedFor: String? {
+        switch self {
+        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _):
+            agent.address
+        case .slaWarning(let to, _, let signed), .slaBreach(let to, _, let signed):
+            signed ? to.address : nil
+        case .acknowledgement, .agentReply, .messageTooLarge:
+            nil
+        }
+    }
+}
+
+/// Where a message sits in a conversation: the one it answers and that one's ancestors.
+public struct MailThread: Sendable, Equatable, Codable {
+    /// The Message-ID answered (In-Reply-To).
+    public var parent: String?
+    /// Older Message-IDs of the conversation, oldest first (References before the parent).
+    public var ancestors: [String]
+
+    public init(parent: String?, ancestors: [String] = []) {
+        self.parent = parent
+        self.ancestors = ancestors
+    }
+
+    /// The thread of a message whose Message-ID and References are these.
+    public init(messageID: String?, references: [String]) {
+        self.init(parent: messageID, ancestors: references)
+    }
+}
+
+/// What a mail talks about, as it stood when the mail was decided: rendering later (after a
+/// retry, or once a broken template is fixed) says what was true then.
+public struct MailFacts: Sendable, Equatable, Codable {
+    /// The ticket after the change that caused the mail; nil for a notice about a message.
+    public var ticket: Ticket?
+    /// The message in hand: its subject as received, its text and its author.
+    public var subject: String
+    public var body: String
+    public var reply: String
+    public var author: Correspondent?
+    /// The earlier ticket a new one continues.
+    public var linkedKey: String?
+    /// The message reopened a resolved ticket.
+    public var reopened: Bool
+    /// The clock a warning or breach is about.
+    public var clock: ClockFacts?
+
+    public init(
+        ticket: Ticket?, subject: String, body: String = "", reply: String? = nil, author: Correspondent? = nil,
+        linkedKey: String? = nil, reopened: Bool = false, clock: ClockFacts? = nil
+    ) {
+        self.ticket = ticket
+        self.subject = subject
+        self.body = body
+        self.reply = reply ?? body
+        self.author = author
+        self.linkedKey = linkedKey
+        self.reopened = reopened
+        self.clock = clock
+    }
+}
+
+/// One SLA clock as a warning or breach reports it.
+public struct ClockFacts: Sendable, Equatable, Codable {
+    public var target: SLATarget
+    /// The target in counted seconds.
+    public var duration: TimeInterval
+    /// Counted seconds when the notice was decided.
+    public var elapsed: TimeInterval
+    public var dueAt: Date?
+
+    public init(target: SLATarget, duration: TimeInterval, elapsed: TimeInterval, dueAt: Date?) {
+        self.target = target
+        self.duration = duration
+        self.elapsed = elapsed
+        self.dueAt = dueAt
+    }
+}
+
+/// A decided mail with its fixed Message-ID: what the outbox keeps until it is rendered and sent.
+public struct PlannedMail: Sendable, Equatable, Codable {
+    public var intent: MailIntent
+    /// Fixed when decided, so threading never changes, however late the mail is rendered.
+    public var messageID: String
+    /// The mailbox it leaves through (its From and SMTP account): the ticket's own.
+    public var mailbox: String
+    /// The message this one answers, for In-Reply-To and References.
+    public var answering: MailThread?
+    public var facts: MailFacts
+
+    public init(intent: MailIntent, messageID: String, mailbox: String, answering: MailThread?, facts: MailFacts) {
+        self.intent = intent
+        self.messageID = messageID
+        self.mailbox = mailbox
+        self.answering = answering
+        self.facts = facts
+    }
+
+    public var event: MailEvent { intent.event }
+}

@@ -1,0 +1,65 @@
+public import Foundation
+public import HelpdeskCore
+
+/// Where one inbound message came from: the idempotency key of the ingestion.
+public struct InboundIdentity: Sendable, Equatable {
+    public var mailbox: String
+    /// Set when read over IMAP; nil for messages handed over by an MTA pipe.
+    public var uidValidity: UInt32?
+    public var uid: UInt32?
+    public var messageID: String?
+    /// Hex SHA-256 of the raw bytes: the duplicate check for messages without a Message-ID.
+    public var sha256: String
+    public var size: Int
+    public var receivedAt: Date
+
+    public init(mailbox: String, uidValidity: UInt32?, uid: UInt32?, messageID: String?, sha256: String, size: Int, receivedAt: Date) {
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.uid = uid
+        self.messageID = messageID
+        self.sha256 = sha256
+        self.size = size
+        self.receivedAt = receivedAt
+    }
+}
+
+/// What the store must read before a message is decided, beyond the ticket it follows up.
+public struct InboundLookup: Sendable, Equatable {
+    /// Key prefix of the receiving mailbox: a new ticket's number counts per prefix.
+    public var keyPrefix: String
+    /// The receiving mailbox's assignment strategy: what of its assignment state to read.
+    public var assignment: AssignmentStrategy
+
+    public init(keyPrefix: String, assignment: AssignmentStrategy = .manual) {
+        self.keyPrefix = keyPrefix
+        self.assignment = assignment
+    }
+}
+
+/// The result of recording one inbound message.
+public enum IngestResult: Sendable, Equatable {
+    /// This mailbox/UIDVALIDITY/UID was recorded before (a crash between commit and flagging).
+    case alreadyRecorded
+    /// The same message (Message-ID, or bytes when it has none) is already on a ticket.
+    case duplicate(ticketKey: String?)
+    case ticketCreated(TicketRecord, CommentRecord)
+    case commentAdded(TicketRecord, CommentRecord)
+    case quarantined(reason: String)
+
+    /// The ticket the message went to, if any.
+    public var ticket: TicketRecord? {
+        switch self {
+        case .ticketCreated(let ticket, _), .commentAdded(let ticket, _): ticket
+        default: nil
+        }
+    }
+}
+
+/// A warning or breach that is due and not told yet.
+public struct SLANoticeDue: Sendable, Equatable {
+    public var ticketId: Int64
+    public var ticketKey: String
+    public var target: SLATarget
+    public var kind: SLANoticeKind
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+public import HelpdeskCore
+
+// MARK: InboundStore
+
+extension HelpdeskDatabase {
+    /// Idempotent on mailbox + UIDVALIDITY + UID, and on Message-ID from the same sender (or
+    /// bytes without a Message-ID): a crash anywhere means the message is recorded again, once.
+    public func record(
+        _ identity: InboundIdentity, _ content: InboundContent, lookup: InboundLookup, decide: (InboundSnapshot) throws -> InboundPlan
+    ) throws -> IngestResult {
+        try writer.write { db in
+            if try isRecorded(db, identity) {
+                try advanceCursor(db, identity)
+                return .alreadyRecorded
+            }
+            if let existing = try earlierCopy(db, of: identity, sender: content.requesterAddress) {
+                var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0)")
+                row.ticketId = existing.ticketId
+                row.sender = content.requesterAddress
+                // Its bytes may differ (another mailbox's delivery headers): retention must see them.
+                row.rawKept = content.rawKept
+                try row.insert(db)
+                try advanceCursor(db, identity)
+                return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
+            }
+            let found = try ticketForFollowUp(db, content.followUp)
+            let snapshot = InboundSnapshot(
+                found: try found.map { try self.snapshot(db, of: $0, strategy: nil, requesterThread: true) },
+                nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
+                assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.assignment))
+            let plan = try decide(snapshot)
+
+            let ticket = try persist(db, plan.ticket, at: identity.receivedAt)
+            guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
+            var comment = CommentRecord(
+                id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,
+                body: plan.comment.body, visibility: plan.comment.visibility, messageId: identity.messageID, createdAt: identity.receivedAt,
+                html: plan.comment.html, reply: plan.comment.reply, authorRole: plan.comment.authorRole, unverified: plan.comment.unverified)
+            try comment.insert(db)
+            guard let commentId = comment.id else { throw DatabaseError(message: "comment without id after insert") }
+            for draft in content.attachments {
+                var row = AttachmentRecord(
+                    id: nil, commentId: commentId, sha256: draft.sha256, filename: draft.filename,
+                    contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID)
+                try row.insert(db)
+            }
+            if let messageID = identity.messageID {
+                try TicketMessageRecord(messageId: messageID, ticketId: ticketId, direction: "in").insert(db, onConflict: .ignore)
+            }
+            var row = inboundRow(identity, outcome: plan.outcome, detail: ticket.linkReason.map { "linked: \($0.rawValue)" })
+            row.ticketId = ticketId
+            row.commentId = commentId
+            row.autoReply = content.autoReplySuppression
+            row.rawKept = content.rawKept
+            row.sender = content.requesterAddress
+            try row.insert(db)
+            try advanceCursor(db, identity)
+            return plan.outcome == .ticketCreated ? .ticketCreated(ticket, comment) : .commentAdded(ticket, comment)
+        }
+    }
+
+    public func recordQuarantine(
+        _ identity: InboundIdentity, sender: String = "", reason: String, rawKept: Bool = false, notice: () -> PlannedMail? = { nil }
+    ) throws -> IngestResult {
+        try writer.write { db in
+            if try isRecorded(db, identity) {
+                try advanceCursor(db, identity)
+                return .alreadyRecorded
+            }
+            // The same message reached another support address with a higher limit and is on a
+            // ticket already: telling the sender it was not opened would be wrong.
+            if let existing = try earlierCopy(db, of: identity, sender: sender) {
+                var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0); over this mailbox's limit: \(reason)")
+                row.ticketId = existing.ticketId
+                row.sender = sender
+                try row.insert(db)
+                try advanceCursor(db, identity)
+                return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
+            }
+            let seenBefore = try earlierQuarantine(db, of: identity)
+            var row = inboundRow(identity, outcome: .quarantined, detail: reason)
+            row.rawKept = rawKept
+            row.sender = sender
+            try row.insert(db)
+            if seenBefore == nil, let mail = notice() {
+                try enqueue(db, mail, ticketId: nil, at: identity.receivedAt)
+            }
+            try advanceCursor(db, identity)
+            return .quarantined(reason: reason)
+        }
+    }
+
+    // MARK: Lookups
+
+    private func isRecorded(_ db: Database, _ identity: InboundIdentity) throws -> Bool {
+        guard let uid = identity.uid, let validity = identity.uidValidity else { return false }
+        typealias Columns = InboundMessageRecord.Columns
+        return try InboundMessageRecord
+            .filter(Columns.mailbox == identity.mailbox && Columns.uidValidity == Int64(validity) && Columns.uid == Int64(uid))
+            .fetchCount(db) > 0
+    }
+
+    /// The first recorded copy of this message: same Message-ID from the same sender (a reused
+    /// or guessed Message-ID from someone else must not swallow their message), else same bytes.
+    private func earlierCopy(_ db: Database, of identity: InboundIdentity, sender: String) throws -> InboundMessageRecord? {
+        typealias Columns = InboundMessageRecord.Columns
+        let recorded = Columns.outcome != InboundOutcome.quarantined.rawValue
+        if let messageID = identity.messageID {
+            return try InboundMessageRecord
+                .filter(Columns.messageId == messageID && recorded && Columns.sender == sender)
+                .order(Columns.id).fetchOne(db)
+        }
+        return try InboundMessageRecord
+            .filter(Columns.mailbox == identity.mailbox && Columns.sha256 == identity.sha256 && recorded)
+            .order(Columns.id).fetchOne(db)
+    }
+
+    /// The same message kept aside before: delivered again by an MTA, or to another support
+    /// address (by Message-ID), so its sender was told already.
+    private func earlierQuarantine(_ db: Database, of identity: InboundIdentity) throws -> InboundMessageRecord? {
+        typealias Columns = InboundMessageRecord.Columns
+        let keptAside = Columns.outcome == InboundOutcome.quarantined.rawValue
+        if let messageID = identity.messageID {
+            return try InboundMessageRecord.filter(keptAside && Columns.messageId == messageID).fetchOne(db)
+        }
+        guard !identity.sha256.isEmpty else { return nil }
+        return try InboundMessageRecord.filter(keptAside && Columns.mailbox == identity.mailbox && Columns.sha256 == identity.sha256).fetchOne(db)
+    }
+
+    private func ticketForFollowUp(_ db: Database, _ candidates: FollowUpCandidates) throws -> Ticket? {
+        for messageID in candidates.referencedMessageIDs {
+            if let link = try TicketMessageRecord.fetchOne(db, key: messageID), let ticket = try Ticket.fetchOne(db, key: link.ticketId) {
+                return ticket
+            }
+        }
+        for key in candidates.subjectKeys {
+            if let ticket = try Ticket.filter(Ticket.Columns.key == key.description).fetchOne(db) { return ticket }
+        }
+        return nil
+    }
+
+    /// Numbered per key prefix, not per mailbox name: a renamed mailbox file keeps its prefix,
+    /// and keys are unique across mailboxes.
+    private func nextNumber(_ db: Database, keyPrefix: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE key LIKE ?", arguments: ["\(keyPrefix)-%"]) ?? 1
+    }
+
+    private func inboundRow(_ identity: InboundIdentity, outcome: InboundOutcome, detail: String?) -> InboundMessageRecord {
+        InboundMessageRecord(
+            id: nil, mailbox: identity.mailbox, uidValidity: identity.uidValidity.map(Int64.init), uid: identity.uid.map(Int64.init),
+            messageId: identity.messageID, sha256: identity.sha256, size: identity.size, outcome: outcome,
+            autoReply: nil, detail: detail, ticketId: nil, commentId: nil, receivedAt: identity.receivedAt, rawKept: false, sender: nil)
+    }
+}

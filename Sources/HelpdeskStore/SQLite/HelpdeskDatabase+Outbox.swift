@@ -1,0 +1,101 @@
+public import Foundation
+import GRDB
+import HelpdeskCore
+
+// MARK: OutboxStore
+
+extension HelpdeskDatabase {
+    /// Puts planned mail in the outbox inside the caller's transaction, with its Message-ID
+    /// linked to the ticket for threading. The intent is kept whole; the outbox side renders it.
+    func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date) throws {
+        let intent = String(decoding: try JSONEncoder().encode(mail), as: UTF8.self)
+        var row = OutboxRecord(
+            id: nil, mailbox: mail.mailbox, ticketId: ticketId, event: mail.event.rawValue, envelopeFrom: nil,
+            recipients: mail.intent.recipients.map(\.address).joined(separator: ","), message: nil, messageId: mail.messageID,
+            status: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil, intent: intent)
+        try row.insert(db)
+        if let ticketId {
+            try TicketMessageRecord(messageId: mail.messageID, ticketId: ticketId, direction: "out").insert(db, onConflict: .ignore)
+        }
+    }
+
+    public func claimDueOutbox(mailbox: String?, owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [OutboxRecord] {
+        try writer.write { db in
+            // One statement picks and claims: two dispatchers (threads or processes) never both
+            // get a row, whatever the transaction mode.
+            try db.execute(sql: """
+                UPDATE outbox SET claimed_by = :owner, claim_expires_at = :until
+                WHERE id IN (
+                  SELECT id FROM outbox
+                  WHERE status = 'pending' AND next_attempt_at <= :now
+                    AND (claim_expires_at IS NULL OR claim_expires_at <= :now)
+                    AND (:mailbox IS NULL OR mailbox = :mailbox)
+                  ORDER BY next_attempt_at, id LIMIT :limit)
+                """, arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "mailbox": mailbox, "limit": limit])
+            return try OutboxRecord.filter(OutboxRecord.Columns.claimedBy == owner && OutboxRecord.Columns.status == OutboxStatus.pending.rawValue)
+                .order(OutboxRecord.Columns.nextAttemptAt, OutboxRecord.Columns.id).fetchAll(db)
+        }
+    }
+
+    public func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET envelope_from = ?, message = ? WHERE id = ? AND claimed_by = ?",
+                arguments: [envelopeFrom, Data(message), outboxId, owner])
+        }
+    }
+
+    @discardableResult
+    public func markSent(outboxId: Int64, owner: String, at now: Date) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL,
+                  claimed_by = NULL, claim_expires_at = NULL
+                WHERE id = ? AND claimed_by = ?
+                """, arguments: [now, outboxId, owner])
+            return db.changesCount > 0
+        }
+    }
+
+    public func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                  status = CASE WHEN ? IS NULL THEN 'failed' ELSE status END, claimed_by = NULL, claim_expires_at = NULL
+                WHERE id = ? AND claimed_by = ?
+                """, arguments: [error, retryAt, retryAt, outboxId, owner])
+        }
+    }
+
+    public func markRenderFailed(outboxId: Int64, owner: String, error: String, retryAt: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL
+                WHERE id = ? AND claimed_by = ?
+                """, arguments: [error, retryAt, outboxId, owner])
+        }
+    }
+
+    public func releaseClaims(owner: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE outbox SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = ?", arguments: [owner])
+        }
+    }
+
+    public func outbox(status: OutboxStatus? = nil) throws -> [OutboxRecord] {
+        try writer.read { db in
+            var request = OutboxRecord.all()
+            if let status { request = request.filter(OutboxRecord.Columns.status == status.rawValue) }
+            return try request.order(OutboxRecord.Columns.id).fetchAll(db)
+        }
+    }
+
+    /// How many messages are pending per mailbox name, for spotting mail of a mailbox whose config
+    /// file was renamed or removed (no dispatcher reads those).
+    public func pendingOutboxCounts() throws -> [String: Int] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT mailbox, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY mailbox")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["mailbox"] as String, $0["n"] as Int) })
+        }
+    }
+}

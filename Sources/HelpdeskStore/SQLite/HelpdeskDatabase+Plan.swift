@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import HelpdeskCore
+
+extension HelpdeskDatabase {
+    /// The ticket and what the rules need around it, read inside the caller's transaction.
+    /// `strategy`: what of the ticket's mailbox's assignment state to read (nil: none).
+    func snapshot(_ db: Database, of ticket: Ticket, strategy: AssignmentStrategy?, requesterThread: Bool) throws -> TicketSnapshot {
+        guard let id = ticket.id else { throw DatabaseError(message: "ticket without id") }
+        let all = try Participant.filter(Participant.Columns.ticketId == id)
+            .order(Participant.Columns.addedAt, Participant.Columns.address).fetchAll(db)
+        let tags = try String.fetchAll(db, sql: "SELECT tag FROM ticket_tag WHERE ticket_id = ?", arguments: [id])
+        var thread: [String] = []
+        if requesterThread {
+            thread = try String.fetchAll(db, sql: """
+                SELECT message_id FROM (
+                  SELECT message_id, created_at AS at, 0 AS source, id FROM comment
+                  WHERE ticket_id = ? AND author_role = 'participant' AND visibility = 'public' AND message_id IS NOT NULL
+                  UNION ALL
+                  SELECT message_id, created_at AS at, 1 AS source, id FROM outbox
+                  WHERE ticket_id = ? AND event IN (?, ?)
+                ) ORDER BY at, source, id
+                """, arguments: [id, id, MailEvent.ticketCreated.rawValue, MailEvent.agentReply.rawValue])
+        }
+        return TicketSnapshot(
+            ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: Set(all.filter { $0.removedAt != nil }.map(\.address)),
+            tags: Set(tags), requesterThread: thread,
+            assignment: try strategy.map { try assignmentState(db: db, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState())
+    }
+
+    /// The round-robin pointer (for round robin) and open tickets per assignee (for least open).
+    func assignmentState(db: Database, mailbox: String, strategy: AssignmentStrategy) throws -> AssignmentState {
+        var state = AssignmentState()
+        if strategy == .roundRobin {
+            state.lastAssignee = try String.fetchOne(db, sql: "SELECT last_assignee FROM assignment_pointer WHERE mailbox = ?", arguments: [mailbox])
+        }
+        if strategy == .leastOpen {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT assignee, COUNT(*) AS n FROM ticket
+                WHERE mailbox = ? AND assignee IS NOT NULL AND status NOT IN \(TicketStatus.finishedSQL)
+                GROUP BY assignee
+                """, arguments: [mailbox])
+            state.openCounts = Dictionary(uniqueKeysWithValues: rows.map { ($0["assignee"] as String, $0["n"] as Int) })
+        }
+        return state
+    }
+
+    /// Writes a ticket plan inside the caller's transaction: the ticket row (inserted when new),
+    /// participants, tags, history, the round-robin pointer, planned mail, and the SLA clocks
+    /// recomputed with the plan's policy. Returns the ticket as stored.
+    func persist(_ db: Database, _ plan: TicketPlan, at now: Date) throws -> Ticket {
+        var ticket = plan.ticket
+        if ticket.id == nil { try ticket.insert(db) } else { try ticket.update(db) }
+        guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
+        for change in plan.participants {
+            switch change {
+            case .add(let person, let role):
+                try Participant(ticketId: ticketId, address: person.address, name: person.name, role: role, addedAt: now)
+                    .insert(db, onConflict: .ignore)
+            case .restore(let address):
+                try Participant.filter(Participant.Columns.ticketId == ticketId && Participant.Columns.address == address)
+                    .updateAll(db, Participant.Columns.removedAt.set(to: nil))
+            case .remove(let address):
+                try Participant.filter(Participant.Columns.ticketId == ticketId && Participant.Columns.address == address && Participant.Columns.removedAt == nil)
+                    .updateAll(db, Participant.Columns.removedAt.set(to: now))
+            }
+        }
+        for tag in plan.addTags {
+            try db.execute(sql: "INSERT OR IGNORE INTO ticket_tag (ticket_id, tag) VALUES (?, ?)", arguments: [ticketId, tag])
+        }
+        for tag in plan.removeTags {
+            try db.execute(sql: "DELETE FROM ticket_tag WHERE ticket_id = ? AND tag = ?", arguments: [ticketId, tag])
+        }
+        for var event in plan.events {
+            event.ticketId = ticketId
+            try event.insert(db)
+        }
+        if let agent = plan.roundRobin {
+            try db.execute(sql: """
+                INSERT INTO assignment_pointer (mailbox, last_assignee, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(mailbox) DO UPDATE SET last_assignee = excluded.last_assignee, updated_at = excluded.updated_at
+                """, arguments: [ticket.mailbox, agent, now])
+        }
+        for mail in plan.mail {
+            try enqueue(db, mail, ticketId: ticketId, at: now)
+        }
+        if let policy = plan.sla { try refreshClocks(db, ticketId: ticketId, policy: policy, now: now) }
+        return ticket
+    }
+}

@@ -1,0 +1,188 @@
+public import Foundation
+public import GRDB
+public import HelpdeskCore
+
+/// A ticket as stored: the core's `Ticket`.
+public typealias TicketRecord = Ticket
+/// One row of a ticket's history: the core's `TicketEvent`.
+public typealias TicketEventRecord = TicketEvent
+/// A participant as stored: the core's `Participant`.
+public typealias ParticipantRecord = Participant
+/// One SLA target's clock as stored (table `ticket_sla`): the core's `TicketClock`.
+public typealias TicketSLARecord = TicketClock
+
+/// A comment on a ticket: a requester's message or an agent's reply.
+public struct CommentRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var ticketId: Int64
+    public var authorAddress: String
+    public var authorName: String?
+    public var body: String
+    public var visibility: CommentVisibility
+    public var messageId: String?
+    public var createdAt: Date
+    /// The HTML part as received, if any.
+    public var html: String?
+    /// The new text without quoted history and signature; nil when there was no text body.
+    public var reply: String?
+    public var authorRole: SenderRole
+    /// An agent's mail that proved nothing: kept, internal, and its commands not run.
+    public var unverified: Bool = false
+}
+
+/// A file that came with a comment; the bytes are in the data directory under their SHA-256.
+public struct AttachmentRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var commentId: Int64
+    public var sha256: String
+    /// Sanitised; never used as a path.
+    public var filename: String
+    public var contentType: String
+    public var size: Int
+    public var isInline: Bool
+    public var contentId: String?
+}
+
+/// One message read from a mailbox: its identity (the idempotency key) and its outcome.
+public struct InboundMessageRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var mailbox: String
+    public var uidValidity: Int64?
+    public var uid: Int64?
+    public var messageId: String?
+    public var sha256: String
+    public var size: Int
+    public var outcome: InboundOutcome
+    public var autoReply: String?
+    public var detail: String?
+    public var ticketId: Int64?
+    public var commentId: Int64?
+    public var receivedAt: Date
+    public var rawKept: Bool
+    /// The From address (lower-cased), part of the duplicate check with the Message-ID.
+    public var sender: String?
+}
+
+/// Where a mailbox's poller stands: the UIDVALIDITY it knows and the highest UID it committed.
+public struct MailboxCursor: Sendable, Codable, Equatable {
+    public var mailbox: String
+    public var uidValidity: Int64
+    public var lastUid: Int64
+    public var updatedAt: Date
+}
+
+/// Delivery state of an outgoing message.
+public enum OutboxStatus: String, Sendable, Codable {
+    case pending, sent, failed
+}
+
+/// An outgoing message waiting in, or done with, the outbox.
+public struct OutboxRecord: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var mailbox: String
+    public var ticketId: Int64?
+    /// The `MailEvent` raw value (kept as text: rows from before a rename stay readable).
+    public var event: String
+    /// Set when rendered.
+    public var envelopeFrom: String?
+    /// Comma-separated addresses.
+    public var recipients: String
+    /// The rendered message; nil until the outbox side renders the intent.
+    public var message: Data?
+    public var messageId: String
+    public var status: OutboxStatus
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+    /// The planned mail as JSON; nil for rows rendered before intents were stored.
+    public var intent: String?
+    /// The dispatcher holding the row, and until when.
+    public var claimedBy: String?
+    public var claimExpiresAt: Date?
+
+    public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
+
+    /// The planned mail this row holds, decoded; nil for a row that only has its rendered bytes.
+    public func plannedMail() throws -> PlannedMail? {
+        try intent.map { try JSONDecoder().decode(PlannedMail.self, from: Data($0.utf8)) }
+    }
+}
+
+/// Records whose Swift properties are camelCase and whose columns are snake_case.
+public protocol SnakeCaseColumns: FetchableRecord, EncodableRecord {}
+
+extension SnakeCaseColumns {
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
+struct TicketMessageRecord: Codable {
+    var messageId: String
+    var ticketId: Int64
+    var direction: String
+}
+
+extension Ticket: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "ticket"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension CommentRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "comment"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension InboundMessageRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "inbound_message"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension TicketEvent: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "ticket_event"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Participant: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "participant"
+}
+
+extension AttachmentRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "attachment"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension MailboxCursor: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "mailbox_cursor"
+}
+
+extension OutboxRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "outbox"
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension TicketMessageRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    static let databaseTableName = "ticket_message"
+}
+
+/// A warning or breach told (or deliberately not mailed), once per ticket, target and kind.
+public struct SLANoticeRecord: Sendable, Codable, Equatable {
+    /// Which point of a target was passed.
+    public typealias Kind = SLANoticeKind
+
+    public var ticketId: Int64
+    public var target: SLATarget
+    public var kind: Kind
+    public var at: Date
+    public var dueAt: Date?
+    public var mailed: Bool
+}
+
+extension TicketClock: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "ticket_sla"
+}
+
+extension SLANoticeRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {
+    public static let databaseTableName = "sla_notice"
+}

@@ -1,0 +1,240 @@
+import GRDB
+
+/// The named migrations; a released step is never edited, only followed by a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "mailbox_cursor") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("uid_validity", .integer).notNull()
+                t.column("last_uid", .integer).notNull().check { $0 >= 0 }
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "ticket") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("number", .integer).notNull().check { $0 > 0 }
+                t.column("key", .text).notNull().unique()
+                t.column("subject", .text).notNull()
+                t.column("requester_address", .text).notNull()
+                t.column("requester_name", .text)
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('new','open','pending','on_hold','resolved','closed','cancelled')")
+                t.column("priority", .text).notNull().defaults(to: "normal")
+                    .check(sql: "priority IN ('low','normal','high','urgent')")
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.uniqueKey(["mailbox", "number"])
+            }
+            try db.create(table: "comment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)
+                t.column("author_address", .text).notNull()
+                t.column("author_name", .text)
+                t.column("body", .text).notNull()
+                t.column("visibility", .text).notNull().check(sql: "visibility IN ('public','internal')")
+                t.column("message_id", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            // One row per message read from a mailbox: the idempotency key and its outcome.
+            try db.create(table: "inbound_message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("uid_validity", .integer)
+                t.column("uid", .integer)
+                t.column("message_id", .text)
+                t.column("sha256", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("outcome", .text).notNull()
+                    .check(sql: "outcome IN ('ticket_created','comment_added','duplicate','quarantined')")
+                t.column("auto_reply", .text)  // why no acknowledgement went out, or NULL
+                t.column("detail", .text)
+                t.column("ticket_id", .integer).indexed().references("ticket", onDelete: .restrict)
+                t.column("comment_id", .integer).references("comment", onDelete: .restrict)
+                t.column("received_at", .datetime).notNull()
+                t.uniqueKey(["mailbox", "uid_validity", "uid"])
+            }
+            // Message-ID duplicates are checked across mailboxes: one message Cc'd to two support
+            // addresses is one ticket.
+            try db.create(index: "inbound_message_on_message_id", on: "inbound_message", columns: ["message_id"])
+            try db.create(index: "inbound_message_on_sha256", on: "inbound_message", columns: ["mailbox", "sha256"])
+            // Every Message-ID we received or sent for a ticket, for threading replies.
+            try db.create(table: "ticket_message") { t in
+                t.primaryKey("message_id", .text)
+                t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)
+                t.column("direction", .text).notNull().check(sql: "direction IN ('in','out')")
+            }
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("ticket_id", .integer).indexed().references("ticket", onDelete: .restrict)
+                t.column("event", .text).notNull()
+                t.column("envelope_from", .text).notNull()
+                t.column("recipients", .text).notNull()  // comma-separated addresses
+                t.column("message", .blob).notNull()
+                t.column("message_id", .text).notNull().unique()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                    .check(sql: "status IN ('pending','sent','failed')")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime).notNull()
+                t.column("last_error", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("sent_at", .datetime)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
+        }
+        migrator.registerMigration("v2: conversations") { db in
+            try db.alter(table: "ticket") { t in
+                // The earlier ticket this one continues (closed, or written to by a stranger).
+                t.add(column: "linked_ticket_id", .integer).references("ticket", onDelete: .restrict)
+                t.add(column: "link_reason", .text).check(sql: "link_reason IN ('ticket_closed','unknown_sender')")
+                t.add(column: "assignee", .text)
+            }
+            try db.alter(table: "comment") { t in
+                t.add(column: "html", .text)
+                // The new text without quoted history and signature: what notifications show.
+                t.add(column: "reply", .text)
+                t.add(column: "author_role", .text).notNull().defaults(to: "participant")
+                    .check(sql: "author_role IN ('participant','agent','stranger')")
+            }
+            try db.alter(table: "inbound_message") { t in
+                // Whether the raw bytes are in the data directory (until the retention ends).
+                t.add(column: "raw_kept", .boolean).notNull().defaults(to: false)
+                t.add(column: "sender", .text)
+            }
+            // Rows recorded before v2 take their comment's author as sender.
+            try db.execute(sql: """
+                UPDATE inbound_message SET sender = (
+                  SELECT comment.author_address FROM comment WHERE comment.id = inbound_message.comment_id)
+                """)
+            try db.create(index: "inbound_message_raw_kept", on: "inbound_message", columns: ["raw_kept", "received_at"])
+            // Who receives the public replies of a ticket; removed rows stay for the record.
+            try db.create(table: "participant") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("address", .text).notNull()
+                t.column("name", .text)
+                t.column("role", .text).notNull().check(sql: "role IN ('requester','cc')")
+                t.column("added_at", .datetime).notNull()
+                t.column("removed_at", .datetime)
+                t.primaryKey(["ticket_id", "address"])
+            }
+            try db.create(table: "attachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("comment_id", .integer).notNull().indexed().references("comment", onDelete: .restrict)
+                t.column("sha256", .text).notNull().indexed()
+                t.column("filename", .text).notNull()
+                t.column("content_type", .text).notNull()
+                t.column("size", .integer).notNull().check { $0 >= 0 }
+                t.column("is_inline", .boolean).notNull()
+                t.column("content_id", .text)
+            }
+        }
+        migrator.registerMigration("v3: agents") { db in
+            try db.alter(table: "ticket") { t in
+                t.add(column: "first_response_at", .datetime)
+            }
+            try db.alter(table: "comment") { t in
+                // An agent's mail that proved nothing (no signed reply address, no trusted DMARC).
+                t.add(column: "unverified", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "ticket_tag") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("tag", .text).notNull()
+                t.primaryKey(["ticket_id", "tag"])
+            }
+            // Every change to a ticket, for ever: who, when, from what, to what.
+            try db.create(table: "ticket_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("actor_role", .text).notNull().check(sql: "actor_role IN ('requester','agent','admin','system')")
+                t.column("kind", .text).notNull()
+                    .check(sql: "kind IN ('created','status','assignee','priority','tag','participant','visibility','sla')")
+                t.column("from_value", .text)
+                t.column("to_value", .text)
+                t.column("note", .text)
+            }
+            // Append-only in the database itself, not only by convention of the code.
+            try db.execute(sql: """
+                CREATE TRIGGER ticket_event_no_update BEFORE UPDATE ON ticket_event
+                BEGIN SELECT RAISE(ABORT, 'ticket_event is append-only: history is never changed'); END;
+                CREATE TRIGGER ticket_event_no_delete BEFORE DELETE ON ticket_event
+                BEGIN SELECT RAISE(ABORT, 'ticket_event is append-only: history is never deleted'); END;
+                """)
+            // Where round robin stands per mailbox, so a restart does not start over.
+            try db.create(table: "assignment_pointer") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("last_assignee", .text).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v4: sla") { db in
+            // Each target's clock as of the ticket's last change, so due work is one indexed query.
+            try db.create(table: "ticket_sla") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("target", .text).notNull().check(sql: "target IN ('first_response','resolution')")
+                t.column("duration", .double).notNull().check { $0 > 0 }
+                t.column("due_at", .datetime).indexed()
+                t.column("warn_at", .datetime).indexed()
+                t.column("outcome", .text).notNull().check(sql: "outcome IN ('running','paused','met','breached','ended')")
+                t.column("elapsed", .double).notNull()
+                // Whether what the target measures happened (answered, resolved): its time counts in reports.
+                t.column("completed", .boolean).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.primaryKey(["ticket_id", "target"])
+            }
+            // One row per warning or breach ever told: the key makes "exactly once" the database's job.
+            try db.create(table: "sla_notice") { t in
+                t.column("ticket_id", .integer).notNull().references("ticket", onDelete: .restrict)
+                t.column("target", .text).notNull().check(sql: "target IN ('first_response','resolution')")
+                t.column("kind", .text).notNull().check(sql: "kind IN ('warning','breach')")
+                t.column("at", .datetime).notNull()
+                t.column("due_at", .datetime)
+                // False when nobody was mailed: the ticket had ended, or a breach made the warning moot.
+                t.column("mailed", .boolean).notNull()
+                t.primaryKey(["ticket_id", "target", "kind"])
+            }
+        }
+        migrator.registerMigration("v5: mail intents and outbox claims") { db in
+            // The outbox keeps what was decided (the intent, as JSON) and is rendered at the edge,
+            // so the message and its envelope sender are filled in later; a dispatcher claims a
+            // row (owner and lease) before sending it. SQLite cannot drop NOT NULL in place, so
+            // the table is rebuilt with the rows it has (already rendered: their message stays).
+            try db.create(table: "outbox_v5") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mailbox", .text).notNull()
+                t.column("ticket_id", .integer).indexed().references("ticket", onDelete: .restrict)
+                t.column("event", .text).notNull()
+                t.column("envelope_from", .text)
+                t.column("recipients", .text).notNull()  // comma-separated addresses
+                t.column("message", .blob)
+                t.column("message_id", .text).notNull().unique()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                    .check(sql: "status IN ('pending','sent','failed')")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime).notNull()
+                t.column("last_error", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("sent_at", .datetime)
+                t.column("intent", .text)
+                t.column("claimed_by", .text)
+                t.column("claim_expires_at", .datetime)
+                t.check(sql: "message IS NOT NULL OR intent IS NOT NULL")
+                t.check(sql: "(claimed_by IS NULL) = (claim_expires_at IS NULL)")
+            }
+            try db.execute(sql: """
+                INSERT INTO outbox_v5 (id, mailbox, ticket_id, event, envelope_from, recipients, message, message_id, status,
+                                       attempts, next_attempt_at, last_error, created_at, sent_at)
+                SELECT id, mailbox, ticket_id, event, envelope_from, recipients, message, message_id, status,
+                       attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v5 RENAME TO outbox;
+                """)
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
+            try db.create(index: "outbox_claimed_by", on: "outbox", columns: ["claimed_by"])
+        }
+        return migrator
+    }
+}

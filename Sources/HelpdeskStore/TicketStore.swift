@@ -1,0 +1,99 @@
+public import Foundation
+public import HelpdeskCore
+
+// The store keeps the help desk's data valid and atomic, and nothing else: it reads snapshots,
+// hands them to a decision it is given (pure rules from HelpdeskCore), and records the plan that
+// comes back in the same transaction. It knows no rules and no templates. Each protocol below is
+// one job; `TicketStore` is all of them, what a backend implements and the contract tests check.
+
+/// Inbound mail: idempotent recording, cursors, messages kept aside.
+public protocol InboundStore: Sendable {
+    /// Where a mailbox's poller stands.
+    func cursor(mailbox: String) throws -> MailboxCursor?
+    /// Starts a mailbox over after its UIDVALIDITY changed.
+    func resetCursor(mailbox: String, uidValidity: UInt32, at now: Date) throws
+    /// UIDs recorded for a mailbox under this UIDVALIDITY, among `uids`.
+    func recordedUIDs(mailbox: String, uidValidity: UInt32, among uids: [UInt32]) throws -> Set<UInt32>
+    /// Records one message in one transaction: unless it was recorded before (identity) or is a
+    /// copy of one recorded (Message-ID and sender, or bytes), reads the snapshot, asks `decide`
+    /// for the plan and writes it (ticket, history, comment, attachments, mail), and the cursor.
+    func record(
+        _ identity: InboundIdentity, _ content: InboundContent, lookup: InboundLookup, decide: (InboundSnapshot) throws -> InboundPlan
+    ) throws -> IngestResult
+    /// Records a message the gateway will not process (too large). `notice` is asked for only
+    /// when the same message was not kept aside before, so its sender is told once.
+    func recordQuarantine(
+        _ identity: InboundIdentity, sender: String, reason: String, rawKept: Bool, notice: () -> PlannedMail?
+    ) throws -> IngestResult
+}
+
+/// Changes to tickets from outside mail: the command line, the SLA service's auto-close.
+public protocol TicketChangeStore: Sendable {
+    /// Reads the ticket `key`, asks `decide` for the plan and writes it in one transaction.
+    /// Throws `ChangeRefused` when there is no such ticket, or what `decide` throws.
+    func applyChange(ticketKey key: String, at now: Date, decide: (TicketSnapshot) throws -> TicketPlan) throws -> (TicketRecord, [TicketEventRecord])
+}
+
+/// The outbox: planned mail waits here, is claimed by one dispatcher at a time, rendered, sent.
+public protocol OutboxStore: Sendable {
+    /// Claims up to `limit` due rows (of `mailbox`, or any) for `owner` until `now + lease`: no
+    /// other claim gets them meanwhile. Oldest first.
+    func claimDueOutbox(mailbox: String?, owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [OutboxRecord]
+    /// Keeps the rendered message of a claimed row, so a retry sends the same bytes.
+    func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws
+    /// Records a successful send; false when the claim was lost (the lease ran out).
+    @discardableResult func markSent(outboxId: Int64, owner: String, at now: Date) throws -> Bool
+    /// Records a failed attempt: retried at `retryAt`, or given up on when it is nil.
+    func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?) throws
+    /// A row whose template did not render: it waits (attempts unchanged) and is tried at `retryAt`.
+    func markRenderFailed(outboxId: Int64, owner: String, error: String, retryAt: Date) throws
+    /// Gives back what `owner` claimed and did not finish.
+    func releaseClaims(owner: String) throws
+    func outbox(status: OutboxStatus?) throws -> [OutboxRecord]
+    /// Pending rows per mailbox name.
+    func pendingOutboxCounts() throws -> [String: Int]
+}
+
+/// SLA clocks, notices and reports.
+public protocol SLAStore: Sendable {
+    /// Recomputes every ticket still worked on with its mailbox's policy in `policies`, and drops
+    /// the clocks of mailboxes without one. Returns how many tickets were looked at.
+    @discardableResult func refreshClocks(policies: [String: SLAPolicy], now: Date) throws -> Int
+    /// Warnings and breaches due at `now` and not recorded yet.
+    func dueSLANotices(now: Date) throws -> [SLANoticeDue]
+    /// Recomputes the ticket's clocks with its mailbox's policy in `policies`, asks `decide` what
+    /// the notice does, and records it exactly once with its mail. False when recorded before or
+    /// not due any more.
+    func recordSLANotice(
+        _ notice: SLANoticeDue, at now: Date, policies: [String: SLAPolicy], decide: (TicketRecord, TicketSLARecord) -> SLANoticePlan?
+    ) throws -> Bool
+    func sla(ticketId: Int64) throws -> [TicketSLARecord]
+    func slaNotices(ticketId: Int64) throws -> [SLANoticeRecord]
+    /// Resolved tickets of `mailbox` whose resolution and last comment are both before `cutoff`.
+    func resolvedTickets(mailbox: String, idleBefore cutoff: Date) throws -> [TicketRecord]
+    func slaReportRows(since: Date?) throws -> [SLAReportRow]
+}
+
+/// What the command line and the renderer read.
+public protocol TicketQueries: Sendable {
+    func tickets(status: TicketStatus?, mailbox: String?) throws -> [TicketRecord]
+    func ticket(key: String) throws -> TicketRecord?
+    func ticket(id: Int64) throws -> TicketRecord?
+    func comments(ticketId: Int64) throws -> [CommentRecord]
+    func participants(ticketId: Int64, includingRemoved: Bool) throws -> [ParticipantRecord]
+    func attachments(ticketId: Int64) throws -> [Int64: [AttachmentRecord]]
+    func hasAttachment(sha256: String) throws -> Bool
+    func history(ticketId: Int64) throws -> [TicketEventRecord]
+    func tags(ticketId: Int64) throws -> [String]
+    func inboundMessages(mailbox: String?) throws -> [InboundMessageRecord]
+}
+
+/// Raw message retention.
+public protocol RetentionStore: Sendable {
+    func keptRawMessages(mailbox: String, receivedBefore cutoff: Date) throws -> [InboundMessageRecord]
+    /// Marks raw messages as deleted; returns the digests no other row keeps, whose files may go.
+    func forgetRawMessages(ids: [Int64]) throws -> Set<String>
+}
+
+/// Everything the gateway needs of a store.
+public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & SLAStore & TicketQueries & RetentionStore
