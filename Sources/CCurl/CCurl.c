@@ -1,5 +1,4 @@
 #include "CCurl.h"
-#include <poll.h>
 #include <pthread.h>
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -40,21 +39,6 @@ CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_data_callback callb
     return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
 }
 
-CURLcode ccurl_easy_setopt_header_function(CURL *handle, ccurl_data_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
-}
-
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
-}
-
-CURLcode ccurl_easy_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-int ccurl_wait_socket(curl_socket_t socket, int for_write, long timeout_ms) {
-    struct pollfd pfd = { .fd = socket, .events = for_write ? POLLOUT : POLLIN, .revents = 0 };
-    int rc = poll(&pfd, 1, (int)timeout_ms);
-    if (rc < 0) return -1;
-    return rc > 0 ? 1 : 0;
 }

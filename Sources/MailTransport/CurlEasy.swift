@@ -82,12 +82,6 @@ final class CurlEasy {
         return value
     }
 
-    func activeSocket() -> curl_socket_t? {
-        var socket: curl_socket_t = -1
-        let code = ccurl_easy_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket)
-        return code == CURLE_OK && socket != -1 ? socket : nil
-    }
-
     /// Runs the transfer; a failure becomes a `TransportError` naming the server's last reply.
     func perform(_ what: @autoclosure () -> String) throws(TransportError) {
         errorBuffer[0] = 0

@@ -29,7 +29,8 @@ struct Outbox: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Inspect and send the outbox.", subcommands: [List.self, Flush.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List outgoing messages and their delivery state.")
+        static let configuration = CommandConfiguration(
+            abstract: "List outgoing messages and their delivery state; 'pending (template)' waits for a template fix.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only rows with this status (pending, sent, failed).")
         var status: String?
@@ -42,7 +43,7 @@ struct Outbox: ParsableCommand {
             let rows = try options.openDatabase().outbox(status: wanted)
             let format = ISO8601DateFormatter()
             print(TextTable.render(header: ["ID", "STATUS", "EVENT", "TO", "ATTEMPTS", "NEXT/SENT", "ERROR"], rows: rows.map {
-                ["\($0.id ?? 0)", $0.status.rawValue, $0.event, $0.recipients, "\($0.attempts)",
+                ["\($0.id ?? 0)", $0.isWaitingForTemplate ? "pending (template)" : $0.status.rawValue, $0.event, $0.recipients, "\($0.attempts)",
                  format.string(from: $0.sentAt ?? $0.nextAttemptAt), $0.lastError ?? ""]
             }))
         }

@@ -4,6 +4,8 @@ import HelpdeskCore
 import HelpdeskStore
 import Logging
 import MailTransport
+import MIME
+import Synchronization
 import MailgateTestSupport
 import Testing
 
@@ -73,5 +75,82 @@ struct OutboxDispatcherTests {
         #expect(rows.map(\.attempts) == [1, 0])
         #expect(rows.first?.nextAttemptAt == now.addingTimeInterval(60))
         #expect(try database.claimDueOutbox(mailbox: nil, owner: "check", now: now, lease: 60, limit: 10).count == 1)
+    }
+}
+
+/// Takes every message handed to it and remembers its Message-ID, from any thread.
+final class RecordingSubmitter: MailSubmitter, Sendable {
+    let sent = Mutex<[String]>([])
+
+    func send(from: String, to recipients: [String], message: [UInt8]) throws(TransportError) {
+        let id = Message.parse(message).messageID ?? "?"
+        sent.withLock { $0.append(id) }
+    }
+}
+
+@Suite("Outbox claims and rendering at the edge", .serialized, .timeLimit(.minutes(2)))
+struct OutboxClaimTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test func twoDispatchersRacingOnFiveHundredRowsSendEachOnce() throws {
+        let directory = try TemporaryDirectory(prefix: "mailgate-race")
+        let path = directory.url.appendingPathComponent("helpdesk.sqlite").path
+        let seed = try HelpdeskDatabase(path: path)
+        try OutboxDispatcherTests().queue(seed, recipients: (0..<500).map { "r\($0)@example.test" }, now: Self.now)
+        let submitter = RecordingSubmitter()
+        let renderer = try OutboxDispatcherTests.renderer()
+        let summaries = Mutex<[DispatchSummary]>([])
+        // Two stores on one file, one per thread: two processes, as `helpdesk run` beside a cron
+        // `outbox flush`. Small batches, so the two interleave claim by claim.
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let summary = (try? OutboxDispatcher(
+                store: try HelpdeskDatabase(path: path), renderer: renderer, connect: { _ in submitter }, schedule: .standard,
+                logger: OutboxDispatcherTests.quiet, now: { Self.now }
+            ).dispatchDue(batchSize: 25)) ?? DispatchSummary(failed: -1)
+            summaries.withLock { $0.append(summary) }
+        }
+        let sent = submitter.sent.withLock { $0 }
+        #expect(sent.count == 500)
+        #expect(Set(sent).count == 500, "a row went out twice")
+        #expect(Set(sent) == Set(try seed.outbox(status: nil).map(\.messageId)))
+        #expect(summaries.withLock { $0.map(\.sent).reduce(0, +) } == 500)
+        #expect(summaries.withLock { $0.allSatisfy { $0.sent > 0 } }, "both took part: \(summaries.withLock { $0 })")
+        #expect(try seed.outbox(status: .sent).count == 500)
+        #expect(try seed.outbox(status: nil).allSatisfy { $0.claimedBy == nil })
+    }
+
+    @Test func aBrokenTemplateKeepsTheMailWaitingUntilItIsFixed() throws {
+        let database = try HelpdeskDatabase.inMemory()
+        try OutboxDispatcherTests().queue(database, recipients: ["alice@example.test"], now: Self.now)
+        let templates = try TemporaryDirectory(prefix: "mailgate-templates")
+        for name in try FileManager.default.contentsOfDirectory(atPath: RepoPaths.templates.path) {
+            try FileManager.default.copyItem(at: RepoPaths.templates.appendingPathComponent(name), to: templates.url.appendingPathComponent(name))
+        }
+        let acknowledgement = templates.url.appendingPathComponent("ticket_created.mustache")
+        let good = try String(contentsOf: acknowledgement, encoding: .utf8)
+        // Loads, but renders without a Subject: found only when real mail is rendered.
+        try "Subject: {{ticket.nothing}}\n\nHello\n".write(to: acknowledgement, atomically: true, encoding: .utf8)
+        let submitter = RecordingSubmitter()
+        var clock = Self.now
+        func dispatcher() throws -> OutboxDispatcher {
+            let at = clock
+            return OutboxDispatcher(
+                store: database, renderer: try OutboxDispatcherTests.renderer(templates: templates.url.path), connect: { _ in submitter },
+                schedule: .standard, logger: OutboxDispatcherTests.quiet, now: { at })
+        }
+        #expect(try dispatcher().dispatchDue() == DispatchSummary(unrendered: 1))
+        let waiting = try #require(try database.outbox(status: nil).first)
+        #expect(waiting.status == .pending && waiting.attempts == 0 && waiting.message == nil)
+        #expect(waiting.isWaitingForTemplate, "`outbox list` shows it as pending (template)")
+        #expect(waiting.lastError?.contains("ticket_created.mustache") == true, "\(waiting.lastError ?? "")")
+        #expect(waiting.nextAttemptAt == Self.now.addingTimeInterval(OutboxDispatcher.renderRetry))
+        #expect(submitter.sent.withLock { $0 }.isEmpty)
+
+        try good.write(to: acknowledgement, atomically: true, encoding: .utf8)
+        clock = Self.now.addingTimeInterval(OutboxDispatcher.renderRetry)
+        #expect(try dispatcher().dispatchDue() == DispatchSummary(sent: 1))
+        #expect(submitter.sent.withLock { $0 } == [waiting.messageId], "sent under the Message-ID fixed when it was decided")
+        #expect(try database.outbox(status: .sent).first?.lastError == nil)
+        #expect(try database.outbox(status: nil).allSatisfy { !$0.isWaitingForTemplate })
     }
 }

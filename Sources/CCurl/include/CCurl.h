@@ -19,13 +19,7 @@ CURLcode ccurl_easy_setopt_off_t(CURL *handle, CURLoption option, long long valu
 typedef size_t (*ccurl_data_callback)(char *buffer, size_t size, size_t count, void *context);
 CURLcode ccurl_easy_setopt_write_function(CURL *handle, ccurl_data_callback callback);
 CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_data_callback callback);
-CURLcode ccurl_easy_setopt_header_function(CURL *handle, ccurl_data_callback callback);
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
-CURLcode ccurl_easy_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
-
-/// Waits until the socket is readable (or writable when `for_write`), up to `timeout_ms`.
-/// Returns 1 when ready, 0 on timeout, -1 on error: used with CURLOPT_CONNECT_ONLY handles.
-int ccurl_wait_socket(curl_socket_t socket, int for_write, long timeout_ms);
 
 #endif

@@ -39,8 +39,8 @@ struct OutboxDispatcher {
     let now: @Sendable () -> Date
     /// Checked between messages, so a shutdown waits only for the message in hand.
     var shutdown: ShutdownSignal? = nil
-    /// Who holds the claims: unique per dispatcher run.
-    var owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+    /// Who holds the claims: unique per dispatcher, and says which process it is.
+    var owner = "pid \(ProcessInfo.processInfo.processIdentifier) \(UUID().uuidString.prefix(8))"
     /// Longer than any one send can take (transfer timeouts are minutes), so a live claim is never
     /// taken over; a dispatcher that died leaves its rows to others after this.
     var lease: TimeInterval = 15 * 60

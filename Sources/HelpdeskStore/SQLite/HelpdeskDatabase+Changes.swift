@@ -12,14 +12,10 @@ extension HelpdeskDatabase {
             guard let ticket = try Ticket.filter(Ticket.Columns.key == key.uppercased()).fetchOne(db) else {
                 throw ChangeRefused(what: key, reason: "no such ticket; `helpdesk tickets list` shows the keys")
             }
-            let before = try TicketEvent.filter(TicketEvent.Columns.ticketId == ticket.id).fetchCount(db)
             // Both parts of the assignment state: a tag may call for either strategy's pick.
             var snapshot = try self.snapshot(db, of: ticket, strategy: .roundRobin, requesterThread: false)
             snapshot.assignment.openCounts = try assignmentState(db: db, mailbox: ticket.mailbox, strategy: .leastOpen).openCounts
-            let plan = try decide(snapshot)
-            let stored = try persist(db, plan, at: now)
-            let events = try TicketEvent.filter(TicketEvent.Columns.ticketId == ticket.id).order(TicketEvent.Columns.id)
-                .limit(plan.events.count, offset: before).fetchAll(db)
+            let (stored, events) = try persist(db, try decide(snapshot), at: now)
             return (stored, events)
         }
     }

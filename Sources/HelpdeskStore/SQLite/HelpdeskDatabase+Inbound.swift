@@ -27,12 +27,15 @@ extension HelpdeskDatabase {
             }
             let found = try ticketForFollowUp(db, content.followUp)
             let snapshot = InboundSnapshot(
-                found: try found.map { try self.snapshot(db, of: $0, strategy: nil, requesterThread: true) },
+                // An agent's tag may call for the receiving mailbox's automatic assignment.
+                found: try found.map {
+                    try self.snapshot(db, of: $0, strategy: $0.mailbox == identity.mailbox ? lookup.assignment : nil, requesterThread: true)
+                },
                 nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
                 assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.assignment))
             let plan = try decide(snapshot)
 
-            let ticket = try persist(db, plan.ticket, at: identity.receivedAt)
+            let (ticket, _) = try persist(db, plan.ticket, at: identity.receivedAt)
             guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
             var comment = CommentRecord(
                 id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,

@@ -47,8 +47,8 @@ extension HelpdeskDatabase {
 
     /// Writes a ticket plan inside the caller's transaction: the ticket row (inserted when new),
     /// participants, tags, history, the round-robin pointer, planned mail, and the SLA clocks
-    /// recomputed with the plan's policy. Returns the ticket as stored.
-    func persist(_ db: Database, _ plan: TicketPlan, at now: Date) throws -> Ticket {
+    /// recomputed with the plan's policy. Returns the ticket and history rows as stored.
+    func persist(_ db: Database, _ plan: TicketPlan, at now: Date) throws -> (Ticket, [TicketEvent]) {
         var ticket = plan.ticket
         if ticket.id == nil { try ticket.insert(db) } else { try ticket.update(db) }
         guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
@@ -71,9 +71,11 @@ extension HelpdeskDatabase {
         for tag in plan.removeTags {
             try db.execute(sql: "DELETE FROM ticket_tag WHERE ticket_id = ? AND tag = ?", arguments: [ticketId, tag])
         }
+        var events: [TicketEvent] = []
         for var event in plan.events {
             event.ticketId = ticketId
             try event.insert(db)
+            events.append(event)
         }
         if let agent = plan.roundRobin {
             try db.execute(sql: """
@@ -85,6 +87,6 @@ extension HelpdeskDatabase {
             try enqueue(db, mail, ticketId: ticketId, at: now)
         }
         if let policy = plan.sla { try refreshClocks(db, ticketId: ticketId, policy: policy, now: now) }
-        return ticket
+        return (ticket, events)
     }
 }

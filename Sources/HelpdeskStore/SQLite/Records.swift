@@ -104,6 +104,10 @@ public struct OutboxRecord: Sendable, Codable, Equatable {
 
     public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
 
+    /// Pending, but its template failed: a row is rendered before it is first sent, so one with
+    /// an error and no message never reached SMTP. It waits for the template to be fixed.
+    public var isWaitingForTemplate: Bool { status == .pending && message == nil && lastError != nil }
+
     /// The planned mail this row holds, decoded; nil for a row that only has its rendered bytes.
     public func plannedMail() throws -> PlannedMail? {
         try intent.map { try JSONDecoder().decode(PlannedMail.self, from: Data($0.utf8)) }

@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Builds an outgoing RFC 5322 message with CRLF line ends.
+/// Builds an outgoing RFC 5322 message with CRLF line ends: plain text alone, or the shapes the
+/// reader takes apart (text with an HTML alternative, inline parts the HTML shows, attachments).
 public struct OutgoingMessage: Sendable {
     public var from: Address
     public var to: [Address]
@@ -15,6 +16,12 @@ public struct OutgoingMessage: Sendable {
     /// Message ids (without angle brackets) this message answers.
     public var inReplyTo: [String] = []
     public var references: [String] = []
+    /// An HTML alternative to `textBody`, shown by clients that can.
+    public var htmlBody: String?
+    /// Parts the HTML shows by `cid:` (inline images); ignored without `htmlBody`.
+    public var inlineParts: [OutgoingPart] = []
+    /// Files offered for download.
+    public var attachments: [OutgoingPart] = []
     /// Further fields, e.g. `Auto-Submitted: auto-replied` or `X-Mailgate-Ticket: SUPP-1`; fields
     /// this type writes itself (From, Subject, Content-Type, …) are ignored here.
     public var extraHeaders: [HeaderField] = []
@@ -70,20 +77,44 @@ public struct OutgoingMessage: Sendable {
             add(name, HeaderText.unstructured(value, maxWordLength: wordLength(for: name)), structured: false)
         }
 
-        let body = Self.encodedBody(textBody)
         add("MIME-Version", "1.0")
-        add("Content-Type", "text/plain; charset=utf-8")
-        add("Content-Transfer-Encoding", body.encoding)
+        var boundaries = 0
+        let body = entity.rendered(seed: Self.boundarySeed(messageID), boundaries: &boundaries)
+        lines += body.headers
 
         var out: [UInt8] = []
-        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 2 } + body.bytes.count + 2)
+        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 2 } + body.body.count + 2)
         for line in lines {
             out += line.utf8
             out += [ASCII.cr, ASCII.lf]
         }
         out += [ASCII.cr, ASCII.lf]
-        out += body.bytes
+        out += body.body
         return out
+    }
+
+    /// The body's MIME tree: mixed(alternative(text, related(html, inline…)), attachment…), each
+    /// level only when it has more than the one part.
+    var entity: MIMEEntity {
+        var body = MIMEEntity.text(subtype: "plain", textBody)
+        if let htmlBody {
+            var html = MIMEEntity.text(subtype: "html", htmlBody)
+            if !inlineParts.isEmpty {
+                html = .multipart(subtype: "related", [html] + inlineParts.map { .file($0, inline: true) })
+            }
+            body = .multipart(subtype: "alternative", [body, html])
+        }
+        if !attachments.isEmpty {
+            body = .multipart(subtype: "mixed", [body] + attachments.map { .file($0, inline: false) })
+        }
+        return body
+    }
+
+    /// Letters and digits of the Message-ID: boundaries differ between messages and repeat for
+    /// the same one, so a rendered message is reproducible.
+    static func boundarySeed(_ messageID: String) -> String {
+        let kept = messageID.unicodeScalars.filter { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        return String(String.UnicodeScalarView(kept.prefix(24)))
     }
 
     /// The body bytes and their transfer encoding: 7bit when ASCII with short lines, else
