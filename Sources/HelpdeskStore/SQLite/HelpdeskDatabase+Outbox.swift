@@ -23,7 +23,8 @@ extension HelpdeskDatabase {
         try writer.write { db in
             // One statement picks and claims: two dispatchers (threads or processes) never both
             // get a row, whatever the transaction mode.
-            try db.execute(sql: """
+            // RETURNING hands back exactly the rows this statement claimed (in no set order).
+            let claimed = try OutboxRecord.fetchAll(db, sql: """
                 UPDATE outbox SET claimed_by = :owner, claim_expires_at = :until
                 WHERE id IN (
                   SELECT id FROM outbox
@@ -31,9 +32,9 @@ extension HelpdeskDatabase {
                     AND (claim_expires_at IS NULL OR claim_expires_at <= :now)
                     AND (:mailbox IS NULL OR mailbox = :mailbox)
                   ORDER BY next_attempt_at, id LIMIT :limit)
+                RETURNING *
                 """, arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "mailbox": mailbox, "limit": limit])
-            return try OutboxRecord.filter(OutboxRecord.Columns.claimedBy == owner && OutboxRecord.Columns.status == OutboxStatus.pending.rawValue)
-                .order(OutboxRecord.Columns.nextAttemptAt, OutboxRecord.Columns.id).fetchAll(db)
+            return claimed.sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
         }
     }
 
