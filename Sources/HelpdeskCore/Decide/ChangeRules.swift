@@ -63,13 +63,13 @@ public enum ChangeRules {
         var people = PeopleOnTicket(snapshot)
         for address in change.addParticipants.map({ $0.lowercased() }) {
             if people.active.contains(address) { continue }
+            guard people.active.count < participantLimit else {
+                throw ChangeRefused(what: "cc +\(address)", reason: "the ticket already has \(participantLimit) participants; remove one first", field: .participants)
+            }
             if people.removed.contains(address) {
                 people.restore(address)
                 plan.participants.append(.restore(address))
             } else {
-                guard people.active.count < participantLimit else {
-                    throw ChangeRefused(what: "cc +\(address)", reason: "the ticket already has \(participantLimit) participants; remove one first", field: .participants)
-                }
                 people.add(address)
                 plan.participants.append(.add(Correspondent(address: address), role: .cc))
             }

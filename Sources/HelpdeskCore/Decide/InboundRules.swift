@@ -106,9 +106,10 @@ public struct InboundRules: Sendable {
                 from: previous.rawValue, to: newStatus.rawValue, note: "reply from the requester"))
         }
         ticket.updatedAt = now
-        // A participant may bring others in by Cc; an agent's or stranger's Cc changes nothing,
-        // and someone an agent removed stays removed.
-        if role == .participant {
+        // A participant may bring others in by Cc; an agent's, a stranger's or a robot's Cc
+        // changes nothing (a list copy must not put the list on the ticket), and someone an agent
+        // removed stays removed.
+        if role == .participant && content.autoReplySuppression == nil {
             var people = PeopleOnTicket(found)
             for person in content.copied where !person.address.isEmpty && people.active.count < ChangeRules.participantLimit {
                 guard !people.active.contains(person.address), !people.removed.contains(person.address) else { continue }
