@@ -72,7 +72,11 @@ let package = Package(
         .target(name: "MailgateTestSupport", dependencies: ["HelpdeskCore", "HelpdeskStore"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailgateTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HelpdeskCoreTests", dependencies: ["HelpdeskCore", "MailgateTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HelpdeskStoreTests", dependencies: ["HelpdeskStore", "MailgateTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HelpdeskStoreTests",
+            dependencies: ["HelpdeskStore", "MailgateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MailTransportTests", dependencies: ["MailTransport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",
