@@ -2,6 +2,7 @@ import Foundation
 import MailTransport
 import MIME
 import Testing
+import MailgateTestSupport
 
 /// The `helpdesk` executable as admins and scripts use it: names, exit codes, output.
 @Suite("helpdesk command line", .serialized, .timeLimit(.minutes(3)))

@@ -3,6 +3,7 @@ import Foundation
 import HelpdeskCore
 import MailTransport
 import Testing
+import MailgateTestSupport
 
 @Suite("Mailbox config")
 struct ConfigTests {

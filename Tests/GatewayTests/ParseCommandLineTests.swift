@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MailgateTestSupport
 
 /// `helpdesk parse FILE [--json]` run as a script would: no config, no database.
 @Suite("helpdesk parse command line", .timeLimit(.minutes(2)))

@@ -4,6 +4,7 @@ import HelpdeskStore
 import Logging
 import Synchronization
 import Testing
+import MailgateTestSupport
 
 /// Raw messages stay for `keep_raw_messages`, then go; attachments stay.
 @Suite("Raw message retention")

@@ -5,6 +5,7 @@ import HelpdeskStore
 import Logging
 import MIME
 import Testing
+import MailgateTestSupport
 
 /// Two mailboxes, one whose IMAP server accepts the connection and then never answers: the
 /// other one's requests must still be acknowledged.

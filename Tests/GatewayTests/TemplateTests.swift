@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import HelpdeskCore
 import Testing
+import MailgateTestSupport
 
 @Suite("Templates")
 struct TemplateTests {

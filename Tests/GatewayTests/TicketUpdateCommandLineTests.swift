@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MailgateTestSupport
 
 /// `helpdesk tickets update` and `history`: the admin's path into the same workflow as email.
 @Suite("tickets update and history", .serialized, .timeLimit(.minutes(2)))

@@ -10,10 +10,8 @@ import Testing
 @Suite("Migrating a running installation's database")
 struct MigrationTests {
     @Test func outboxRowsRenderedBeforeV5AreKeptAndStillSent() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("helpdesk.sqlite").path
+        let directory = try TemporaryDirectory(prefix: "migration")
+        let path = directory.path("helpdesk.sqlite")
 
         // The database as the previous release left it: migrated to v4, one ticket, one
         // rendered acknowledgement waiting, one sent.

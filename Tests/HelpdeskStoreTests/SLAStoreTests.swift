@@ -401,10 +401,8 @@ struct SLAStoreTests {
 @Suite("SLA notices across a restart")
 struct SLARestartTests {
     @Test func aRecordedBreachStaysRecordedInANewProcess() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sla-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("helpdesk.sqlite").path
+        let directory = try TemporaryDirectory(prefix: "sla")
+        let path = directory.path("helpdesk.sqlite")
 
         let breach: SLANoticeDue
         do {

@@ -44,42 +44,6 @@ struct AgentMail {
         }
         return AgentMessage(
             tokenTicketIds: ticketIds, tokenProblem: problems.first, authentication: authentication,
-            commands: commands(in: message.reply ?? message.textBody ?? "", sender: sender))
-    }
-
-    /// The `#` lines as a change for the store, which resolves agent references against the
-    /// ticket's own mailbox.
-    func commands(in text: String, sender: String) -> Result<AgentCommands, AgentCommandProblem> {
-        let parsed: EmailCommandParse
-        do {
-            parsed = try EmailCommandParser.parse(text)
-        } catch {
-            return .failure(AgentCommandProblem(line: error.text, reason: error.reason))
-        }
-        let lines = EmailCommandParser.commandLines(in: text)
-        var change = TicketChange()
-        var internalNote = false
-        for command in parsed.commands {
-            switch command {
-            case .status(let status): change.status = status
-            case .resolve: change.status = .resolved
-            case .close: change.status = .closed
-            case .reopen: change.status = .open
-            case .take, .assign(.me): change.assignee = .agent(sender)
-            case .assign(.agent(let reference)):
-                // Resolved against the ticket's own mailbox in the store: an address, or the part before the @.
-                change.assignee = .agent(reference)
-            case .unassign: change.assignee = .nobody
-            case .priority(let priority): change.priority = priority
-            case .tags(let add, let remove):
-                change.addTags += add
-                change.removeTags += remove
-            case .participants(let add, let remove):
-                change.addParticipants += add
-                change.removeParticipants += remove
-            case .internalNote: internalNote = true
-            }
-        }
-        return .success(AgentCommands(change: change, internalNote: internalNote, comment: parsed.comment, lines: lines))
+            commands: AgentCommands.parse(message.reply ?? message.textBody ?? "", sender: sender))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gateway
 import Logging
+import MailgateTestSupport
 
 /// A gateway installation in a temp directory, wired to a `MailServers` instance.
 struct GatewayFixture {

@@ -2,6 +2,7 @@ import Foundation
 import MailTransport
 #if canImport(Glibc)
 import Glibc
+import MailgateTestSupport
 #endif
 
 /// A private Dovecot + OpenSMTPD pair on free loopback ports, started by `scripts/mailservers.sh`
