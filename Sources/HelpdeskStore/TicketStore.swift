@@ -39,8 +39,12 @@ public protocol OutboxStore: Sendable {
     /// Claims up to `limit` due rows (of `mailbox`, or any) for `owner` until `now + lease`: no
     /// other claim gets them meanwhile. Oldest first.
     func claimDueOutbox(mailbox: String?, owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [OutboxRecord]
-    /// Keeps the rendered message of a claimed row, so a retry sends the same bytes.
-    func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws
+    /// Extends `owner`'s claim on one row until `until`, right before its send: a long batch
+    /// never outlives its lease. False when the claim was lost (another dispatcher has the row).
+    func renewClaim(outboxId: Int64, owner: String, until: Date) throws -> Bool
+    /// Keeps the rendered message of a claimed row, so a retry sends the same bytes. False when
+    /// the claim was lost.
+    @discardableResult func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws -> Bool
     /// Records a successful send; false when the claim was lost (the lease ran out).
     @discardableResult func markSent(outboxId: Int64, owner: String, at now: Date) throws -> Bool
     /// Records a failed attempt: retried at `retryAt`, or given up on when it is nil.

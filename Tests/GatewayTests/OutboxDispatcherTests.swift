@@ -119,6 +119,35 @@ struct OutboxClaimTests {
         #expect(try seed.outbox(status: nil).allSatisfy { $0.claimedBy == nil })
     }
 
+    @Test func aRowWhoseClaimWasTakenOverMeanwhileIsNotSentAgain() throws {
+        let database = try HelpdeskDatabase.inMemory()
+        try OutboxDispatcherTests().queue(database, recipients: ["a@example.test", "b@example.test", "c@example.test"], now: Self.now)
+        let clock = TestClock()
+        // Each send takes 4 of the lease's 5 minutes: by the third row its claim from the start of
+        // the batch has run out, and another sender took it meanwhile (during the second send).
+        let slow = TakeoverSubmitter { count in
+            clock.advance(4 * 60)
+            if count == 2 { _ = try? database.claimDueOutbox(mailbox: nil, owner: "other sender", now: clock.now(), lease: 600, limit: 10) }
+        }
+        let dispatcher = OutboxDispatcher(
+            store: database, renderer: try OutboxDispatcherTests.renderer(), connect: { _ in slow }, schedule: .standard,
+            logger: OutboxDispatcherTests.quiet, now: clock.now)
+        #expect(try dispatcher.dispatchDue(batchSize: 10) == DispatchSummary(sent: 2))
+        #expect(slow.sent.withLock { $0 }.count == 2, "the row the other sender holds was left to it")
+        let rows = try database.outbox(status: .pending)
+        #expect(rows.count == 1 && rows.allSatisfy { $0.claimedBy == "other sender" })
+        #expect(try database.outbox(status: .sent).count == 2, "the row renewed before its send stayed ours")
+    }
+
+    static let renderDelays: [(age: TimeInterval, delay: TimeInterval)] = [
+        (0, 60), (300, 60), (600, 60), (1_800, 180), (36_000, 3_600), (30 * 86_400, 3_600),
+    ]
+
+    @Test(arguments: renderDelays)
+    func aBrokenTemplateIsTriedLessOftenAsTheMailAges(row: (age: TimeInterval, delay: TimeInterval)) {
+        #expect(OutboxDispatcher.renderRetryDelay(age: row.age) == row.delay)
+    }
+
     @Test func aBrokenTemplateKeepsTheMailWaitingUntilItIsFixed() throws {
         let database = try HelpdeskDatabase.inMemory()
         try OutboxDispatcherTests().queue(database, recipients: ["alice@example.test"], now: Self.now)
@@ -152,5 +181,21 @@ struct OutboxClaimTests {
         #expect(submitter.sent.withLock { $0 } == [waiting.messageId], "sent under the Message-ID fixed when it was decided")
         #expect(try database.outbox(status: .sent).first?.lastError == nil)
         #expect(try database.outbox(status: nil).allSatisfy { !$0.isWaitingForTemplate })
+    }
+}
+
+/// Records Message-IDs like `RecordingSubmitter`, and runs `during` inside each send with its number.
+final class TakeoverSubmitter: MailSubmitter, Sendable {
+    let sent = Mutex<[String]>([])
+    private let during: @Sendable (Int) -> Void
+
+    init(during: @escaping @Sendable (Int) -> Void) { self.during = during }
+
+    func send(from: String, to recipients: [String], message: [UInt8]) throws(TransportError) {
+        let count = sent.withLock { list in
+            list.append(Message.parse(message).messageID ?? "?")
+            return list.count
+        }
+        during(count)
     }
 }

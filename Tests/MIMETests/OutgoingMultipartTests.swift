@@ -72,6 +72,33 @@ struct OutgoingMultipartTests {
         #expect(file.decodedBody() == [1, 2, 3])
     }
 
+    static let names: [String] = [
+        "plain.txt", String(repeating: "ä", count: 200) + ".txt", String(repeating: "long-ascii-name-", count: 12) + ".csv",
+        "日本語のファイル名.pdf", "semi;colon = and (parens).txt",
+    ]
+
+    @Test(arguments: names)
+    func fileNamesOfAnyLengthAndScriptComeBack(name: String) throws {
+        let bytes = Self.message(attachments: [OutgoingPart(filename: name, contentType: "text/plain", bytes: [65])]).rendered()
+        let text = String(decoding: bytes, as: UTF8.self)
+        let head = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("Content-") || $0.hasPrefix(" ") }
+        #expect(head.allSatisfy { $0.utf8.count <= 78 }, "\(head.filter { $0.utf8.count > 78 })")
+        #expect(Message.parse(bytes).attachments.first?.filename == name)
+    }
+
+    static let types: [(given: String, sent: String)] = [
+        ("application/pdf", "application/pdf"), ("Image/PNG", "image/png"), ("text/pl=ain", "application/octet-stream"),
+        ("message/rfc822", "application/octet-stream"), ("multipart/mixed", "application/octet-stream"), ("pdf", "application/octet-stream"),
+        ("text/plain; charset=utf-8", "application/octet-stream"),
+    ]
+
+    @Test(arguments: types)
+    func onlyPlainMediaTypesAreSentAsGiven(row: (given: String, sent: String)) throws {
+        let parsed = Message.parse(Self.message(attachments: [OutgoingPart(filename: "f", contentType: row.given, bytes: [1])]).rendered())
+        #expect(parsed.attachments.first?.contentType.mediaType == row.sent)
+        #expect(parsed.attachments.first?.decodedBody() == [1])
+    }
+
     @Test func aTextLineThatLooksLikeTheBoundaryDoesNotSplitTheMessage() throws {
         // The boundary is derived from the Message-ID, so a sender could guess it.
         let guessed = "--=_mailgate_abc123exampletest_1\n--=_mailgate_abc123exampletest_2\n"

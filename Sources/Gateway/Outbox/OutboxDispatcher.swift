@@ -41,11 +41,19 @@ struct OutboxDispatcher {
     var shutdown: ShutdownSignal? = nil
     /// Who holds the claims: unique per dispatcher, and says which process it is.
     var owner = "pid \(ProcessInfo.processInfo.processIdentifier) \(UUID().uuidString.prefix(8))"
-    /// Longer than any one send can take (transfer timeouts are minutes), so a live claim is never
-    /// taken over; a dispatcher that died leaves its rows to others after this.
-    var lease: TimeInterval = 15 * 60
-    /// A template that failed is tried again after this long.
+    /// Renewed before each row is sent, so it only has to outlast one send (connect and transfer
+    /// timeouts are 15 s and 2 min by default); a dispatcher that died leaves its rows to others
+    /// after this.
+    var lease: TimeInterval = 5 * 60
+    /// A template that failed is tried again after this long at first.
     static let renderRetry: TimeInterval = 60
+
+    /// How long a row whose template failed waits for the next try: a minute while it is fresh,
+    /// then a tenth of its age, at most an hour, so a broken template floods neither the log nor
+    /// the database, and a fix reaches old mail within the hour.
+    static func renderRetryDelay(age: TimeInterval) -> TimeInterval {
+        min(max(renderRetry, age / 10), 3600)
+    }
 
     init(
         store: any OutboxStore, renderer: MailRenderer?, connect: @escaping (String) throws(TransportError) -> any MailSubmitter,
@@ -73,8 +81,9 @@ struct OutboxDispatcher {
         }, schedule: schedule, logger: logger, now: now, shutdown: shutdown)
     }
 
-    /// Sends everything due (only `mailbox`'s rows when given), claiming `batchSize` rows at a time.
-    func dispatchDue(mailbox: String? = nil, batchSize: Int = 500) throws -> DispatchSummary {
+    /// Sends everything due (only `mailbox`'s rows when given), claiming `batchSize` rows at a time
+    /// (few, so a crash strands few until their lease ends).
+    func dispatchDue(mailbox: String? = nil, batchSize: Int = 50) throws -> DispatchSummary {
         var summary = DispatchSummary()
         var clients: [String: any MailSubmitter] = [:]
         var unreachable: Set<String> = []
@@ -100,12 +109,19 @@ struct OutboxDispatcher {
     ) throws {
         guard let id = row.id else { return }
         var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
+        // The batch may have taken long: the row is ours only if the claim still holds.
+        guard try store.renewClaim(outboxId: id, owner: owner, until: now().addingTimeInterval(lease)) else {
+            logger.warning("claim lost before sending; another sender has the row", metadata: metadata)
+            return
+        }
         let mail: RenderedMail
         do {
             mail = try rendered(row)
         } catch {
             metadata["error"] = "\(error)"
-            try store.markRenderFailed(outboxId: id, owner: owner, error: error.description, retryAt: now().addingTimeInterval(Self.renderRetry))
+            let retry = Self.renderRetryDelay(age: now().timeIntervalSince(row.createdAt))
+            metadata["retry_in_s"] = "\(Int(retry))"
+            try store.markRenderFailed(outboxId: id, owner: owner, error: error.description, retryAt: now().addingTimeInterval(retry))
             summary.unrendered += 1
             logger.error("mail not rendered; it waits", metadata: metadata)
             return
@@ -160,11 +176,13 @@ struct OutboxDispatcher {
         }
         guard let planned, let renderer else { throw RenderFailure(description: "the row has neither a message nor an intent to render") }
         let mail = try renderer.render(planned, ticketId: row.ticketId, now: now())
+        let kept: Bool
         do {
-            try store.saveRendered(outboxId: row.id ?? 0, owner: owner, envelopeFrom: mail.envelopeFrom, message: mail.message)
+            kept = try store.saveRendered(outboxId: row.id ?? 0, owner: owner, envelopeFrom: mail.envelopeFrom, message: mail.message)
         } catch {
             throw RenderFailure(description: "the rendered message could not be kept: \(error)")
         }
+        guard kept else { throw RenderFailure(description: "the claim was lost while rendering; another sender has the row") }
         return mail
     }
 }

@@ -89,12 +89,13 @@ struct MailRenderer: Sendable {
             values.rejection = .init(line: line, reason: reason, unverified: unverified)
         case .slaWarning(let to, _, _), .slaBreach(let to, _, _):
             values.agent = .init(to)
-            if let clock = facts.clock, let policy = mailbox.sla {
+            if let clock = facts.clock {
+                let zone = TimeZone(identifier: clock.timeZone) ?? .gmt
                 values.sla = .init(
                     target: clock.target.label, duration: SLADuration.format(clock.duration),
                     elapsed: SLADuration.format((clock.elapsed / 60).rounded() * 60),
-                    due: clock.dueAt.map { TemplateValues.readableTime($0, in: policy.calendar.timeZone) } ?? "-",
-                    warnPercent: Int((policy.warningPoint * 100).rounded()), businessHours: !policy.calendar.isAlwaysOpen,
+                    due: clock.dueAt.map { TemplateValues.readableTime($0, in: zone) } ?? "-",
+                    warnPercent: Int((clock.warningPoint * 100).rounded()), businessHours: clock.businessHours,
                     firstResponse: clock.target == .firstResponse)
             }
         case .messageTooLarge(let to, let reason, let size, let limit):

@@ -81,9 +81,12 @@ public enum ChangeRules {
             event(.participant, address, nil)
         }
         if !plan.events.isEmpty { ticket.updatedAt = now }
+        // A tag that calls for a skill is what triggers it; the pick then weighs every skill the
+        // ticket needs, its subject's keywords too.
         if let assignment, assignment.strategy != .manual, ticket.assignee == nil, !change.addTags.isEmpty,
-           case let skills = Assignment.requiredSkills(subject: "", body: "", tags: tags, rules: assignment.rules), !skills.isEmpty,
-           let agent = snapshot.assignment.pick(assignment, skills: skills) {
+           !Assignment.requiredSkills(subject: "", body: "", tags: tags, rules: assignment.rules).isEmpty,
+           let agent = Self.state(snapshot.assignment, after: snapshot.ticket, became: ticket).pick(
+               assignment, skills: Assignment.requiredSkills(subject: ticket.subject, body: "", tags: tags, rules: assignment.rules)) {
             plan.events.append(TicketEvent(
                 ticketId: ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .assignee, from: nil, to: agent,
                 note: "skill by tag"))
@@ -92,6 +95,17 @@ public enum ChangeRules {
         }
         plan.ticket = ticket
         return plan
+    }
+
+    /// The open-ticket counts as they stand once the ticket itself changed: an agent it was taken
+    /// from no longer carries it.
+    public static func state(_ state: AssignmentState, after before: Ticket, became after: Ticket) -> AssignmentState {
+        var state = state
+        if let previous = before.assignee, !before.status.isFinished, previous != after.assignee || after.status.isFinished,
+           let count = state.openCounts[previous] {
+            state.openCounts[previous] = max(count - 1, 0)
+        }
+        return state
     }
 }
 
@@ -102,7 +116,7 @@ struct PeopleOnTicket {
 
     init(_ snapshot: TicketSnapshot) {
         active = Set(snapshot.participants.map(\.address))
-        removed = snapshot.removedParticipants
+        removed = Set(snapshot.removedParticipants.map(\.address))
     }
 
     mutating func add(_ address: String) { active.insert(address) }

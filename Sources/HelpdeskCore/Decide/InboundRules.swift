@@ -81,7 +81,7 @@ public struct InboundRules: Sendable {
         let comment = NewComment(
             authorAddress: content.requesterAddress, authorName: content.requesterName, body: content.body, html: content.html,
             reply: content.reply, authorRole: .participant, visibility: .public)
-        var facts = self.facts(content, ticket: ticket, comment: comment)
+        var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
         facts.linkedKey = previous?.key
         plan.mail = MailRules(rules: receiving, newMessageID: newMessageID).newTicket(
             plan, comment: comment, replyTo: content.replyTo, suppressed: content.autoReplySuppression != nil,
@@ -125,8 +125,7 @@ public struct InboundRules: Sendable {
             authorAddress: content.requesterAddress, authorName: content.requesterName, body: content.body, html: content.html,
             reply: content.reply, authorRole: role, visibility: visibility, unverified: unverified)
         if role == .participant && visibility == .public {
-            var facts = self.facts(content, ticket: ticket, comment: comment)
-            facts.reopened = previous == .resolved && ticket.status != previous
+            let facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
             let mail = MailRules(rules: rules, newMessageID: newMessageID)
             plan.mail = mail.responsibleAgents(ticket).map {
                 mail.mail(.requesterReply(agent: $0), about: ticket, answering: content.thread, facts: facts)
@@ -184,10 +183,10 @@ public struct InboundRules: Sendable {
             authorAddress: content.requesterAddress, authorName: content.requesterName,
             body: hasComment ? commands.comment : content.body, html: content.html, reply: hasComment ? commands.comment : content.reply,
             authorRole: .agent, visibility: isPublic ? .public : .internal)
-        let facts = self.facts(content, ticket: plan.ticket, comment: comment)
+        let facts = self.facts(content, ticket: plan.ticket, comment: comment, events: plan.events)
         let mail = MailRules(rules: rules, newMessageID: newMessageID)
         if isPublic {
-            let people = Self.participants(after: plan.participants, on: found)
+            let people = Self.participants(after: plan.participants, on: found, at: now)
             if !people.isEmpty {
                 // Told in the agent's configured name; threaded under what the requester has
                 // seen, not under the agent's own mail, which the requester never got.
@@ -210,30 +209,38 @@ public struct InboundRules: Sendable {
         let intent = MailIntent.commandRejected(
             agent: rules.agent(address: note.comment.authorAddress), line: Self.oneLine(line), reason: Self.reason(reason), unverified: unverified)
         plan.ticket.mail.append(mail.mail(intent, about: note.ticket.ticket, answering: content.thread,
-                                          facts: facts(content, ticket: note.ticket.ticket, comment: note.comment)))
+                                          facts: facts(content, ticket: note.ticket.ticket, comment: note.comment, events: note.ticket.events)))
         plan.agentOutcome = unverified ? .unverified(reason: reason) : .rejected(AgentCommandProblem(line: line.isEmpty ? nil : line, reason: reason))
         return plan
     }
 
     // MARK: Helpers
 
-    /// Who is on the ticket once `changes` are applied, in the order they joined.
-    static func participants(after changes: [ParticipantChange], on found: TicketSnapshot) -> [Correspondent] {
-        var people = found.participants.map { Correspondent(address: $0.address, name: $0.name) }
+    /// Who is on the ticket once `changes` are applied, in the order they joined (as stored:
+    /// by time added, then address); someone brought back keeps their name and place.
+    static func participants(after changes: [ParticipantChange], on found: TicketSnapshot, at now: Date) -> [Correspondent] {
+        var people = found.participants.map { (person: Correspondent(address: $0.address, name: $0.name), added: $0.addedAt) }
         for change in changes {
             switch change {
-            case .add(let person, _): people.append(person)
-            case .restore(let address): people.append(Correspondent(address: address))
-            case .remove(let address): people.removeAll { $0.address == address }
+            case .add(let person, _):
+                people.append((person, now))
+            case .restore(let address):
+                let earlier = found.removedParticipants.first { $0.address == address }
+                people.append((Correspondent(address: address, name: earlier?.name), earlier?.addedAt ?? now))
+            case .remove(let address):
+                people.removeAll { $0.person.address == address }
             }
         }
-        return people
+        return people.sorted { ($0.added, $0.person.address) < ($1.added, $1.person.address) }.map(\.person)
     }
 
-    func facts(_ content: InboundContent, ticket: Ticket, comment: NewComment) -> MailFacts {
+    /// What the mail of this message talks about; `events` are the history rows it wrote
+    /// (`{{#reopened}}`: one of them took the ticket out of resolved).
+    func facts(_ content: InboundContent, ticket: Ticket, comment: NewComment, events: [TicketEvent]) -> MailFacts {
         MailFacts(
             ticket: ticket, subject: content.originalSubject ?? ticket.subject, body: comment.body, reply: comment.reply ?? comment.body,
-            author: Correspondent(address: comment.authorAddress, name: comment.authorName))
+            author: Correspondent(address: comment.authorAddress, name: comment.authorName),
+            reopened: events.contains { $0.kind == .status && $0.fromValue == TicketStatus.resolved.rawValue })
     }
 
     static func oneLine(_ text: String) -> String {

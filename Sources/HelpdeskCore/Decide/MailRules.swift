@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who gets which mail: the one place that decides it, for every cause.
 public struct MailRules: Sendable {
     /// The ticket's mailbox, or the receiving one when the ticket's has no config.
@@ -50,7 +52,9 @@ public struct MailRules: Sendable {
         guard let policy = rules.sla else { return [] }
         let facts = MailFacts(
             ticket: ticket, subject: ticket.subject,
-            clock: ClockFacts(target: clock.target, duration: clock.duration, elapsed: clock.elapsed, dueAt: clock.dueAt))
+            clock: ClockFacts(
+                target: clock.target, duration: clock.duration, elapsed: clock.elapsed, dueAt: clock.dueAt,
+                timeZone: policy.calendar.timeZone.identifier, warningPoint: policy.warningPoint, businessHours: !policy.calendar.isAlwaysOpen))
         func intent(_ to: Correspondent, signed: Bool) -> MailIntent {
             kind == .breach ? .slaBreach(to: to, target: clock.target, signed: signed) : .slaWarning(to: to, target: clock.target, signed: signed)
         }

@@ -8,6 +8,8 @@ public struct SLANoticePlan: Sendable, Equatable {
     public var event: TicketEvent?
     /// Empty when nobody is told: the ticket ended, or the target was reached meanwhile.
     public var mail: [PlannedMail]
+    /// Record the target's warning as told, unmailed: after a breach a warning would only confuse.
+    public var silencesWarning: Bool
 }
 
 /// When a warning or breach is recorded, and who is told.
@@ -33,7 +35,7 @@ public enum SLANoticeRules {
                 ticketId: clock.ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .sla,
                 from: clock.target.rawValue, to: "breached", note: "due \(point.formatted(.iso8601)), target \(SLADuration.format(clock.duration))")
             : nil
-        return SLANoticePlan(kind: kind, event: event, mail: mail)
+        return SLANoticePlan(kind: kind, event: event, mail: mail, silencesWarning: kind == .breach)
     }
 }
 

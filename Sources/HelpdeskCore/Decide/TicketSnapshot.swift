@@ -4,8 +4,8 @@ public struct TicketSnapshot: Sendable, Equatable {
     public var ticket: Ticket
     /// Who receives public replies now, in the order they joined (requester first).
     public var participants: [Participant]
-    /// Addresses an agent took off: they stay off until an agent brings them back.
-    public var removedParticipants: Set<String>
+    /// People an agent took off: they stay off until an agent brings them back.
+    public var removedParticipants: [Participant]
     public var tags: Set<String>
     /// Message-IDs of what the requester has seen (their messages, our answers to them), oldest
     /// first: what an agent's reply to them threads under.
@@ -14,7 +14,7 @@ public struct TicketSnapshot: Sendable, Equatable {
     public var assignment: AssignmentState
 
     public init(
-        ticket: Ticket, participants: [Participant] = [], removedParticipants: Set<String> = [], tags: Set<String> = [],
+        ticket: Ticket, participants: [Participant] = [], removedParticipants: [Participant] = [], tags: Set<String> = [],
         requesterThread: [String] = [], assignment: AssignmentState = AssignmentState()
     ) {
         self.ticket = ticket

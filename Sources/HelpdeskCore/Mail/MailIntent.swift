@@ -108,7 +108,7 @@ public struct MailFacts: Sendable, Equatable, Codable {
     }
 }
 
-/// One SLA clock as a warning or breach reports it.
+/// One SLA clock as a warning or breach reports it, with the policy's terms as they were then.
 public struct ClockFacts: Sendable, Equatable, Codable {
     public var target: SLATarget
     /// The target in counted seconds.
@@ -116,12 +116,21 @@ public struct ClockFacts: Sendable, Equatable, Codable {
     /// Counted seconds when the notice was decided.
     public var elapsed: TimeInterval
     public var dueAt: Date?
+    /// The policy's time zone (IANA name), for showing the due time as its people read it.
+    public var timeZone: String
+    /// The share of the target at which the warning goes out (0.8).
+    public var warningPoint: Double
+    /// Whether the clock counts business hours only.
+    public var businessHours: Bool
 
-    public init(target: SLATarget, duration: TimeInterval, elapsed: TimeInterval, dueAt: Date?) {
+    public init(target: SLATarget, duration: TimeInterval, elapsed: TimeInterval, dueAt: Date?, timeZone: String, warningPoint: Double, businessHours: Bool) {
         self.target = target
         self.duration = duration
         self.elapsed = elapsed
         self.dueAt = dueAt
+        self.timeZone = timeZone
+        self.warningPoint = warningPoint
+        self.businessHours = businessHours
     }
 }
 

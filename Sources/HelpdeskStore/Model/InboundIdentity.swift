@@ -30,10 +30,13 @@ public struct InboundLookup: Sendable, Equatable {
     public var keyPrefix: String
     /// The receiving mailbox's assignment strategy: what of its assignment state to read.
     public var assignment: AssignmentStrategy
+    /// Every mailbox's strategy by name: what of the found ticket's mailbox's state to read.
+    public var strategies: [String: AssignmentStrategy]
 
-    public init(keyPrefix: String, assignment: AssignmentStrategy = .manual) {
+    public init(keyPrefix: String, assignment: AssignmentStrategy = .manual, strategies: [String: AssignmentStrategy] = [:]) {
         self.keyPrefix = keyPrefix
         self.assignment = assignment
+        self.strategies = strategies
     }
 }
 

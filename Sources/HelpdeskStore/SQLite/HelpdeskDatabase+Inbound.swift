@@ -27,10 +27,7 @@ extension HelpdeskDatabase {
             }
             let found = try ticketForFollowUp(db, content.followUp)
             let snapshot = InboundSnapshot(
-                // An agent's tag may call for the receiving mailbox's automatic assignment.
-                found: try found.map {
-                    try self.snapshot(db, of: $0, strategy: $0.mailbox == identity.mailbox ? lookup.assignment : nil, requesterThread: true)
-                },
+                found: try found.map { try self.snapshot(db, of: $0, strategy: lookup.strategies[$0.mailbox], requesterThread: true) },
                 nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
                 assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.assignment))
             let plan = try decide(snapshot)

@@ -8,7 +8,7 @@ extension HelpdeskDatabase {
     /// Puts planned mail in the outbox inside the caller's transaction, with its Message-ID
     /// linked to the ticket for threading. The intent is kept whole; the outbox side renders it.
     func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date) throws {
-        let intent = String(decoding: try JSONEncoder().encode(mail), as: UTF8.self)
+        let intent = try StoredIntent.encode(mail)
         var row = OutboxRecord(
             id: nil, mailbox: mail.mailbox, ticketId: ticketId, event: mail.event.rawValue, envelopeFrom: nil,
             recipients: mail.intent.recipients.map(\.address).joined(separator: ","), message: nil, messageId: mail.messageID,
@@ -38,11 +38,22 @@ extension HelpdeskDatabase {
         }
     }
 
-    public func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws {
+    public func renewClaim(outboxId: Int64, owner: String, until: Date) throws -> Bool {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET claim_expires_at = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'",
+                arguments: [until, outboxId, owner])
+            return db.changesCount > 0
+        }
+    }
+
+    @discardableResult
+    public func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws -> Bool {
         try writer.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET envelope_from = ?, message = ? WHERE id = ? AND claimed_by = ?",
                 arguments: [envelopeFrom, Data(message), outboxId, owner])
+            return db.changesCount > 0
         }
     }
 

@@ -23,7 +23,7 @@ extension HelpdeskDatabase {
                 """, arguments: [id, id, MailEvent.ticketCreated.rawValue, MailEvent.agentReply.rawValue])
         }
         return TicketSnapshot(
-            ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: Set(all.filter { $0.removedAt != nil }.map(\.address)),
+            ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: all.filter { $0.removedAt != nil },
             tags: Set(tags), requesterThread: thread,
             assignment: try strategy.map { try assignmentState(db: db, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState())
     }

@@ -103,8 +103,7 @@ extension HelpdeskDatabase {
             else { return false }
             try SLANoticeRecord(ticketId: notice.ticketId, target: notice.target, kind: notice.kind, at: now, dueAt: clock.dueAt,
                                 mailed: !plan.mail.isEmpty).insert(db)
-            if notice.kind == .breach {
-                // A warning after the breach would only confuse.
+            if plan.silencesWarning {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO sla_notice (ticket_id, target, kind, at, due_at, mailed) VALUES (?, ?, 'warning', ?, ?, 0)
                     """, arguments: [notice.ticketId, notice.target.rawValue, now, clock.dueAt])

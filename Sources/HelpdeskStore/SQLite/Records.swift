@@ -77,7 +77,7 @@ public enum OutboxStatus: String, Sendable, Codable {
 }
 
 /// An outgoing message waiting in, or done with, the outbox.
-public struct OutboxRecord: Sendable, Codable, Equatable {
+public struct OutboxRecord: Sendable, Equatable {
     public var id: Int64?
     public var mailbox: String
     public var ticketId: Int64?
@@ -96,7 +96,7 @@ public struct OutboxRecord: Sendable, Codable, Equatable {
     public var lastError: String?
     public var createdAt: Date
     public var sentAt: Date?
-    /// The planned mail as JSON; nil for rows rendered before intents were stored.
+    /// The planned mail as JSON (`StoredIntent`); nil for rows rendered before intents were stored.
     public var intent: String?
     /// The dispatcher holding the row, and until when.
     public var claimedBy: String?
@@ -110,7 +110,7 @@ public struct OutboxRecord: Sendable, Codable, Equatable {
 
     /// The planned mail this row holds, decoded; nil for a row that only has its rendered bytes.
     public func plannedMail() throws -> PlannedMail? {
-        try intent.map { try JSONDecoder().decode(PlannedMail.self, from: Data($0.utf8)) }
+        try intent.map { try StoredIntent.decode($0) }
     }
 }
 
@@ -161,9 +161,86 @@ extension MailboxCursor: FetchableRecord, PersistableRecord, SnakeCaseColumns {
     public static let databaseTableName = "mailbox_cursor"
 }
 
-extension OutboxRecord: FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
+// Mapped by hand: the outbox is read on every dispatch, and an unrendered row stores an empty
+// message and envelope sender (the columns predate intents and stay NOT NULL).
+extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "outbox"
+
+    public init(row: Row) throws {
+        id = row["id"]
+        mailbox = row["mailbox"]
+        ticketId = row["ticket_id"]
+        event = row["event"]
+        recipients = row["recipients"]
+        let from: String = row["envelope_from"]
+        envelopeFrom = from.isEmpty ? nil : from
+        let bytes: Data = row["message"]
+        message = bytes.isEmpty ? nil : bytes
+        messageId = row["message_id"]
+        status = OutboxStatus(rawValue: row["status"]) ?? .failed
+        attempts = row["attempts"]
+        nextAttemptAt = row["next_attempt_at"]
+        lastError = row["last_error"]
+        createdAt = row["created_at"]
+        sentAt = row["sent_at"]
+        intent = row["intent"]
+        claimedBy = row["claimed_by"]
+        claimExpiresAt = row["claim_expires_at"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["mailbox"] = mailbox
+        container["ticket_id"] = ticketId
+        container["event"] = event
+        container["envelope_from"] = envelopeFrom ?? ""
+        container["recipients"] = recipients
+        container["message"] = message ?? Data()
+        container["message_id"] = messageId
+        container["status"] = status.rawValue
+        container["attempts"] = attempts
+        container["next_attempt_at"] = nextAttemptAt
+        container["last_error"] = lastError
+        container["created_at"] = createdAt
+        container["sent_at"] = sentAt
+        container["intent"] = intent
+        container["claimed_by"] = claimedBy
+        container["claim_expires_at"] = claimExpiresAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// The planned mail as the outbox keeps it: versioned, so a later release can still read (or
+/// knowingly convert) mail queued by this one.
+enum StoredIntent {
+    static let version = 1
+
+    private struct Envelope: Codable {
+        var version: Int
+        var mail: PlannedMail
+    }
+
+    static func encode(_ mail: PlannedMail) throws -> String {
+        String(decoding: try JSONEncoder().encode(Envelope(version: version, mail: mail)), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> PlannedMail {
+        struct Version: Decodable { var version: Int }
+        let data = Data(text.utf8)
+        let found = try JSONDecoder().decode(Version.self, from: data).version
+        guard found == version else { throw StoredIntentError(found: found) }
+        return try JSONDecoder().decode(Envelope.self, from: data).mail
+    }
+}
+
+/// Mail queued by another release of the gateway.
+struct StoredIntentError: Error, CustomStringConvertible {
+    var found: Int
+
+    var description: String {
+        "the mail was queued in intent format \(found) and this release reads format \(StoredIntent.version); run the release that queued it to send it"
+    }
 }
 
 extension TicketMessageRecord: FetchableRecord, PersistableRecord, SnakeCaseColumns {

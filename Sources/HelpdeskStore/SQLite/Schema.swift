@@ -197,42 +197,18 @@ enum Schema {
                 t.primaryKey(["ticket_id", "target", "kind"])
             }
         }
-        migrator.registerMigration("v5: mail intents and outbox claims") { db in
-            // The outbox keeps what was decided (the intent, as JSON) and is rendered at the edge,
-            // so the message and its envelope sender are filled in later; a dispatcher claims a
-            // row (owner and lease) before sending it. SQLite cannot drop NOT NULL in place, so
-            // the table is rebuilt with the rows it has (already rendered: their message stays).
-            try db.create(table: "outbox_v5") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("mailbox", .text).notNull()
-                t.column("ticket_id", .integer).indexed().references("ticket", onDelete: .restrict)
-                t.column("event", .text).notNull()
-                t.column("envelope_from", .text)
-                t.column("recipients", .text).notNull()  // comma-separated addresses
-                t.column("message", .blob)
-                t.column("message_id", .text).notNull().unique()
-                t.column("status", .text).notNull().defaults(to: "pending")
-                    .check(sql: "status IN ('pending','sent','failed')")
-                t.column("attempts", .integer).notNull().defaults(to: 0)
-                t.column("next_attempt_at", .datetime).notNull()
-                t.column("last_error", .text)
-                t.column("created_at", .datetime).notNull()
-                t.column("sent_at", .datetime)
-                t.column("intent", .text)
-                t.column("claimed_by", .text)
-                t.column("claim_expires_at", .datetime)
-                t.check(sql: "message IS NOT NULL OR intent IS NOT NULL")
-                t.check(sql: "(claimed_by IS NULL) = (claim_expires_at IS NULL)")
+        // Immediate foreign-key checks: the step only adds columns, so nothing needs the whole
+        // database re-checked (a stray row elsewhere must not stop an upgrade).
+        migrator.registerMigration("v5: mail intents and outbox claims", foreignKeyChecks: .immediate) { db in
+            // The outbox keeps what was decided (the intent, as JSON) and is rendered at the edge:
+            // until then `message` is empty and `envelope_from` is ''. A dispatcher claims a row
+            // (owner and lease) before sending it. Columns are added, not the table rebuilt: the
+            // outbox holds every mail ever sent, and an upgrade must not copy it.
+            try db.alter(table: "outbox") { t in
+                t.add(column: "intent", .text)
+                t.add(column: "claimed_by", .text)
+                t.add(column: "claim_expires_at", .datetime)
             }
-            try db.execute(sql: """
-                INSERT INTO outbox_v5 (id, mailbox, ticket_id, event, envelope_from, recipients, message, message_id, status,
-                                       attempts, next_attempt_at, last_error, created_at, sent_at)
-                SELECT id, mailbox, ticket_id, event, envelope_from, recipients, message, message_id, status,
-                       attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox;
-                DROP TABLE outbox;
-                ALTER TABLE outbox_v5 RENAME TO outbox;
-                """)
-            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
             try db.create(index: "outbox_claimed_by", on: "outbox", columns: ["claimed_by"])
         }
         return migrator

@@ -34,34 +34,40 @@ public struct OutgoingPart: Sendable, Equatable {
         return encoded.isEmpty || encoded.last == ASCII.lf ? encoded : encoded + [ASCII.cr, ASCII.lf]
     }
 
-    /// A `type/subtype` made of token characters only; anything else is `application/octet-stream`.
+    /// A `type/subtype` of RFC 2045 tokens. Anything else, and the composite types (multipart,
+    /// message), which may not be sent base64-encoded, become `application/octet-stream`.
     static func mediaType(_ text: String) -> String {
         let lowered = text.lowercased().trimmingWhitespace
         let parts = lowered.split(separator: "/", omittingEmptySubsequences: false)
+        let tspecials = Set("()<>@,;:\\\"/[]?=".utf8)
         let isToken = { (part: Substring) in
-            !part.isEmpty && part.utf8.allSatisfy { HeaderText.isAtext($0) && $0 != UInt8(ascii: "/") }
+            !part.isEmpty && part.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && !tspecials.contains($0) }
         }
-        guard parts.count == 2, isToken(parts[0]), isToken(parts[1]) else { return "application/octet-stream" }
+        guard parts.count == 2, isToken(parts[0]), isToken(parts[1]), parts[0] != "multipart", parts[0] != "message" else {
+            return "application/octet-stream"
+        }
         return lowered
     }
 
-    /// `filename="report.pdf"`, or RFC 2231 `filename*=utf-8''r%C3%A9sum%C3%A9.pdf` when the name
-    /// is not printable ASCII. Control characters, quotes and path separators never get through.
+    /// `filename="report.pdf"`; a name that is not printable ASCII, or too long for one line, in
+    /// RFC 2231 form with continuations (`filename*0*=utf-8''r%C3%A9sum; filename*1*=%C3%A9.pdf`).
+    /// Control characters, quotes and path separators never get through.
     static func filenameParameter(_ parameter: String, _ filename: String) -> String {
         var cleaned = String(filename.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && $0 != "/" && $0 != "\\" && $0 != "\"" })
         cleaned = cleaned.trimmingWhitespace
         if cleaned.isEmpty { cleaned = "attachment" }
-        if cleaned.utf8.allSatisfy({ $0 < 0x80 }) { return "\(parameter)=\"\(cleaned)\"" }
-        var encoded = "utf-8''"
+        if cleaned.utf8.allSatisfy({ $0 < 0x80 }) && cleaned.utf8.count <= 60 { return "\(parameter)=\"\(cleaned)\"" }
+        // Percent-encoded in pieces of at most 60 characters, never splitting an escape.
         let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         let digits = Array("0123456789ABCDEF".utf8)
+        var pieces: [String] = ["utf-8''"]
         for byte in cleaned.utf8 {
-            if unreserved.contains(byte) {
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                encoded += "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-            }
+            let escaped = unreserved.contains(byte)
+                ? String(Unicode.Scalar(byte))
+                : "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
+            if pieces[pieces.count - 1].utf8.count + escaped.utf8.count > 60 { pieces.append("") }
+            pieces[pieces.count - 1] += escaped
         }
-        return "\(parameter)*=\(encoded)"
+        return pieces.enumerated().map { "\(parameter)*\($0.offset)*=\($0.element)" }.joined(separator: "; ")
     }
 }

@@ -23,7 +23,8 @@ private func snapshot(_ ticket: Ticket = ticket(), tags: Set<String> = [], peopl
     TicketSnapshot(
         ticket: ticket,
         participants: people.enumerated().map { Participant(ticketId: 7, address: $1, name: nil, role: $0 == 0 ? .requester : .cc, addedAt: earlier) },
-        removedParticipants: ["frank@customer.test"], tags: tags, assignment: state)
+        removedParticipants: [Participant(ticketId: 7, address: "frank@customer.test", name: "Frank", role: .cc, addedAt: earlier, removedAt: earlier)],
+        tags: tags, assignment: state)
 }
 
 private func apply(_ change: TicketChange, to snapshot: TicketSnapshot = snapshot(), by actor: TicketActor = agent, rules: MailboxRules? = support,
@@ -194,6 +195,34 @@ struct ChangeRulesTests {
         #expect(automatic.map { "\($0.actor) \($0.kind.rawValue) \($0.toValue ?? "-") \($0.note ?? "")" }
                 == (row.byTag ? ["gateway assignee \(row.assignee ?? "-") skill by tag"] : []))
         #expect(result.roundRobin == (row.byTag && row.strategy == .roundRobin ? row.assignee : nil))
+    }
+
+    @Test func theSkilledPickWeighsTheSubjectsKeywordsToo() throws {
+        // The tag calls for German; the subject ("Invoice …") calls for billing: only bob has both.
+        let plan = AssignmentPlan(
+            strategy: .roundRobin,
+            agents: [AssignableAgent(address: ann.address, skills: ["german"]), AssignableAgent(address: bob.address, skills: ["german", "billing"])],
+            rules: [SkillRule(skill: "billing", keywords: ["invoice"]), SkillRule(skill: "german", tags: ["de"])])
+        var invoice = ticket()
+        invoice.subject = "Invoice is wrong"
+        let result = try apply(TicketChange(addTags: ["de"]), to: snapshot(invoice), assignment: plan)
+        #expect(result.ticket.assignee == bob.address)
+        // Keywords alone never trigger it: a tag must call for a skill.
+        let untagged = try apply(TicketChange(addTags: ["vip"]), to: snapshot(invoice), assignment: plan)
+        #expect(untagged.ticket.assignee == nil)
+    }
+
+    @Test func leastOpenNoLongerCountsTheTicketForTheAgentItWasTakenFrom() throws {
+        let plan = AssignmentPlan(
+            strategy: .leastOpen, agents: [AssignableAgent(address: ann.address, skills: ["billing"]), AssignableAgent(address: bob.address, skills: ["billing"])],
+            rules: [SkillRule(skill: "billing", tags: ["billing"])])
+        // Ann holds 3 open tickets, this one among them; bob 2. Unassigned, it leaves ann with 2, and the tie goes to ann (first).
+        let state = AssignmentState(openCounts: [ann.address: 3, bob.address: 2])
+        let result = try apply(TicketChange(assignee: .nobody, addTags: ["billing"]), to: snapshot(ticket(assignee: ann.address), state: state), assignment: plan)
+        #expect(result.ticket.assignee == ann.address)
+        #expect(ChangeRules.state(state, after: ticket(assignee: ann.address), became: ticket()).openCounts[ann.address] == 2)
+        #expect(ChangeRules.state(state, after: ticket(status: .resolved, assignee: ann.address), became: ticket()).openCounts[ann.address] == 3,
+                "a finished ticket was not counted")
     }
 
     @Test("an empty change (or one that changes nothing) leaves the ticket as it was", arguments: [

@@ -36,7 +36,8 @@ private func snapshot(_ ticket: Ticket?, removed: Set<String> = [], thread: [Str
     let people = [(alice, Participant.Role.requester), (carol, .cc)] + extra.map { ($0, .cc) }
     let found = ticket.map {
         TicketSnapshot(ticket: $0, participants: people.map { Participant(ticketId: 7, address: $0.0.address, name: $0.0.name, role: $0.1, addedAt: earlier) },
-                       removedParticipants: removed, requesterThread: thread)
+                       removedParticipants: removed.sorted().map { Participant(ticketId: 7, address: $0, name: nil, role: .cc, addedAt: earlier, removedAt: earlier) },
+                       requesterThread: thread)
     }
     return InboundSnapshot(found: found, nextNumber: 8)
 }
@@ -316,6 +317,23 @@ struct InboundAgentMailTests {
         for mail in plan.ticket.mail {
             if case .assigned(let agent, let by) = mail.intent { #expect(agent == dana && by == ann.address) }
         }
+    }
+
+    @Test func reopeningWithACommandSaysSoInEveryMail() throws {
+        let plan = rules().decide(agentMail("#reopen\n#assign dana\n\nLooking again."), snapshot: snapshot(ticket(status: .resolved)), at: now)
+        #expect(summary(plan) == ["agent_reply \(Self.participants)", "ticket_assigned dana"])
+        #expect(plan.ticket.mail.allSatisfy { $0.facts.reopened })
+    }
+
+    @Test func someoneBroughtBackKeepsTheirNameAndPlace() throws {
+        // Bob (removed) joined before Carol; brought back, he is second again, by his stored name.
+        var found = try #require(snapshot(ticket(status: .open)).found)
+        found.removedParticipants = [Participant(ticketId: 7, address: "bob@customer.test", name: "Bob Customer", role: .cc,
+                                                 addedAt: earlier.addingTimeInterval(-1), removedAt: earlier)]
+        found.participants[0].addedAt = earlier.addingTimeInterval(-2)
+        let plan = rules().decide(agentMail("#cc +bob@customer.test\n\nBob is back."), snapshot: InboundSnapshot(found: found, nextNumber: 8), at: now)
+        let mail = try #require(plan.ticket.mail.only)
+        #expect(mail.intent == .agentReply(to: [alice, Correspondent(address: "bob@customer.test", name: "Bob Customer"), carol], author: ann))
     }
 
     @Test("an agent's out-of-office runs nothing and tells nobody", arguments: [Set<Int64>([7]), []])

@@ -97,7 +97,11 @@ struct SLANoticeRulesTests {
             }
             #expect(mail.mailbox == "support" && mail.messageID == "support-x@test" && mail.answering == nil)
             #expect(mail.facts.ticket?.key == "SUPP-7" && mail.facts.subject == "Printer")
-            #expect(mail.facts.clock == ClockFacts(target: .firstResponse, duration: 3_600, elapsed: 3_660, dueAt: now.addingTimeInterval(-60)))
+            // The policy's terms travel with the mail, so a later edit of the policy does not change it.
+            #expect(mail.facts.clock == ClockFacts(
+                target: .firstResponse, duration: 3_600, elapsed: 3_660, dueAt: now.addingTimeInterval(-60),
+                timeZone: BusinessCalendar.alwaysOpen.timeZone.identifier, warningPoint: SLAPolicy(calendar: .alwaysOpen, targets: [:]).warningPoint,
+                businessHours: false))
         }
     }
 

@@ -72,7 +72,7 @@ struct ChangeContractTests {
         let snapshot = try #require(seen)
         #expect(snapshot.ticket.key == "SUPP-1" && snapshot.ticket.id == id)
         #expect(snapshot.participants.map(\.address) == ["alice@x.test", "dave@x.test"])
-        #expect(snapshot.removedParticipants == ["carol@x.test"])
+        #expect(snapshot.removedParticipants.map(\.address) == ["carol@x.test"])
         #expect(snapshot.tags == ["vip"])
         let plan = try #require(planned)
 
