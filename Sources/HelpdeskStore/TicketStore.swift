@@ -42,13 +42,12 @@ public protocol OutboxStore: Sendable {
     /// Extends `owner`'s claim on one row until `until`, right before its send: a long batch
     /// never outlives its lease. False when the claim was lost (another dispatcher has the row).
     func renewClaim(outboxId: Int64, owner: String, until: Date) throws -> Bool
-    /// Keeps the rendered message of a claimed row, so a retry sends the same bytes. False when
-    /// the claim was lost.
-    @discardableResult func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws -> Bool
-    /// Records a successful send; false when the claim was lost (the lease ran out).
-    @discardableResult func markSent(outboxId: Int64, owner: String, at now: Date) throws -> Bool
-    /// Records a failed attempt: retried at `retryAt`, or given up on when it is nil.
-    func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?) throws
+    /// Records a successful send, and the message as it was rendered for it (when it was rendered
+    /// for this attempt), in one write; false when the claim was lost (the lease ran out).
+    @discardableResult func markSent(outboxId: Int64, owner: String, at now: Date, rendered: RenderedMessage?) throws -> Bool
+    /// Records a failed attempt, keeping the message rendered for it so the retry sends the same
+    /// bytes: retried at `retryAt`, or given up on when it is nil.
+    func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?, rendered: RenderedMessage?) throws
     /// A row whose template did not render: it waits (attempts unchanged) and is tried at `retryAt`.
     func markRenderFailed(outboxId: Int64, owner: String, error: String, retryAt: Date) throws
     /// Gives back what `owner` claimed and did not finish.
@@ -56,6 +55,29 @@ public protocol OutboxStore: Sendable {
     func outbox(status: OutboxStatus?) throws -> [OutboxRecord]
     /// Pending rows per mailbox name.
     func pendingOutboxCounts() throws -> [String: Int]
+}
+
+extension OutboxStore {
+    /// A send of a row rendered before.
+    @discardableResult public func markSent(outboxId: Int64, owner: String, at now: Date) throws -> Bool {
+        try markSent(outboxId: outboxId, owner: owner, at: now, rendered: nil)
+    }
+
+    /// A failed attempt of a row rendered before.
+    public func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?) throws {
+        try markAttemptFailed(outboxId: outboxId, owner: owner, error: error, retryAt: retryAt, rendered: nil)
+    }
+}
+
+/// A planned mail made into bytes, with the envelope sender it leaves under.
+public struct RenderedMessage: Sendable, Equatable {
+    public var envelopeFrom: String
+    public var bytes: [UInt8]
+
+    public init(envelopeFrom: String, bytes: [UInt8]) {
+        self.envelopeFrom = envelopeFrom
+        self.bytes = bytes
+    }
 }
 
 /// SLA clocks, notices and reports.

@@ -179,7 +179,9 @@ struct OutboxClaimTests {
         clock = Self.now.addingTimeInterval(OutboxDispatcher.renderRetry)
         #expect(try dispatcher().dispatchDue() == DispatchSummary(sent: 1))
         #expect(submitter.sent.withLock { $0 } == [waiting.messageId], "sent under the Message-ID fixed when it was decided")
-        #expect(try database.outbox(status: .sent).first?.lastError == nil)
+        let sent = try #require(try database.outbox(status: .sent).first)
+        #expect(sent.lastError == nil)
+        #expect(sent.message.map { Message.parse([UInt8]($0)).messageID } == waiting.messageId, "the bytes sent are kept with the row")
         #expect(try database.outbox(status: nil).allSatisfy { !$0.isWaitingForTemplate })
     }
 }

@@ -41,9 +41,9 @@ struct OutboxDispatcher {
     var shutdown: ShutdownSignal? = nil
     /// Who holds the claims: unique per dispatcher, and says which process it is.
     var owner = "pid \(ProcessInfo.processInfo.processIdentifier) \(UUID().uuidString.prefix(8))"
-    /// Renewed before each row is sent, so it only has to outlast one send (connect and transfer
-    /// timeouts are 15 s and 2 min by default); a dispatcher that died leaves its rows to others
-    /// after this.
+    /// Renewed before a row is sent when less than half of it is left, so it only has to outlast
+    /// one send (twice the longest connect plus transfer timeout, at least 5 minutes); a dispatcher
+    /// that died leaves its rows to others after this.
     var lease: TimeInterval = 5 * 60
     /// A template that failed is tried again after this long at first.
     static let renderRetry: TimeInterval = 60
@@ -79,6 +79,8 @@ struct OutboxDispatcher {
             }
             return try SMTPClient(endpoint: endpoint)
         }, schedule: schedule, logger: logger, now: now, shutdown: shutdown)
+        let longestSend = endpoints.values.map { Double($0.connectTimeout + $0.transferTimeout) }.max() ?? 0
+        lease = max(lease, 2 * longestSend)
     }
 
     /// Sends everything due (only `mailbox`'s rows when given), claiming `batchSize` rows at a time
@@ -109,10 +111,14 @@ struct OutboxDispatcher {
     ) throws {
         guard let id = row.id else { return }
         var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
-        // The batch may have taken long: the row is ours only if the claim still holds.
-        guard try store.renewClaim(outboxId: id, owner: owner, until: now().addingTimeInterval(lease)) else {
-            logger.warning("claim lost before sending; another sender has the row", metadata: metadata)
-            return
+        // The batch may have taken long: with less than half the lease left, the claim is renewed
+        // first (and the row left alone if another sender took it). Renewing only then saves a
+        // write per message.
+        if (row.claimExpiresAt ?? .distantPast).timeIntervalSince(now()) < lease / 2 {
+            guard try store.renewClaim(outboxId: id, owner: owner, until: now().addingTimeInterval(lease)) else {
+                logger.warning("claim lost before sending; another sender has the row", metadata: metadata)
+                return
+            }
         }
         let mail: RenderedMail
         do {
@@ -137,7 +143,9 @@ struct OutboxDispatcher {
             // removed config, a garbled session) may be fixed; the schedule bounds the retries.
             let refused = error.kind == .rejected && (500..<600).contains(error.responseCode)
             let retry = refused ? nil : schedule.delay(afterFailedAttempts: row.attempts + 1)
-            try store.markAttemptFailed(outboxId: id, owner: owner, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) })
+            try store.markAttemptFailed(
+                outboxId: id, owner: owner, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) },
+                rendered: mail.fresh)
             if let retry {
                 summary.retrying += 1
                 metadata["retry_in_s"] = "\(retry)"
@@ -153,7 +161,7 @@ struct OutboxDispatcher {
             }
             return
         }
-        if try store.markSent(outboxId: id, owner: owner, at: now()) {
+        if try store.markSent(outboxId: id, owner: owner, at: now(), rendered: mail.fresh) {
             summary.sent += 1
             logger.info("mail sent", metadata: metadata)
         } else {
@@ -163,7 +171,8 @@ struct OutboxDispatcher {
         }
     }
 
-    /// The row's bytes: rendered before (a retry sends the same message), or rendered now and kept.
+    /// The row's bytes: rendered before (a retry sends the same message), or rendered now, to be
+    /// kept with the attempt's outcome.
     private func rendered(_ row: OutboxRecord) throws(RenderFailure) -> RenderedMail {
         if let message = row.message, let from = row.envelopeFrom {
             return RenderedMail(envelopeFrom: from, recipients: row.recipientList, message: [UInt8](message))
@@ -172,17 +181,11 @@ struct OutboxDispatcher {
         do {
             planned = try row.plannedMail()
         } catch {
-            throw RenderFailure(description: "the stored intent cannot be read (\(error)); was the database written by a newer version?")
+            throw RenderFailure(description: "the stored intent cannot be read: \(error)")
         }
         guard let planned, let renderer else { throw RenderFailure(description: "the row has neither a message nor an intent to render") }
-        let mail = try renderer.render(planned, ticketId: row.ticketId, now: now())
-        let kept: Bool
-        do {
-            kept = try store.saveRendered(outboxId: row.id ?? 0, owner: owner, envelopeFrom: mail.envelopeFrom, message: mail.message)
-        } catch {
-            throw RenderFailure(description: "the rendered message could not be kept: \(error)")
-        }
-        guard kept else { throw RenderFailure(description: "the claim was lost while rendering; another sender has the row") }
+        var mail = try renderer.render(planned, ticketId: row.ticketId, now: now())
+        mail.isFresh = true
         return mail
     }
 }

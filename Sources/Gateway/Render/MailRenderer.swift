@@ -8,6 +8,11 @@ struct RenderedMail: Sendable, Equatable {
     var envelopeFrom: String
     var recipients: [String]
     var message: [UInt8]
+    /// Rendered for this attempt, not read back from the outbox: to be kept with its outcome.
+    var isFresh = false
+
+    /// What the outbox keeps of it, when it is new.
+    var fresh: RenderedMessage? { isFresh ? RenderedMessage(envelopeFrom: envelopeFrom, bytes: message) : nil }
 }
 
 /// Why a planned mail could not be rendered; the row waits until this is fixed.

@@ -48,35 +48,35 @@ extension HelpdeskDatabase {
     }
 
     @discardableResult
-    public func saveRendered(outboxId: Int64, owner: String, envelopeFrom: String, message: [UInt8]) throws -> Bool {
-        try writer.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET envelope_from = ?, message = ? WHERE id = ? AND claimed_by = ?",
-                arguments: [envelopeFrom, Data(message), outboxId, owner])
-            return db.changesCount > 0
-        }
-    }
-
-    @discardableResult
-    public func markSent(outboxId: Int64, owner: String, at now: Date) throws -> Bool {
+    public func markSent(outboxId: Int64, owner: String, at now: Date, rendered: RenderedMessage?) throws -> Bool {
         try writer.write { db in
             try db.execute(sql: """
                 UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL,
                   claimed_by = NULL, claim_expires_at = NULL
                 WHERE id = ? AND claimed_by = ?
                 """, arguments: [now, outboxId, owner])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try keep(db, rendered, outboxId: outboxId)
+            return true
         }
     }
 
-    public func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?) throws {
+    public func markAttemptFailed(outboxId: Int64, owner: String, error: String, retryAt: Date?, rendered: RenderedMessage?) throws {
         try writer.write { db in
             try db.execute(sql: """
                 UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
                   status = CASE WHEN ? IS NULL THEN 'failed' ELSE status END, claimed_by = NULL, claim_expires_at = NULL
                 WHERE id = ? AND claimed_by = ?
                 """, arguments: [error, retryAt, retryAt, outboxId, owner])
+            if db.changesCount > 0 { try keep(db, rendered, outboxId: outboxId) }
         }
+    }
+
+    /// Stores the bytes an attempt used, in the caller's transaction (after its fenced update).
+    private func keep(_ db: Database, _ rendered: RenderedMessage?, outboxId: Int64) throws {
+        guard let rendered else { return }
+        try db.execute(sql: "UPDATE outbox SET envelope_from = ?, message = ? WHERE id = ?",
+                       arguments: [rendered.envelopeFrom, Data(rendered.bytes), outboxId])
     }
 
     public func markRenderFailed(outboxId: Int64, owner: String, error: String, retryAt: Date) throws {

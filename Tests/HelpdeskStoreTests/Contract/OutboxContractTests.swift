@@ -73,10 +73,10 @@ struct OutboxContractTests {
         let now = Self.now
         let claimed = try #require(try Self.claim(store, "a").first)
 
-        #expect(try !store.markSent(outboxId: id, owner: "b", at: now))
-        try store.markAttemptFailed(outboxId: id, owner: "b", error: "b failed", retryAt: nil)
+        #expect(try !store.markSent(outboxId: id, owner: "b", at: now, rendered: RenderedMessage(envelopeFrom: "b@x.test", bytes: [1, 2, 3])))
+        try store.markAttemptFailed(outboxId: id, owner: "b", error: "b failed", retryAt: nil, rendered: RenderedMessage(envelopeFrom: "b@x.test", bytes: [1]))
         try store.markRenderFailed(outboxId: id, owner: "b", error: "b failed", retryAt: now.addingTimeInterval(600))
-        try store.saveRendered(outboxId: id, owner: "b", envelopeFrom: "b@x.test", message: [1, 2, 3])
+        #expect(try !store.renewClaim(outboxId: id, owner: "b", until: now.addingTimeInterval(600)))
         try store.releaseClaims(owner: "b")
         #expect(try store.outbox(status: nil) == [claimed], "nothing b did reached the row")
         #expect(try Self.claim(store, "c", at: now.addingTimeInterval(1)).isEmpty, "still a's")
@@ -129,8 +129,9 @@ struct OutboxContractTests {
         let claimed = try #require(try Self.claim(store, "a").first)
         #expect(claimed.message == nil && claimed.envelopeFrom == nil)
         let bytes = Array("From: support@x.test\r\nSubject: [SUPP-1] Question\r\n\r\nhello\r\n".utf8) + [0, 0xFF, 0x80]
-        try store.saveRendered(outboxId: id, owner: "a", envelopeFrom: "bounces+1@x.test", message: bytes)
-        try store.markAttemptFailed(outboxId: id, owner: "a", error: "connection reset", retryAt: now.addingTimeInterval(120))
+        try store.markAttemptFailed(
+            outboxId: id, owner: "a", error: "connection reset", retryAt: now.addingTimeInterval(120),
+            rendered: RenderedMessage(envelopeFrom: "bounces+1@x.test", bytes: bytes))
 
         let retry = try #require(try Self.claim(store, "b", at: now.addingTimeInterval(120)).first)
         #expect(retry.id == id)
