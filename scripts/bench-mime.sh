@@ -20,10 +20,8 @@ python3 scripts/gen-mime-corpus.py "$count" "$work/generated"
 echo "== $count generated messages"
 "$bin" mime "$work/generated"
 
-if [ -d ../shared/corpus/mime ]; then
-  echo "== ../shared/corpus/mime"
-  "$bin" mime ../shared/corpus/mime
-fi
+echo "== Tests/Fixtures/corpus/mime"
+"$bin" mime Tests/Fixtures/corpus/mime
 
 echo "== one message with a 50 MB attachment (separate process)"
 python3 scripts/gen-mime-corpus.py --attachment-mb 50 1 "$work/large"

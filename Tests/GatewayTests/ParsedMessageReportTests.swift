@@ -21,7 +21,7 @@ struct ParsedMessageReportTests {
     }
 
     static func corpusMessage(_ path: String) throws -> [UInt8]? {
-        let url = RepoPaths.root.appendingPathComponent("../shared/corpus/mime").appendingPathComponent(path).standardizedFileURL
+        let url = RepoPaths.root.appendingPathComponent("Tests/Fixtures/corpus/mime").appendingPathComponent(path)
         guard FileManager.default.fileExists(atPath: url.path) else {
             Issue.record("corpus message \(url.path) is missing")
             return nil

@@ -2,7 +2,7 @@ import Foundation
 import MIME
 import Testing
 
-/// Header values of the shared corpus, cross-checked against Python's `email` package
+/// Header values of the corpus, cross-checked against Python's `email` package
 /// (policy.default) and by hand where the two readers disagree (see the notes by the rows).
 @Suite("Corpus header expectations")
 struct CorpusExpectationTests {
@@ -94,12 +94,12 @@ struct CorpusExpectationTests {
     @Test(arguments: rows)
     func headers(file: String, subject: String?, from: String?, messageID: String?, date: Int?) throws {
         guard let root = corpusDirectory() else {
-            Issue.record("the shared corpus (../shared/corpus/mime) is missing beside the checkout")
+            Issue.record("the corpus (Tests/Fixtures/corpus/mime) is missing from the checkout")
             return
         }
         let url = root.appendingPathComponent(file)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("corpus file missing: \(url.path); the shared corpus must sit beside the checkout")
+            Issue.record("corpus file missing: \(url.path); restore it from git")
             return
         }
         let message = Message.parse([UInt8](data))

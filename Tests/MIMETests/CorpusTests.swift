@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Corpus of real and malformed messages")
 struct CorpusTests {
-    /// The `.msg` files of the shared corpus (licences and notices are not messages).
+    /// The `.msg` files of the corpus (licences and notices are not messages).
     static func corpusMessages() -> [URL]? {
         guard let directory = corpusDirectory() else { return nil }
         return files(under: directory).filter { $0.pathExtension == "msg" }
@@ -12,7 +12,7 @@ struct CorpusTests {
 
     @Test func everyCorpusMessageParses() throws {
         guard let urls = Self.corpusMessages() else {
-            Issue.record("corpus folder ../shared/corpus/mime (relative to the package root) is missing")
+            Issue.record("corpus folder Tests/Fixtures/corpus/mime is missing from the checkout")
             return
         }
         try #require(!urls.isEmpty, "no .msg files in the corpus")
@@ -30,7 +30,7 @@ struct CorpusTests {
 
     @Test func knownCorpusMessages() throws {
         guard let directory = corpusDirectory() else {
-            Issue.record("corpus folder ../shared/corpus/mime (relative to the package root) is missing")
+            Issue.record("corpus folder Tests/Fixtures/corpus/mime is missing from the checkout")
             return
         }
         func parse(_ path: String) throws -> Message {

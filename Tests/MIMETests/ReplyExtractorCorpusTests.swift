@@ -2,15 +2,15 @@ import Foundation
 import Testing
 @testable import MIME
 
-/// The reply corpora in `../shared/corpus/replies`, read in place.
+/// The reply corpora in `Tests/Fixtures/corpus/replies`.
 enum ReplyCorpus {
-    /// `../shared/corpus/replies` next to the package root (found from this file's path), or nil.
+    /// `Tests/Fixtures/corpus/replies` under the package root (found from this file's path), or nil.
     static func directory(filePath: String = #filePath) -> URL? {
         let root = URL(fileURLWithPath: filePath)
             .deletingLastPathComponent()  // MIMETests
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()  // package root
-        let url = root.appendingPathComponent("../shared/corpus/replies").standardizedFileURL
+        let url = root.appendingPathComponent("Tests/Fixtures/corpus/replies")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
         else { return nil }
@@ -43,12 +43,12 @@ struct GitHubReplyFixture: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-@Suite("Reply extraction against the shared corpora")
+@Suite("Reply extraction against the Discourse and GitHub corpora")
 struct ReplyExtractorCorpusTests {
     /// The issue's gate: at least 90% of Discourse's `emails/X` reduce exactly to `trimmed/X`.
     @Test func discourseExactMatchRateIsAtLeastNinetyPercent() throws {
         guard let replies = ReplyCorpus.directory() else {
-            Issue.record("corpus folder ../shared/corpus/replies (relative to the package root) is missing")
+            Issue.record("corpus folder Tests/Fixtures/corpus/replies is missing from the checkout")
             return
         }
         let emails = replies.appendingPathComponent("discourse/emails")
@@ -70,7 +70,7 @@ struct ReplyExtractorCorpusTests {
     @Test(arguments: Self.gitHubFixtures)
     func gitHubFixture(_ fixture: GitHubReplyFixture) throws {
         guard let replies = ReplyCorpus.directory() else {
-            Issue.record("corpus folder ../shared/corpus/replies (relative to the package root) is missing")
+            Issue.record("corpus folder Tests/Fixtures/corpus/replies is missing from the checkout")
             return
         }
         let input = try ReplyCorpus.read(replies.appendingPathComponent("github/\(fixture.file)"))
@@ -80,7 +80,7 @@ struct ReplyExtractorCorpusTests {
     /// A very long ">>>>…" line and a line of "A>>>>…" must not make matching slow or lose the text.
     @Test func gitHubLongQuoteFixture() throws {
         guard let replies = ReplyCorpus.directory() else {
-            Issue.record("corpus folder ../shared/corpus/replies (relative to the package root) is missing")
+            Issue.record("corpus folder Tests/Fixtures/corpus/replies is missing from the checkout")
             return
         }
         let input = try ReplyCorpus.read(replies.appendingPathComponent("github/email_long_quote.txt"))

@@ -16,7 +16,7 @@ struct RobustnessTests {
 
     @Test func mutatedCorpusMessages() throws {
         guard let urls = CorpusTests.corpusMessages(), !urls.isEmpty else {
-            Issue.record("corpus folder ../shared/corpus/mime (relative to the package root) is missing")
+            Issue.record("corpus folder Tests/Fixtures/corpus/mime is missing from the checkout")
             return
         }
         let originals = try urls.map { try [UInt8](Data(contentsOf: $0)) }

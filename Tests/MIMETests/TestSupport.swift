@@ -11,9 +11,9 @@ func packageRoot(filePath: String = #filePath) -> URL {
     URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-/// The shared MIME corpus folder next to the package, or nil when it is not there.
+/// The MIME corpus in the repository (`Tests/Fixtures/corpus/mime`), or nil when it is not there.
 func corpusDirectory() -> URL? {
-    let url = packageRoot().appendingPathComponent("../shared/corpus/mime").standardizedFileURL
+    let url = packageRoot().appendingPathComponent("Tests/Fixtures/corpus/mime")
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
         return nil
