@@ -30,10 +30,9 @@ extension InboundStore {
         messageIDs: TestMessageIDs = .unique
     ) throws -> IngestResult {
         let inbound = InboundRules(receiving: rules, mailboxes: mailboxes.isEmpty ? [rules] : mailboxes) { messageIDs.next($0) }
-        let all = mailboxes.isEmpty ? [rules] : mailboxes
+        let all = [rules] + mailboxes
         let lookup = InboundLookup(
-            keyPrefix: rules.keyPrefix, assignment: rules.assignment.strategy,
-            strategies: Dictionary(all.map { ($0.name, $0.assignment.strategy) }, uniquingKeysWith: { first, _ in first }))
+            keyPrefix: rules.keyPrefix, strategies: Dictionary(all.map { ($0.name, $0.assignment.strategy) }, uniquingKeysWith: { first, _ in first }))
         return try record(identity, content, lookup: lookup) {
             inbound.decide(content, snapshot: $0, at: identity.receivedAt)
         }

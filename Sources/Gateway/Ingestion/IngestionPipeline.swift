@@ -95,8 +95,7 @@ public struct IngestionPipeline: Sendable {
             content.agentMessage = AgentMail(secrets: secrets)
                 .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
-        let lookup = InboundLookup(
-            keyPrefix: mailbox.keyPrefix, assignment: mailbox.assignment, strategies: mailboxes.mapValues(\.assignment))
+        let lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: mailboxes.mapValues(\.assignment))
         let result = try store.record(identity, content, lookup: lookup) { snapshot in
             rules.decide(content, snapshot: snapshot, at: receivedAt)
         }

@@ -161,13 +161,12 @@ struct OutboxDispatcher {
             }
             return
         }
+        summary.sent += 1
         if try store.markSent(outboxId: id, owner: owner, at: now(), rendered: mail.fresh) {
-            summary.sent += 1
             logger.info("mail sent", metadata: metadata)
         } else {
             // Sent, but the lease ran out first: another dispatcher may send it again.
-            summary.sent += 1
-            logger.warning("mail sent after its claim expired; raise the lease", metadata: metadata)
+            logger.warning("mail sent after its claim expired: the send outlasted the lease", metadata: metadata)
         }
     }
 

@@ -68,11 +68,11 @@ struct MailRenderer: Sendable {
     func values(for mail: PlannedMail, mailbox: MailboxConfig) -> TemplateValues {
         let facts = mail.facts
         var values = TemplateValues(
-            mailbox: .init(address: mailbox.address, name: TemplateValues.oneLine(mailbox.displayName ?? mailbox.address), key: mailbox.keyPrefix),
-            message: .init(subject: TemplateValues.oneLine(facts.subject), body: facts.body, reply: facts.reply))
+            mailbox: .init(address: mailbox.address, name: (mailbox.displayName ?? mailbox.address).oneLine, key: mailbox.keyPrefix),
+            message: .init(subject: facts.subject.oneLine, body: facts.body, reply: facts.reply))
         if let ticket = facts.ticket {
             values.ticket = .init(
-                key: ticket.key, subject: TemplateValues.oneLine(ticket.subject), status: ticket.status.rawValue,
+                key: ticket.key, subject: ticket.subject.oneLine, status: ticket.status.rawValue,
                 priority: ticket.priority.rawValue, number: ticket.number)
             values.requester = .init(name: ticket.requesterName, address: ticket.requesterAddress)
             if let key = facts.linkedKey {
@@ -88,7 +88,7 @@ struct MailRenderer: Sendable {
             values.agent = .init(agent)
         case .assigned(let agent, let by):
             values.agent = .init(agent)
-            values.assignedBy = TemplateValues.oneLine(by)
+            values.assignedBy = by.oneLine
         case .commandRejected(let agent, let line, let reason, let unverified):
             values.agent = .init(agent)
             values.rejection = .init(line: line, reason: reason, unverified: unverified)

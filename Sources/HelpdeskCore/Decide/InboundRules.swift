@@ -190,11 +190,12 @@ public struct InboundRules: Sendable {
             if !people.isEmpty {
                 // Told in the agent's configured name; threaded under what the requester has
                 // seen, not under the agent's own mail, which the requester never got.
-                let author = rules.agent(address: comment.authorAddress)
+                let configured = rules.agent(address: comment.authorAddress)
+                let author = Correspondent(address: configured.address, name: configured.name ?? comment.authorName)
                 var written = facts
-                written.author = Correspondent(address: author.address, name: author.name ?? comment.authorName)
+                written.author = author
                 let thread = MailThread(parent: found.requesterThread.last, ancestors: Array(found.requesterThread.dropLast()))
-                plan.mail.append(mail.mail(.agentReply(to: people, author: written.author!), about: plan.ticket, answering: thread, facts: written))
+                plan.mail.append(mail.mail(.agentReply(to: people, author: author), about: plan.ticket, answering: thread, facts: written))
             }
         }
         plan.mail += mail.assignments(plan.events, ticket: plan.ticket, actor: comment.authorAddress, answering: content.thread, facts: facts)
@@ -207,7 +208,7 @@ public struct InboundRules: Sendable {
         let rules = rules(for: note.ticket.ticket)
         let mail = MailRules(rules: rules, newMessageID: newMessageID)
         let intent = MailIntent.commandRejected(
-            agent: rules.agent(address: note.comment.authorAddress), line: Self.oneLine(line), reason: Self.reason(reason), unverified: unverified)
+            agent: rules.agent(address: note.comment.authorAddress), line: line.oneLine, reason: Self.reason(reason), unverified: unverified)
         plan.ticket.mail.append(mail.mail(intent, about: note.ticket.ticket, answering: content.thread,
                                           facts: facts(content, ticket: note.ticket.ticket, comment: note.comment, events: note.ticket.events)))
         plan.agentOutcome = unverified ? .unverified(reason: reason) : .rejected(AgentCommandProblem(line: line.isEmpty ? nil : line, reason: reason))
@@ -243,14 +244,10 @@ public struct InboundRules: Sendable {
             reopened: events.contains { $0.kind == .status && $0.fromValue == TicketStatus.resolved.rawValue })
     }
 
-    static func oneLine(_ text: String) -> String {
-        String(text.map { $0.isNewline ? " " : $0 })
-    }
-
     /// A reason for a template: one line (it quotes addresses and header values a sender chose),
     /// and not endless.
     static func reason(_ text: String) -> String {
-        let line = oneLine(text)
+        let line = text.oneLine
         return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 }

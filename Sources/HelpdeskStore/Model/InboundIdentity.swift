@@ -28,14 +28,12 @@ public struct InboundIdentity: Sendable, Equatable {
 public struct InboundLookup: Sendable, Equatable {
     /// Key prefix of the receiving mailbox: a new ticket's number counts per prefix.
     public var keyPrefix: String
-    /// The receiving mailbox's assignment strategy: what of its assignment state to read.
-    public var assignment: AssignmentStrategy
-    /// Every mailbox's strategy by name: what of the found ticket's mailbox's state to read.
+    /// Every mailbox's assignment strategy by name: what of the receiving mailbox's and the found
+    /// ticket's mailbox's assignment state to read (none for a mailbox not named).
     public var strategies: [String: AssignmentStrategy]
 
-    public init(keyPrefix: String, assignment: AssignmentStrategy = .manual, strategies: [String: AssignmentStrategy] = [:]) {
+    public init(keyPrefix: String, strategies: [String: AssignmentStrategy] = [:]) {
         self.keyPrefix = keyPrefix
-        self.assignment = assignment
         self.strategies = strategies
     }
 }

@@ -29,7 +29,7 @@ extension HelpdeskDatabase {
             let snapshot = InboundSnapshot(
                 found: try found.map { try self.snapshot(db, of: $0, strategy: lookup.strategies[$0.mailbox], requesterThread: true) },
                 nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
-                assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.assignment))
+                assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual))
             let plan = try decide(snapshot)
 
             let (ticket, _) = try persist(db, plan.ticket, at: identity.receivedAt)

@@ -196,7 +196,7 @@ struct RecordingContractTests {
         let later = C.at(60)
         let result = try store.record(
             C.identity(2, messageID: "in-2@x.test", at: later), C.content(subject: "new words", references: ["unknown@x.test", "ack-1@x.test"]),
-            lookup: InboundLookup(keyPrefix: "SUPP", assignment: .roundRobin)
+            lookup: InboundLookup(keyPrefix: "SUPP", strategies: ["support": .roundRobin])
         ) { snapshot in
             seen = snapshot
             guard let found = snapshot.found else { throw Contract.Unexpected() }
@@ -223,7 +223,7 @@ struct RecordingContractTests {
 
         // Least open counts the open tickets per assignee.
         var counted: AssignmentState?
-        _ = try store.record(C.identity(3, messageID: "in-3@x.test"), C.content(subject: "[SUPP-1] again"), lookup: InboundLookup(keyPrefix: "SUPP", assignment: .leastOpen)) { snapshot in
+        _ = try store.record(C.identity(3, messageID: "in-3@x.test"), C.content(subject: "[SUPP-1] again"), lookup: InboundLookup(keyPrefix: "SUPP", strategies: ["support": .leastOpen])) { snapshot in
             counted = snapshot.assignment
             guard let found = snapshot.found else { throw Contract.Unexpected() }
             return C.comment(on: found, at: later)

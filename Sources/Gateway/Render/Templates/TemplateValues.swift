@@ -21,8 +21,8 @@ struct TemplateValues: Sendable {
         var address: String
 
         init(name: String?, address: String) {
-            self.name = TemplateValues.oneLine(name ?? address)
-            self.address = TemplateValues.oneLine(address)
+            self.name = (name ?? address).oneLine
+            self.address = address.oneLine
         }
 
         init(_ correspondent: Correspondent) { self.init(name: correspondent.name, address: correspondent.address) }
@@ -115,10 +115,6 @@ struct TemplateValues: Sendable {
     }
 
     private static func person(_ person: Person) -> [String: Any] { ["name": person.name, "address": person.address] }
-
-    static func oneLine(_ text: String) -> String {
-        String(text.map { $0.isNewline ? " " : $0 })
-    }
 
     /// A size as people read it: whole KB (rounded up) below a megabyte, else MB with one decimal.
     static func readableSize(_ bytes: Int) -> String {
