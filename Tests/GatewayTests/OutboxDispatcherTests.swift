@@ -149,6 +149,8 @@ struct OutboxClaimTests {
     }
 
     @Test func aBrokenTemplateKeepsTheMailWaitingUntilItIsFixed() throws {
+        let servers = try MailServers()
+        defer { servers.stop() }
         let database = try HelpdeskDatabase.inMemory()
         try OutboxDispatcherTests().queue(database, recipients: ["alice@example.test"], now: Self.now)
         let templates = try TemporaryDirectory(prefix: "mailgate-templates")
@@ -159,12 +161,11 @@ struct OutboxClaimTests {
         let good = try String(contentsOf: acknowledgement, encoding: .utf8)
         // Loads, but renders without a Subject: found only when real mail is rendered.
         try "Subject: {{ticket.nothing}}\n\nHello\n".write(to: acknowledgement, atomically: true, encoding: .utf8)
-        let submitter = RecordingSubmitter()
         var clock = Self.now
         func dispatcher() throws -> OutboxDispatcher {
             let at = clock
             return OutboxDispatcher(
-                store: database, renderer: try OutboxDispatcherTests.renderer(templates: templates.url.path), connect: { _ in submitter },
+                store: database, endpoints: ["support": servers.smtpEndpoint], renderer: try OutboxDispatcherTests.renderer(templates: templates.url.path),
                 schedule: .standard, logger: OutboxDispatcherTests.quiet, now: { at })
         }
         #expect(try dispatcher().dispatchDue() == DispatchSummary(unrendered: 1))
@@ -173,12 +174,15 @@ struct OutboxClaimTests {
         #expect(waiting.isWaitingForTemplate, "`outbox list` shows it as pending (template)")
         #expect(waiting.lastError?.contains("ticket_created.mustache") == true, "\(waiting.lastError ?? "")")
         #expect(waiting.nextAttemptAt == Self.now.addingTimeInterval(OutboxDispatcher.renderRetry))
-        #expect(submitter.sent.withLock { $0 }.isEmpty)
+        #expect(try dispatcher().dispatchDue() == DispatchSummary(), "not tried again before its time")
 
         try good.write(to: acknowledgement, atomically: true, encoding: .utf8)
         clock = Self.now.addingTimeInterval(OutboxDispatcher.renderRetry)
         #expect(try dispatcher().dispatchDue() == DispatchSummary(sent: 1))
-        #expect(submitter.sent.withLock { $0 } == [waiting.messageId], "sent under the Message-ID fixed when it was decided")
+        try servers.waitForMessages(user: "alice", count: 1)
+        let delivered = Message.parse(try #require(try servers.messages(user: "alice").first))
+        #expect(delivered.messageID == waiting.messageId, "delivered under the Message-ID fixed when it was decided")
+        #expect(delivered.subject == "[SUPP-1] s0")
         let sent = try #require(try database.outbox(status: .sent).first)
         #expect(sent.lastError == nil)
         #expect(sent.message.map { Message.parse([UInt8]($0)).messageID } == waiting.messageId, "the bytes sent are kept with the row")

@@ -69,11 +69,6 @@ extension HelpdeskDatabase {
         }
     }
 
-    /// Where round robin stands for `mailbox`.
-    public func lastAssignee(mailbox: String) throws -> String? {
-        try writer.read { try assignmentState(db: $0, mailbox: mailbox, strategy: .roundRobin).lastAssignee }
-    }
-
     func activeParticipants(_ db: Database, ticketId: Int64) throws -> [ParticipantRecord] {
         try Participant.filter(Participant.Columns.ticketId == ticketId && Participant.Columns.removedAt == nil)
             .order(Participant.Columns.addedAt, Participant.Columns.address).fetchAll(db)
