@@ -21,6 +21,8 @@ public struct IngestionPipeline: Sendable {
     let secrets: [String: [UInt8]]
     /// The rules every message of this mailbox is decided by.
     let rules: InboundRules
+    /// What the store reads for them: the same for every message.
+    let lookup: InboundLookup
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -39,6 +41,7 @@ public struct IngestionPipeline: Sendable {
         rules = InboundRules(receiving: mailbox.rules, mailboxes: mailboxes.map(\.rules)) { name in
             MessageIDGenerator.make(domain: domains[name] ?? mailbox.domain)
         }
+        lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: self.mailboxes.mapValues(\.assignment))
         self.logger = logger
         self.now = now
     }
@@ -95,7 +98,6 @@ public struct IngestionPipeline: Sendable {
             content.agentMessage = AgentMail(secrets: secrets)
                 .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
-        let lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: mailboxes.mapValues(\.assignment))
         let result = try store.record(identity, content, lookup: lookup) { snapshot in
             rules.decide(content, snapshot: snapshot, at: receivedAt)
         }
