@@ -179,23 +179,31 @@ read -r dpid _ <"$d2/dovecot.pid"
 kill -TERM -- "-$dpid"
 for _ in $(seq 1 100); do kill -0 -- "-$dpid" 2>/dev/null || break; sleep 0.05; done
 kill -0 -- "-$dpid" 2>/dev/null && fail "could not stop dovecot of instance 2 for the queue-leak check"
-python3 - "$d2" <<'EOF' || fail "could not queue a message in instance 2"
+# The queued message carries a marker unique to this run, so that the spools can be searched for
+# this message only: another OpenSMTPD on the machine may have its own mail in the system spool.
+marker="mailservers-smoke-$(basename "$d2")-$$-$(date +%s%N)"
+python3 - "$d2" "$marker" <<'EOF' || fail "could not queue a message in instance 2"
 import smtplib, sys
 e = dict(l.strip().split("=", 1) for l in open(sys.argv[1] + "/env"))
+marker = sys.argv[2]
+msg = (f"From: frank@example.test\r\nTo: dana@example.test\r\nSubject: queued\r\n"
+       f"Message-ID: <{marker}@smoke.example.test>\r\nX-Smoke-Marker: {marker}\r\n\r\nqueued\r\n")
 with smtplib.SMTP("127.0.0.1", int(e["SMTP_PORT"]), timeout=10) as s:
-    s.sendmail("frank@example.test", ["dana@example.test"], "Subject: queued\r\n\r\nqueued\r\n")
+    s.sendmail("frank@example.test", ["dana@example.test"], msg)
 EOF
 # smtpctl talks to /run/smtpd.sock, which exists only inside the instance's mount namespace.
 smtpctl2() { local sp; read -r sp _ <"$d2/smtpd.pid"; nsenter -t "$sp" -m smtpctl "$@"; }
 queued=0
 for _ in $(seq 1 100); do
-  if [ -n "$(find "$d2/smtpd-spool/smtpd/queue" -type f 2>/dev/null | head -n 1)" ] \
+  if grep -rqF -- "$marker" "$d2/smtpd-spool/smtpd/queue" 2>/dev/null \
      && smtpctl2 show queue 2>/dev/null | grep -q 'dana@example.test'; then queued=1; break; fi
   sleep 0.05
 done
 [ $queued -eq 1 ] || fail "the message to dana was not queued in instance 2's private spool"
-[ ! -e /var/spool/smtpd/queue ] || [ -z "$(find /var/spool/smtpd/queue -type f 2>/dev/null | head -n 1)" ] \
-  || fail "something was queued in the machine-wide /var/spool/smtpd"
+# Only our own message counts: whatever else is in the system spool belongs to another smtpd.
+if [ -d /var/spool/smtpd ] && grep -rlF -- "$marker" /var/spool/smtpd 2>/dev/null | grep -q .; then
+  fail "this smoke's message was queued in the machine-wide /var/spool/smtpd: $(grep -rlF -- "$marker" /var/spool/smtpd | head -n 3)"
+fi
 "$ms" start --dir "$d2" --imap-port "$i2" --smtp-port "$s2" --lmtp-port "$l2" \
   || fail "restart of instance 2 failed"
 # A restarted smtpd would retry an old envelope only after its backoff (about 10 s): ask it to

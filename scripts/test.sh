@@ -5,6 +5,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# swiftc leaves a TemporaryDirectory.* folder in $TMPDIR on every call, and a killed test cannot
+# clean up: keep everything temporary in one folder, removed at exit. Short (socket paths of the
+# mail servers live below it) and traversable (Dovecot's auth runs as another user).
+TMPDIR=$(mktemp -d /tmp/mg.XXXXXX)
+chmod 755 "$TMPDIR"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+
 bash scripts/install-deps.sh
 
 start=$(date +%s)

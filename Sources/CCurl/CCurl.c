@@ -39,6 +39,10 @@ CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_data_callback callb
     return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
 }
 
+CURLcode ccurl_easy_setopt_debug_function(CURL *handle, ccurl_debug_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
+}
+
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -4,7 +4,10 @@ extension CurlEasy {
     /// Applies credentials, TLS and timeouts shared by IMAP and SMTP transfers.
     func configure(for endpoint: ServerEndpoint) throws(TransportError) {
         if let username = endpoint.username { try set(CURLOPT_USERNAME, username) }
-        if let password = endpoint.password { try set(CURLOPT_PASSWORD, password) }
+        if let password = endpoint.password {
+            try set(CURLOPT_PASSWORD, password)
+            replies.hide(password: password, username: endpoint.username)
+        }
         switch endpoint.security {
         case .implicitTLS, .startTLS: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         case .none: try set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))

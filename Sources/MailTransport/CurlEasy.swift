@@ -6,6 +6,9 @@ final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
     private var errorBuffer: UnsafeMutablePointer<CChar>
     private var slists: [UnsafeMutablePointer<curl_slist>] = []
+    /// What the server said during the current transfer; alive as long as the handle, which
+    /// still reads the server's LOGOUT/QUIT answer in curl_easy_cleanup.
+    let replies = ServerReplyLog()
 
     init() throws(TransportError) {
         let global = ccurl_global_init_once()
@@ -18,6 +21,11 @@ final class CurlEasy {
         _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         // Signals are not safe in a multi-threaded process; timeouts then rely on the threaded resolver.
         _ = ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // The debug callback is how libcurl hands over the server's response lines; it runs only
+        // in verbose mode, and with it set libcurl prints nothing itself.
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(replies).toOpaque())
+        _ = ccurl_easy_setopt_debug_function(handle, ServerReplyLog.debugCallback)
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_VERBOSE, 1)
     }
 
     deinit {
@@ -85,6 +93,7 @@ final class CurlEasy {
     /// Runs the transfer; a failure becomes a `TransportError` naming the server's last reply.
     func perform(_ what: @autoclosure () -> String) throws(TransportError) {
         errorBuffer[0] = 0
+        replies.reset()
         let code = curl_easy_perform(handle)
         guard code != CURLE_OK else { return }
         throw error(for: code, doing: what())
@@ -119,7 +128,12 @@ final class CurlEasy {
         default:
             kind = response >= 400 ? .rejected : .protocolError
         }
-        return TransportError(kind: kind, curlCode: Int(code.rawValue), responseCode: response, message: "\(what) failed: \(detail)")
+        // The server's own line says what happened; libcurl's summary ("Quote command returned
+        // error", "RCPT failed: 550") only says where.
+        let reply = replies.refusal
+        let message = reply.map { "\(what) failed: \($0) (libcurl: \(detail))" } ?? "\(what) failed: \(detail)"
+        return TransportError(kind: kind, curlCode: Int(code.rawValue), responseCode: response,
+                              message: replies.redacted(message), serverReply: reply)
     }
 }
 

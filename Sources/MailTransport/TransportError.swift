@@ -20,12 +20,16 @@ public struct TransportError: Error, CustomStringConvertible, Sendable {
     /// The last protocol response code where one was seen (an SMTP reply code such as 550).
     public var responseCode: Int
     public var message: String
+    /// The server's own refusal line (`NO [NONEXISTENT] …`, `550 5.1.1 …`; IMAP tag removed,
+    /// password never included), when the server gave one; `message` quotes it too.
+    public var serverReply: String?
 
-    public init(kind: Kind, curlCode: Int = 0, responseCode: Int = 0, message: String) {
+    public init(kind: Kind, curlCode: Int = 0, responseCode: Int = 0, message: String, serverReply: String? = nil) {
         self.kind = kind
         self.curlCode = curlCode
         self.responseCode = responseCode
         self.message = message
+        self.serverReply = serverReply
     }
 
     /// Whether the same request may succeed later (network trouble, a 4xx reply).
@@ -38,8 +42,8 @@ public struct TransportError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        var text = message
-        if responseCode != 0 { text += " (server reply \(responseCode))" }
-        return text
+        // The quoted server line carries its code already.
+        guard serverReply == nil, responseCode != 0 else { return message }
+        return message + " (server reply \(responseCode))"
     }
 }

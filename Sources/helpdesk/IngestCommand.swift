@@ -28,14 +28,20 @@ struct Ingest: ParsableCommand {
     static let temporaryFailure: Int32 = 75
 
     func run() throws {
+        // Everything that can be refused is checked before the gateway opens the database, which
+        // would create an empty helpdesk.sqlite for a command that then fails.
         let raw: [UInt8]
         do {
             raw = try MTAInput.read(file: file)
         } catch {
-            throw Self.fail(66, "cannot read \(file ?? "stdin"): \(error)")
+            throw Self.fail(66, "\(error)")
         }
         guard let message = MTAInput.message(in: raw) else {
             throw Self.fail(65, "the input is not a mail message (no header lines before the first empty line); nothing recorded")
+        }
+        // A config that does not load is reported by the gateway below, as a temporary failure.
+        if let config = try? ConfigDirectory.load(path: options.configDirectory), config.mailbox(named: mailbox) == nil {
+            throw Self.fail(67, "no mailbox named '\(mailbox)' in \(config.path); known: \(config.mailboxes.map(\.name).joined(separator: ", ")) (the name is the config file's name without .yaml)")
         }
         let logger = options.makeLogger()
         let gateway: HelpdeskGateway
@@ -72,9 +78,34 @@ struct Ingest: ParsableCommand {
 
 /// Reading what an MTA pipes to us.
 enum MTAInput {
-    static func read(file: String?) throws -> [UInt8] {
+    /// A message file that cannot be read, said plainly (Foundation's own error names its domain and code).
+    struct Unreadable: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+
+        var description: String { "cannot read \(path): \(reason); pass a message file or pipe one on stdin" }
+    }
+
+    static func read(file: String?) throws(Unreadable) -> [UInt8] {
         guard let file, file != "-" else { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        do {
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw Unreadable(path: file, reason: reason(cannotRead: file))
+        }
+    }
+
+    /// Why `path` cannot be read, in the words of the system call that fails.
+    static func reason(cannotRead path: String) -> String {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            let code = errno
+            return code == ENOENT ? "no such file" : String(cString: strerror(code)).lowercased()
+        }
+        close(descriptor)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return "it is a directory" }
+        return "reading it failed"
     }
 
     /// The message without an mbox `From ` line (Postfix's pipe `flags=F`, procmail), or nil when

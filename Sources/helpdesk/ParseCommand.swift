@@ -30,8 +30,7 @@ struct Parse: ParsableCommand {
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         } catch {
-            let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
-            throw CommandFailure("message file \(file) \(reason); give the path of one RFC 5322 message, or - for standard input")
+            throw CommandFailure("cannot read \(file): \(MTAInput.reason(cannotRead: file)); give the path of one RFC 5322 message, or - for standard input")
         }
     }
 }

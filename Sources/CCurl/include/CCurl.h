@@ -20,6 +20,11 @@ typedef size_t (*ccurl_data_callback)(char *buffer, size_t size, size_t count, v
 CURLcode ccurl_easy_setopt_write_function(CURL *handle, ccurl_data_callback callback);
 CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_data_callback callback);
 
+/// libcurl's debug callback: (handle, type, data, size, context) -> 0. Only called while
+/// CURLOPT_VERBOSE is on; setting it keeps libcurl from printing the session to stderr.
+typedef int (*ccurl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *context);
+CURLcode ccurl_easy_setopt_debug_function(CURL *handle, ccurl_debug_callback callback);
+
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
 #endif

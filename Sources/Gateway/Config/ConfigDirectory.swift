@@ -5,44 +5,67 @@ public struct ConfigDirectory: Sendable {
     public var path: String
     public var mailboxes: [MailboxConfig]
 
-    /// Loads and checks every mailbox file; the first problem is thrown with its file and field.
-    public static func load(path: String) throws(ConfigError) -> ConfigDirectory {
+    /// Loads and checks every mailbox file. Reads the directory and nothing else (a reload calls
+    /// it too); every problem of every file is thrown together, each with its file and field.
+    public static func load(path: String) throws(ConfigProblems) -> ConfigDirectory {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ConfigError(file: path, field: "", problem: "config directory not found; create it with one <name>.yaml per support address, or pass --config-dir")
+            throw ConfigProblems([ConfigError(file: path, field: "", problem: "config directory not found; create it with one <name>.yaml per support address, or pass --config-dir")])
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         guard !names.isEmpty else {
-            throw ConfigError(file: path, field: "", problem: "no mailbox files (*.yaml) in the config directory")
+            throw ConfigProblems([ConfigError(file: path, field: "", problem: "no mailbox files (*.yaml) in the config directory")])
         }
-        var mailboxes: [MailboxConfig] = []
+        var files: [MailboxFile] = []
         for name in names {
             let file = (path as NSString).appendingPathComponent(name)
+            let mailboxName = (name as NSString).deletingPathExtension
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw ConfigError(file: file, field: "", problem: "cannot read the file; check its permissions")
+                files.append(MailboxFile(file: file, name: mailboxName, problems: [ConfigError(file: file, field: "", problem: "cannot read the file; check its permissions")]))
+                continue
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw ConfigError(file: file, field: "", problem: "the file is not UTF-8 text")
+                files.append(MailboxFile(file: file, name: mailboxName, problems: [ConfigError(file: file, field: "", problem: "the file is not UTF-8 text")]))
+                continue
             }
-            mailboxes.append(try MailboxConfig.parse(yaml: text, file: file))
+            files.append(MailboxConfig.read(yaml: text, file: file))
         }
-        try checkUnique(mailboxes, \.keyPrefix, field: "key", what: "ticket key prefix")
-        try checkUnique(mailboxes, \.address, field: "address", what: "support address")
-        return ConfigDirectory(path: path, mailboxes: mailboxes)
+        blameClashes(in: &files)
+        let problems = files.flatMap(\.problems)
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        return ConfigDirectory(path: path, mailboxes: files.compactMap(\.config))
     }
 
     public func mailbox(named name: String) -> MailboxConfig? {
         mailboxes.first { $0.name == name }
     }
 
-    private static func checkUnique(_ mailboxes: [MailboxConfig], _ value: KeyPath<MailboxConfig, String>, field: String, what: String) throws(ConfigError) {
-        var seen: [String: String] = [:]
-        for mailbox in mailboxes {
-            if let other = seen[mailbox[keyPath: value]] {
-                throw ConfigError(file: mailbox.file, field: field, problem: "\(what) '\(mailbox[keyPath: value])' is also used by \(other); each mailbox needs its own")
+    /// Two files with the same mailbox name, key prefix or address: the later file in name order
+    /// gets the problem, naming the earlier one, so the file that was there first stays blameless.
+    private static func blameClashes(in files: inout [MailboxFile]) {
+        var names: [String: String] = [:]
+        var prefixes: [String: String] = [:]
+        var addresses: [String: String] = [:]
+        for index in files.indices {
+            let file = files[index]
+            var clashes: [ConfigError] = []
+            if let earlier = names[file.name] {
+                clashes.append(ConfigError(file: file.file, field: "", problem: "mailbox name '\(file.name)' is also used by \(earlier); rename one of the files"))
             }
-            seen[mailbox[keyPath: value]] = mailbox.file
+            if let prefix = file.identity.keyPrefix, let earlier = prefixes[prefix] {
+                clashes.append(ConfigError(file: file.file, field: "key", line: file.identity.keyLine,
+                                           problem: "ticket key prefix '\(prefix)' is also used by \(earlier), which comes first; each mailbox needs its own"))
+            }
+            if let address = file.identity.address, let earlier = addresses[address] {
+                clashes.append(ConfigError(file: file.file, field: "address", line: file.identity.addressLine,
+                                           problem: "support address '\(address)' is also used by \(earlier), which comes first; each mailbox needs its own"))
+            }
+            names[file.name] = names[file.name] ?? file.file
+            if let prefix = file.identity.keyPrefix { prefixes[prefix] = prefixes[prefix] ?? file.file }
+            if let address = file.identity.address { addresses[address] = addresses[address] ?? file.file }
+            files[index].problems += clashes
+            if !clashes.isEmpty { files[index].config = nil }
         }
     }
 }

@@ -73,101 +73,162 @@ extension MailboxConfig {
         "reply_token_secret_file", "reply_token_days", "authserv_id", "sla",
     ]
 
-    /// Parses one `mailboxes/<name>.yaml`; every problem names the file and the field.
+    /// Parses one `mailboxes/<name>.yaml`; the first problem is thrown with its file and field
+    /// (`ConfigDirectory.load` reports them all).
     public static func parse(yaml: String, file: String) throws(ConfigError) -> MailboxConfig {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ConfigError(file: file, field: "", problem: "the file is empty; see mailboxes/support.yaml for an example")
-            }
-            root = node
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as YamlError {
-            throw ConfigError(file: file, field: "", problem: "not valid YAML: \(error)")
-        } catch {
-            throw ConfigError(file: file, field: "", problem: "not valid YAML: \(error)")
+        switch read(yaml: yaml, file: file).outcome {
+        case .success(let config): return config
+        case .failure(let problems): throw problems.problems.first ?? ConfigError(file: file, field: "", problem: "cannot be read")
         }
-        let fields = try YAMLFields(file: file, path: "", node: root)
-        try fields.rejectUnknown(knownFields)
+    }
 
-        let address = try fields.string("address", hint: "set it to the support address, e.g. support@example.com")
-        guard isPlausibleAddress(address) else { throw fields.error("address", "'\(address)' is not an email address") }
-        let key = try fields.string("key", hint: "set the ticket key prefix, e.g. SUPP").uppercased()
-        guard TicketKey.isValidPrefix(key) else {
-            throw fields.error("key", "'\(key)' must be 2 to 16 letters or digits, starting with a letter")
-        }
-        // Without an imap section the mailbox is fed by `helpdesk ingest` from the MTA only.
-        let imap = try fields.has("imap") ? server(fields.fields("imap", hint: "add url, username and password_env under 'imap:'"),
-                              schemes: ("imap", "imaps"), example: "imap://mail.example.com:143/INBOX", requireCredentials: true) : nil
-        let smtp = try server(fields.fields("smtp", hint: "add an 'smtp:' section with the submission url"),
-                              schemes: ("smtp", "smtps"), example: "smtp://mail.example.com:587", requireCredentials: false)
-        var agents: [Agent] = []
-        for entry in try fields.list("agents") {
-            try entry.rejectUnknown(["email", "name", "skills", "away"])
-            let email = try entry.string("email", hint: "give the agent's email address")
-            guard isPlausibleAddress(email) else { throw entry.error("email", "'\(email)' is not an email address") }
-            var away = false
-            if let text = try entry.optionalString("away") {
-                guard let value = Bool(text.lowercased()) else { throw entry.error("away", "expected true or false") }
-                away = value
+    /// Reads one mailbox file, noting every problem a field has on its own: a broken field is
+    /// reported and the next one is still read, but nothing that depends on a broken one.
+    static func read(yaml: String, file: String) -> MailboxFile {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        var problems = ConfigProblemList()
+        let root = problems.attempt { () throws(ConfigError) -> YAMLFields in
+            let node: Node?
+            do {
+                node = try Yams.compose(yaml: yaml)
+            } catch {
+                // The parser's first line says where and what; its context lines would break the one-line-per-problem listing.
+                let summary = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+                throw ConfigError(file: file, field: "", problem: "not valid YAML: \(summary)")
             }
-            agents.append(Agent(
-                email: email.lowercased(), name: try entry.optionalString("name"),
-                skills: Set(try entry.stringList("skills").map { $0.lowercased() }), away: away))
+            guard let node else { throw ConfigError(file: file, field: "", problem: "the file is empty; see mailboxes/support.yaml for an example") }
+            return try YAMLFields(file: file, path: "", node: node)
         }
-        let maximum = try size(fields, "max_message_size") ?? defaultMaximumMessageSize
-        let attachmentMaximum = try size(fields, "max_attachment_size") ?? defaultMaximumAttachmentSize
+        guard let fields = root else { return MailboxFile(file: file, name: name, problems: problems.problems) }
+        problems.note(fields.unknownFields(knownFields))
+
+        var address: String?
+        problems.check { () throws(ConfigError) in
+            let text = try fields.string("address", hint: "set it to the support address, e.g. support@example.com")
+            guard isPlausibleAddress(text) else { throw fields.error("address", "'\(text)' is not an email address") }
+            address = text.lowercased()
+        }
+        var key: String?
+        problems.check { () throws(ConfigError) in
+            let text = try fields.string("key", hint: "set the ticket key prefix, e.g. SUPP").uppercased()
+            guard TicketKey.isValidPrefix(text) else { throw fields.error("key", "'\(text)' must be 2 to 16 letters or digits, starting with a letter") }
+            key = text
+        }
+        var displayName: String?
+        problems.check { () throws(ConfigError) in displayName = try fields.optionalString("name") }
+        // Without an imap section the mailbox is fed by `helpdesk ingest` from the MTA only.
+        var imap: Server?
+        if fields.has("imap") {
+            imap = server(problems.attempt { () throws(ConfigError) in try fields.fields("imap", hint: "add url, username and password_env under 'imap:'") },
+                          schemes: ("imap", "imaps"), example: "imap://mail.example.com:143/INBOX", requireCredentials: true, problems: &problems)
+        }
+        let smtp = server(problems.attempt { () throws(ConfigError) in try fields.fields("smtp", hint: "add an 'smtp:' section with the submission url") },
+                          schemes: ("smtp", "smtps"), example: "smtp://mail.example.com:587", requireCredentials: false, problems: &problems)
+        var agents: [Agent] = []
+        for entry in problems.attempt({ () throws(ConfigError) in try fields.list("agents") }) ?? [] {
+            problems.note(entry.unknownFields(["email", "name", "skills", "away"]))
+            problems.check { () throws(ConfigError) in agents.append(try agent(entry)) }
+        }
+        var maximum = defaultMaximumMessageSize
+        problems.check { () throws(ConfigError) in maximum = try size(fields, "max_message_size") ?? maximum }
+        var attachmentMaximum = defaultMaximumAttachmentSize
+        problems.check { () throws(ConfigError) in attachmentMaximum = try size(fields, "max_attachment_size") ?? attachmentMaximum }
         var retention: Int? = defaultRawMessageRetentionDays
-        if let text = try fields.optionalString("keep_raw_messages") {
+        problems.check { () throws(ConfigError) in
+            guard let text = try fields.optionalString("keep_raw_messages") else { return }
             guard let parsed = RetentionPeriod.parse(text) else {
                 throw fields.error("keep_raw_messages", "'\(text)' is not a period; write e.g. 90d, 0 (not kept) or forever")
             }
             retention = parsed
         }
         var strangers = StrangerPolicy.newTicket
-        if let text = try fields.optionalString("stranger_follow_ups") {
+        problems.check { () throws(ConfigError) in
+            guard let text = try fields.optionalString("stranger_follow_ups") else { return }
             guard let policy = StrangerPolicy(rawValue: text.lowercased()) else {
                 throw fields.error("stranger_follow_ups", "'\(text)' is not one of \(StrangerPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             strangers = policy
         }
-        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let settings = agentSettings(fields, problems: &problems)
+        let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
+        guard problems.isEmpty, let address, let key, let smtp else {
+            return MailboxFile(file: file, name: name, problems: problems.problems, identity: identity)
+        }
         var config = MailboxConfig(
-            name: name, file: file, address: address.lowercased(), displayName: try fields.optionalString("name"),
+            name: name, file: file, address: address, displayName: displayName,
             keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum,
             maximumAttachmentSize: attachmentMaximum, rawMessageRetentionDays: retention, strangers: strangers)
-        try parseAgentSettings(fields, into: &config)
-        return config
+        settings.apply(to: &config)
+        return MailboxFile(config: config, identity: identity)
     }
 
-    /// Assignment, skills, signed reply addresses and the trusted authserv-id.
-    private static func parseAgentSettings(_ fields: YAMLFields, into config: inout MailboxConfig) throws(ConfigError) {
-        if let text = try fields.optionalString("assignment") {
+    /// One `agents:` entry.
+    private static func agent(_ entry: YAMLFields) throws(ConfigError) -> Agent {
+        let email = try entry.string("email", hint: "give the agent's email address")
+        guard isPlausibleAddress(email) else { throw entry.error("email", "'\(email)' is not an email address") }
+        var away = false
+        if let text = try entry.optionalString("away") {
+            guard let value = Bool(text.lowercased()) else { throw entry.error("away", "expected true or false") }
+            away = value
+        }
+        return Agent(
+            email: email.lowercased(), name: try entry.optionalString("name"),
+            skills: Set(try entry.stringList("skills").map { $0.lowercased() }), away: away)
+    }
+
+    /// Assignment, skills, signed reply addresses, the trusted authserv-id and service levels.
+    private struct AgentSettings {
+        var assignment = AssignmentStrategy.manual
+        var skillRules: [SkillRule] = []
+        var replyTokenSecret: SecretReference?
+        var replyTokenDays = 30
+        var authservID: String?
+        var sla: SLAPolicy?
+
+        func apply(to config: inout MailboxConfig) {
+            config.assignment = assignment
+            config.skillRules = skillRules
+            config.replyTokenSecret = replyTokenSecret
+            config.replyTokenDays = replyTokenDays
+            config.authservID = authservID
+            config.sla = sla
+        }
+    }
+
+    private static func agentSettings(_ fields: YAMLFields, problems: inout ConfigProblemList) -> AgentSettings {
+        var settings = AgentSettings()
+        problems.check { () throws(ConfigError) in
+            guard let text = try fields.optionalString("assignment") else { return }
             guard let strategy = AssignmentStrategy(rawValue: text.lowercased()) else {
                 throw fields.error("assignment", "'\(text)' is not one of \(AssignmentStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            config.assignment = strategy
+            settings.assignment = strategy
         }
-        for entry in try fields.list("skills") {
-            try entry.rejectUnknown(["skill", "keywords", "tags"])
-            let skill = try entry.string("skill", hint: "name the skill, e.g. billing").lowercased()
-            config.skillRules.append(SkillRule(
-                skill: skill, keywords: try entry.stringList("keywords").map { $0.lowercased() },
-                tags: try entry.stringList("tags").map { $0.lowercased() }))
+        for entry in problems.attempt({ () throws(ConfigError) in try fields.list("skills") }) ?? [] {
+            problems.note(entry.unknownFields(["skill", "keywords", "tags"]))
+            problems.check { () throws(ConfigError) in
+                let skill = try entry.string("skill", hint: "name the skill, e.g. billing").lowercased()
+                settings.skillRules.append(SkillRule(
+                    skill: skill, keywords: try entry.stringList("keywords").map { $0.lowercased() },
+                    tags: try entry.stringList("tags").map { $0.lowercased() }))
+            }
         }
-        let env = try fields.optionalString("reply_token_secret_env")
-        let file = try fields.optionalString("reply_token_secret_file")
-        if env != nil && file != nil {
-            throw fields.error("reply_token_secret_file", "give either reply_token_secret_env or reply_token_secret_file, not both")
+        problems.check { () throws(ConfigError) in
+            let env = try fields.optionalString("reply_token_secret_env")
+            let file = try fields.optionalString("reply_token_secret_file")
+            if env != nil && file != nil {
+                throw fields.error("reply_token_secret_file", "give either reply_token_secret_env or reply_token_secret_file, not both")
+            }
+            settings.replyTokenSecret = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
         }
-        config.replyTokenSecret = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
-        if let days = try fields.optionalInt("reply_token_days") {
+        problems.check { () throws(ConfigError) in
+            guard let days = try fields.optionalInt("reply_token_days") else { return }
             guard (1...365).contains(days) else { throw fields.error("reply_token_days", "expected 1 to 365 days") }
-            config.replyTokenDays = days
+            settings.replyTokenDays = days
         }
-        config.authservID = try fields.optionalString("authserv_id")?.lowercased()
-        config.sla = try fields.optionalFields("sla").map { fields throws(ConfigError) in try SLAPolicy.parse(fields) }
+        problems.check { () throws(ConfigError) in settings.authservID = try fields.optionalString("authserv_id")?.lowercased() }
+        problems.check { () throws(ConfigError) in settings.sla = try fields.optionalFields("sla").map { fields throws(ConfigError) in try SLAPolicy.parse(fields) } }
+        return settings
     }
 
     /// The agents as assignment sees them.
@@ -198,40 +259,68 @@ extension MailboxConfig {
         return bytes
     }
 
+    /// An `imap:` or `smtp:` section, nil when it (or the section itself, `fields` nil) has a problem.
     private static func server(
-        _ fields: YAMLFields, schemes: (plain: String, tls: String), example: String, requireCredentials: Bool
-    ) throws(ConfigError) -> Server {
-        try fields.rejectUnknown(["url", "username", "password_env", "password_file", "starttls", "verify_certificate", "timeout"])
-        let url = try fields.string("url", hint: "set it, e.g. \(example)")
-        guard var endpoint = ServerEndpoint.parse(url, expecting: schemes) else {
-            throw fields.error("url", "'\(url)' is not a \(schemes.plain):// or \(schemes.tls):// URL with a host, e.g. \(example); put credentials in username/password_env, not in the URL")
-        }
-        endpoint.username = try fields.optionalString("username")
-        let env = try fields.optionalString("password_env")
-        let file = try fields.optionalString("password_file")
-        if env != nil && file != nil {
-            throw fields.error("password_file", "give either password_env or password_file, not both")
-        }
+        _ fields: YAMLFields?, schemes: (plain: String, tls: String), example: String, requireCredentials: Bool,
+        problems: inout ConfigProblemList
+    ) -> Server? {
+        guard let fields else { return nil }
+        let before = problems.count
+        // A `password:` line gets its own advice below rather than "unknown field".
+        problems.note(fields.unknownFields(["url", "username", "password_env", "password_file", "starttls", "verify_certificate", "timeout", "password"]))
         if fields.has("password") {
-            throw fields.error("password", "passwords are never written in the config; use password_env or password_file")
+            problems.note(fields.error("password", "passwords are never written in the config; use password_env or password_file"))
         }
-        let secret: SecretReference? = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
-        if requireCredentials {
-            if endpoint.username == nil { throw fields.error("username", "missing; set the login name of the mailbox") }
-            if secret == nil { throw fields.error("password_env", "missing; name the environment variable holding the password (or use password_file)") }
+        var endpoint: ServerEndpoint?
+        problems.check { () throws(ConfigError) in
+            let url = try fields.string("url", hint: "set it, e.g. \(example)")
+            if let problem = ServerURLCheck.problem(in: url, schemes: schemes, example: example) { throw fields.error("url", problem) }
+            guard let parsed = ServerEndpoint.parse(url, expecting: schemes) else {
+                throw fields.error("url", "'\(url)' is not a \(schemes.plain):// or \(schemes.tls):// URL with a host, e.g. \(example)")
+            }
+            endpoint = parsed
         }
-        if let starttls = try fields.optionalString("starttls") {
-            guard let on = Bool(starttls.lowercased()) else { throw fields.error("starttls", "expected true or false") }
-            if endpoint.security != .implicitTLS { endpoint.security = on ? .startTLS : .none }
+        var username: String?
+        let usernameRead = problems.check { () throws(ConfigError) in username = try fields.optionalString("username") }
+        var secret: SecretReference?
+        let secretRead = problems.check { () throws(ConfigError) in
+            let env = try fields.optionalString("password_env")
+            let file = try fields.optionalString("password_file")
+            if env != nil && file != nil {
+                throw fields.error("password_file", "give either password_env or password_file, not both")
+            }
+            secret = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
         }
-        if let verify = try fields.optionalString("verify_certificate") {
-            guard let on = Bool(verify.lowercased()) else { throw fields.error("verify_certificate", "expected true or false") }
-            endpoint.verifyPeer = on
+        // Only a field that was read and is absent is missing; an unreadable one was reported.
+        if requireCredentials && usernameRead && username == nil {
+            problems.note(fields.error("username", "missing; set the login name of the mailbox"))
         }
-        if let timeout = try fields.optionalInt("timeout") {
-            guard timeout > 0 else { throw fields.error("timeout", "expected seconds greater than 0") }
-            endpoint.transferTimeout = timeout
+        if requireCredentials && secretRead && secret == nil && !fields.has("password") {
+            problems.note(fields.error("password_env", "missing; name the environment variable holding the password (or use password_file)"))
         }
+        var startTLS: Bool?
+        problems.check { () throws(ConfigError) in
+            guard let text = try fields.optionalString("starttls") else { return }
+            guard let on = Bool(text.lowercased()) else { throw fields.error("starttls", "expected true or false") }
+            startTLS = on
+        }
+        var verifyPeer: Bool?
+        problems.check { () throws(ConfigError) in
+            guard let text = try fields.optionalString("verify_certificate") else { return }
+            guard let on = Bool(text.lowercased()) else { throw fields.error("verify_certificate", "expected true or false") }
+            verifyPeer = on
+        }
+        var timeout: Int?
+        problems.check { () throws(ConfigError) in
+            guard let seconds = try fields.optionalInt("timeout") else { return }
+            guard seconds > 0 else { throw fields.error("timeout", "expected seconds greater than 0") }
+            timeout = seconds
+        }
+        guard problems.count == before, var endpoint else { return nil }
+        endpoint.username = username
+        if let startTLS, endpoint.security != .implicitTLS { endpoint.security = startTLS ? .startTLS : .none }
+        if let verifyPeer { endpoint.verifyPeer = verifyPeer }
+        if let timeout { endpoint.transferTimeout = timeout }
         return Server(endpoint: endpoint, password: secret)
     }
 

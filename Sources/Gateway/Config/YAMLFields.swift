@@ -27,16 +27,22 @@ struct YAMLFields {
 
     /// Refuses keys other than `known`, naming the closest intent.
     func rejectUnknown(_ known: [String]) throws(ConfigError) {
-        for key in mapping.keys {
-            guard let name = key.string else { continue }
-            if !known.contains(name) {
-                throw ConfigError(file: file, field: fieldPath(name), line: key.mark?.line,
-                                  problem: "unknown field; expected one of: \(known.joined(separator: ", "))")
-            }
+        if let first = unknownFields(known).first { throw first }
+    }
+
+    /// One problem per key other than `known`, in file order.
+    func unknownFields(_ known: [String]) -> [ConfigError] {
+        mapping.keys.compactMap { key in
+            guard let name = key.string, !known.contains(name) else { return nil }
+            return ConfigError(file: file, field: fieldPath(name), line: key.mark?.line,
+                               problem: "unknown field; expected one of: \(known.joined(separator: ", "))")
         }
     }
 
     func has(_ key: String) -> Bool { mapping[key] != nil }
+
+    /// The line `key`'s value is on, for problems found after reading (a clash with another file).
+    func line(_ key: String) -> Int? { mapping[key]?.mark?.line }
 
     func optionalString(_ key: String) throws(ConfigError) -> String? {
         guard let value = mapping[key] else { return nil }
