@@ -55,6 +55,11 @@ public protocol OutboxStore: Sendable {
     func outbox(status: OutboxStatus?) throws -> [OutboxRecord]
     /// Pending rows per mailbox name.
     func pendingOutboxCounts() throws -> [String: Int]
+    /// Rows (all, or of one status), oldest first, each with its ticket's key and subject.
+    func outboxListing(status: OutboxStatus?) throws -> [OutboxListing]
+    /// Makes the selected rows due at `now` in one write: failed rows pending again with their
+    /// attempts kept, waiting rows due; sent rows and rows under a running claim stay as they are.
+    func retryOutbox(_ selection: OutboxSelection, now: Date) throws -> OutboxRetryResult
 }
 
 extension OutboxStore {
@@ -112,6 +117,12 @@ public protocol TicketQueries: Sendable {
     func history(ticketId: Int64) throws -> [TicketEventRecord]
     func tags(ticketId: Int64) throws -> [String]
     func inboundMessages(mailbox: String?) throws -> [InboundMessageRecord]
+    /// Tickets matching every condition of `filter`, oldest first (creation time, then id).
+    func tickets(matching filter: TicketFilter) throws -> [TicketRecord]
+    /// The tags of each of these tickets, sorted; tickets without tags are left out.
+    func tags(ticketIds: [Int64]) throws -> [Int64: [String]]
+    /// Every mailbox name some ticket belongs to, sorted.
+    func ticketMailboxes() throws -> [String]
 }
 
 /// Raw message retention.
@@ -122,4 +133,4 @@ public protocol RetentionStore: Sendable {
 }
 
 /// Everything the gateway needs of a store.
-public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & SLAStore & TicketQueries & RetentionStore
+public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & SLAStore & TicketQueries & RetentionStore & GatewayStateStore

@@ -24,42 +24,6 @@ struct Templates: ParsableCommand {
     }
 }
 
-/// `helpdesk outbox …`: see and push outgoing mail.
-struct Outbox: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and send the outbox.", subcommands: [List.self, Flush.self])
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "List outgoing messages and their delivery state; 'pending (template)' waits for a template fix.")
-        @OptionGroup var options: GlobalOptions
-        @Option(help: "Only rows with this status (pending, sent, failed).")
-        var status: String?
-
-        func run() throws {
-            let wanted = try status.map { text in
-                guard let value = OutboxStatus(rawValue: text) else { throw ValidationError("unknown status '\(text)'; use pending, sent or failed") }
-                return value
-            }
-            let rows = try options.openDatabase().outbox(status: wanted)
-            let format = ISO8601DateFormatter()
-            print(TextTable.render(header: ["ID", "STATUS", "EVENT", "TO", "ATTEMPTS", "NEXT/SENT", "ERROR"], rows: rows.map {
-                ["\($0.id ?? 0)", $0.isWaitingForTemplate ? "pending (template)" : $0.status.rawValue, $0.event, $0.recipients, "\($0.attempts)",
-                 format.string(from: $0.sentAt ?? $0.nextAttemptAt), $0.lastError ?? ""]
-            }))
-        }
-    }
-
-    struct Flush: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send every due outbox message now.")
-        @OptionGroup var options: GlobalOptions
-
-        func run() throws {
-            let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger())
-            print(try gateway.dispatchOutbox())
-        }
-    }
-}
-
 /// `helpdesk prune`: apply the raw-message retention now (`helpdesk run` does it every hour).
 struct Prune: ParsableCommand {
     static let configuration = CommandConfiguration(

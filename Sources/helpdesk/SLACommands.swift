@@ -30,12 +30,17 @@ struct SLA: ParsableCommand {
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
+        /// A bad date is shown with this command's usage, before the database is opened.
+        func validate() throws {
+            _ = try since.map(Self.parseDate)
+        }
+
         func run() throws {
             let start = try since.map(Self.parseDate)
             let now = Date()
             let report = SLAReport(rows: try options.openDatabase().slaReportRows(since: start), now: now)
             if json {
-                try printJSON(report.lines)
+                try printJSON(report.lines.map(SLAReportLineJSON.init))
                 return
             }
             guard !report.lines.isEmpty else {
@@ -68,7 +73,43 @@ struct SLA: ParsableCommand {
         }
 
         static func time(_ seconds: TimeInterval?) -> String {
-            seconds.map { SLADuration.format(($0 / 60).rounded() * 60) } ?? "-"
+            seconds.map(DurationText.counted) ?? "-"
         }
+    }
+}
+
+/// One line of `sla report --json`: the report's line with its times in whole seconds.
+struct SLAReportLineJSON: Encodable {
+    /// One target's figures; `median` and `p90` are counted seconds.
+    struct Figures: Encodable {
+        var judged: Int
+        var met: Int
+        var metPercent: Double?
+        var median: Int?
+        var p90: Int?
+
+        init(_ figures: SLAReport.Figures) {
+            judged = figures.judged
+            met = figures.met
+            metPercent = figures.metPercent
+            median = figures.median.map(DurationText.wholeSeconds)
+            p90 = figures.p90.map(DurationText.wholeSeconds)
+        }
+    }
+
+    var mailbox: String
+    var priority: String
+    var tickets: Int
+    var firstResponse: Figures
+    var resolution: Figures
+    var breachingNow: Int
+
+    init(_ line: SLAReport.Line) {
+        mailbox = line.mailbox
+        priority = line.priority.rawValue
+        tickets = line.tickets
+        firstResponse = Figures(line.firstResponse)
+        resolution = Figures(line.resolution)
+        breachingNow = line.breachingNow
     }
 }

@@ -3,35 +3,61 @@ import Foundation
 import HelpdeskCore
 import HelpdeskStore
 
-/// `helpdesk tickets …`: look at tickets.
+/// `helpdesk tickets …`: look at and change tickets.
 struct Tickets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List and show tickets.", subcommands: [List.self, Show.self, Update.self, History.self])
+    static let configuration = CommandConfiguration(
+        abstract: "List, show and change tickets, and read their history.", subcommands: [List.self, Show.self, Update.self, History.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tickets, oldest first.")
+        static let configuration = CommandConfiguration(abstract: "List tickets, oldest first (by creation time).")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Only tickets with this status (new, open, pending, on_hold, resolved, closed, cancelled).")
-        var status: String?
-        @Option(help: "Only tickets of this mailbox.")
+        @Option(help: "Only tickets with this status.")
+        var status: TicketStatus?
+        @Option(help: "Only tickets of this mailbox (its file name in the config directory, without .yaml).")
         var queue: String?
+        @Option(help: "Only tickets with this priority.")
+        var priority: TicketPriority?
+        @Option(help: "Only tickets with this tag (repeatable: every one must be there).")
+        var tag: [String] = []
+        @Option(help: "Only tickets assigned to this agent (address, or the part before the @), or 'none' for unassigned ones.")
+        var assignee: String?
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
         func run() throws {
-            let parsedStatus = try status.map { text in
-                guard let value = TicketStatus(rawValue: text.lowercased()) else {
-                    throw ValidationError("unknown status '\(text)'; use one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return value
-            }
-            let tickets = try options.openDatabase().tickets(status: parsedStatus, mailbox: queue)
+            let database = try options.openDatabase()
+            if let queue { try Self.checkKnown(queue: queue, database: database, configDirectory: options.configDirectory) }
+            let filter = TicketFilter(
+                status: status, mailbox: queue, priority: priority, tags: tag,
+                assignee: assignee.map { $0.lowercased() == "none" ? .nobody : .agent($0) })
+            let tickets = try database.tickets(matching: filter)
             if json {
-                try printJSON(tickets.map(TicketJSON.init))
-            } else {
-                print(TextTable.render(header: ["KEY", "STATUS", "PRIORITY", "REQUESTER", "SUBJECT"], rows: tickets.map {
-                    [$0.key, $0.status.rawValue, $0.priority.rawValue, $0.requesterAddress, String($0.subject.prefix(60))]
-                }))
+                let tags = try database.tags(ticketIds: tickets.compactMap(\.id))
+                try printJSON(tickets.map { ticket in
+                    var value = TicketJSON(ticket)
+                    value.tags = tags[ticket.id ?? 0] ?? []
+                    return value
+                })
+                return
             }
+            let now = Date()
+            print(TextTable.render(header: ["KEY", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "REQUESTER", "SUBJECT"], rows: tickets.map {
+                [$0.key, $0.status.rawValue, $0.priority.rawValue, $0.assignee ?? "-", DurationText.age(now.timeIntervalSince($0.createdAt)),
+                 $0.requesterAddress, String($0.subject.prefix(60))]
+            }))
+        }
+
+        /// A queue is known when it has a mailbox file or tickets: anything else is a typo, not an empty queue.
+        static func checkKnown(queue: String, database: HelpdeskDatabase, configDirectory: String) throws {
+            // File names, not parsed configs: listing tickets must work while a mailbox file is broken.
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: configDirectory)) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+            let known = Set(files).union(try database.ticketMailboxes()).sorted()
+            guard !known.contains(queue) else { return }
+            throw CommandFailure(
+                "no queue '\(queue)': no mailbox file for it in \(configDirectory) and no tickets; "
+                    + (known.isEmpty ? "there are no queues yet" : "known queues: \(known.joined(separator: ", "))"))
         }
     }
 
@@ -51,8 +77,10 @@ struct Tickets: ParsableCommand {
             let participants = try database.participants(ticketId: id)
             let linked = try ticket.linkedTicketId.flatMap { try database.ticket(id: $0) }
             let clocks = try database.sla(ticketId: id)
+            let tags = try database.tags(ticketId: id)
             if json {
                 var value = TicketJSON(ticket)
+                value.tags = tags
                 value.sla = clocks.map(SLAJSON.init)
                 value.linkedTicket = linked?.key
                 value.participants = participants.map(ParticipantJSON.init)
@@ -64,6 +92,7 @@ struct Tickets: ParsableCommand {
             print("status: \(ticket.status.rawValue)   priority: \(ticket.priority.rawValue)   mailbox: \(ticket.mailbox)   assignee: \(ticket.assignee ?? "-")")
             print("requester: \(ticket.requesterName.map { "\($0) <\(ticket.requesterAddress)>" } ?? ticket.requesterAddress)")
             print("participants: \(participants.map(\.address).joined(separator: ", "))")
+            print("tags: \(tags.isEmpty ? "-" : tags.joined(separator: ", "))")
             if let linked, let reason = ticket.linkReason {
                 print("continues: \(linked.key) (\(reason == .ticketClosed ? "it was closed" : "the sender is not a participant there"))")
             }
@@ -90,29 +119,30 @@ struct Tickets: ParsableCommand {
             case .breached: parts.append("BREACHED, was due \(clock.dueAt.map(time) ?? "-")")
             case .ended: parts.append("ended without it")
             }
-            parts.append("\(SLADuration.format((clock.elapsed / 60).rounded() * 60)) counted as of \(time(clock.updatedAt))")
+            parts.append("\(DurationText.counted(clock.elapsed)) counted as of \(time(clock.updatedAt))")
             return "sla \(clock.target.label) (\(SLADuration.format(clock.duration))): " + parts.joined(separator: ", ")
         }
     }
 }
 
-/// One SLA clock as `tickets show --json` prints it; times are the server's, never a message's.
+/// One SLA clock as `tickets show --json` prints it; times are the server's, never a message's,
+/// and durations whole seconds.
 struct SLAJSON: Encodable {
     var target: String
-    var duration: TimeInterval
+    var duration: Int
     var dueAt: Date?
     var warnAt: Date?
     var outcome: String
-    var elapsed: TimeInterval
+    var elapsed: Int
     var updatedAt: Date
 
     init(_ clock: TicketSLARecord) {
         target = clock.target.rawValue
-        duration = clock.duration
+        duration = DurationText.wholeSeconds(clock.duration)
         dueAt = clock.dueAt
         warnAt = clock.warnAt
         outcome = clock.outcome.rawValue
-        elapsed = clock.elapsed
+        elapsed = DurationText.wholeSeconds(clock.elapsed)
         updatedAt = clock.updatedAt
     }
 }
@@ -129,6 +159,7 @@ struct TicketJSON: Encodable {
     var createdAt: Date
     var updatedAt: Date
     var assignee: String?
+    var tags: [String] = []
     var linkedTicket: String?
     var linkReason: String?
     var participants: [ParticipantJSON]?

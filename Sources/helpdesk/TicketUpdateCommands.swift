@@ -12,40 +12,43 @@ extension Tickets {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket key, e.g. SUPP-42.")
         var key: String
-        @Option(help: "New status: open, pending, on_hold, resolved, closed, cancelled.")
-        var status: String?
+        @Option(help: "New status.")
+        var status: TicketStatus?
         @Option(help: "Assign to an agent (address, local part or name), or 'none'.")
         var assign: String?
-        @Option(help: "low, normal, high or urgent.")
-        var priority: String?
-        @Option(help: "+tag to add, -tag to remove (repeatable).")
+        @Option(help: "New priority.")
+        var priority: TicketPriority?
+        // Unconditional: `--tag -spam` takes `-spam` as the value, not as an unknown option.
+        @Option(parsing: .unconditionalSingleValue, help: "+tag to add, -tag to remove (repeatable).")
         var tag: [String] = []
-        @Option(help: "+address to add a participant, -address to remove one (repeatable).")
+        @Option(parsing: .unconditionalSingleValue, help: "+address to add a participant, -address to remove one (repeatable).")
         var cc: [String] = []
-        @Option(name: .customLong("as"), help: "Who makes the change, for the history (default: admin).")
+        // The parser adds "(default: admin)" itself.
+        @Option(name: .customLong("as"), help: "Who makes the change, for the history.")
         var actor = "admin"
 
-        func run() throws {
+        /// Checked before anything runs, so a mistake is shown with this command's usage.
+        func validate() throws {
+            _ = try change()
+        }
+
+        /// The change the options ask for.
+        func change() throws -> TicketChange {
             var change = TicketChange()
-            if let status {
-                guard let value = TicketStatus(rawValue: status.lowercased().replacingOccurrences(of: "-", with: "_")) else {
-                    throw ValidationError("unknown status '\(status)'; use one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                change.status = value
-            }
+            change.status = status
             if let assign { change.assignee = assign.lowercased() == "none" ? .nobody : .agent(assign) }
-            if let priority {
-                guard let value = TicketPriority(rawValue: priority.lowercased()) else {
-                    throw ValidationError("unknown priority '\(priority)'; use low, normal, high or urgent")
-                }
-                change.priority = value
-            }
+            change.priority = priority
             (change.addTags, change.removeTags) = try Self.signed(tag, what: "--tag") { $0.lowercased() }
             (change.addParticipants, change.removeParticipants) = try Self.signed(cc, what: "--cc") { item in
                 guard item.contains("@") else { throw ValidationError("--cc \(item): expected an email address") }
                 return item.lowercased()
             }
             guard !change.isEmpty else { throw ValidationError("nothing to change; give --status, --assign, --priority, --tag or --cc") }
+            return change
+        }
+
+        func run() throws {
+            let change = try change()
             // Without the reply secret, the new assignee's notice goes out with a plain Reply-To.
             let gateway = try HelpdeskGateway(
                 settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false, requiringReplySecrets: false)

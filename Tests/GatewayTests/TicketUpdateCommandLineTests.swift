@@ -1,11 +1,13 @@
 import Foundation
+import HelpdeskStore
 import Testing
 import MailgateTestSupport
 
 /// `helpdesk tickets update` and `history`: the admin's path into the same workflow as email.
 @Suite("tickets update and history", .serialized, .timeLimit(.minutes(2)))
 struct TicketUpdateCommandLineTests {
-    /// A pipe-only installation (no servers needed) with one recorded ticket.
+    /// A pipe-only installation (no servers needed): one mailbox file per queue, each with the
+    /// agents bob and dana, and by default one recorded ticket, SUPP-1 "Help" from alice.
     final class Installation {
         let directory: TemporaryDirectory
         var global: [String] {
@@ -13,24 +15,44 @@ struct TicketUpdateCommandLineTests {
              "--database", directory.path("helpdesk.sqlite"), "--data-dir", directory.path("data")]
         }
 
-        init() throws {
+        /// `queues` are mailbox names and key prefixes; `extra` is added to every mailbox file.
+        init(queues: [(name: String, key: String)] = [("support", "SUPP")], extra: String = "", firstTicket: Bool = true) throws {
             directory = try TemporaryDirectory()
             try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
-            try """
-                address: support@example.test
-                key: SUPP
-                smtp:
-                  url: smtp://127.0.0.1:1
-                agents:
-                  - email: bob@example.test
-                    name: Bob
-                  - email: dana@example.test
-                    name: Dana
-                """.write(toFile: directory.path("mailboxes/support.yaml"), atomically: true, encoding: .utf8)
-            try "From: alice@example.test\nTo: support@example.test\nSubject: Help\nMessage-ID: <h1@example.test>\n\nPlease.\n"
-                .write(toFile: directory.path("request.eml"), atomically: true, encoding: .utf8)
-            let ingested = try CommandLineTests.helpdesk(["ingest", "--mailbox", "support", directory.path("request.eml")] + global)
+            for queue in queues {
+                try """
+                    address: \(queue.name)@example.test
+                    key: \(queue.key)
+                    smtp:
+                      url: smtp://127.0.0.1:1
+                    agents:
+                      - email: bob@example.test
+                        name: Bob
+                      - email: dana@example.test
+                        name: Dana
+                    \(extra)
+                    """.write(toFile: directory.path("mailboxes/\(queue.name).yaml"), atomically: true, encoding: .utf8)
+            }
+            if firstTicket { try ingest(subject: "Help", messageID: "h1@example.test") }
+        }
+
+        /// Pipes one message from alice into `mailbox`, as the MTA would.
+        func ingest(mailbox: String = "support", subject: String, messageID: String) throws {
+            let file = directory.path("\(messageID).eml")
+            try "From: alice@example.test\nTo: \(mailbox)@example.test\nSubject: \(subject)\nMessage-ID: <\(messageID)>\n\nPlease.\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let ingested = try run(["ingest", "--mailbox", mailbox, file])
             guard ingested.status == 0 else { throw HarnessError("ingest failed: \(ingested.stderr)") }
+        }
+
+        /// `helpdesk ARGUMENTS` against this installation.
+        func run(_ arguments: [String]) throws -> CommandLineTests.Result {
+            try CommandLineTests.helpdesk(arguments + global)
+        }
+
+        /// The store the commands use, for what only the gateway's own processes can do (claims, sends).
+        func database() throws -> HelpdeskDatabase {
+            try HelpdeskDatabase(path: directory.path("helpdesk.sqlite"))
         }
     }
 
@@ -66,5 +88,24 @@ struct TicketUpdateCommandLineTests {
         #expect(nothing.status != 0 && nothing.stderr.contains("nothing to change"))
         let unknown = try CommandLineTests.helpdesk(["tickets", "update", "SUPP-9", "--priority", "low"] + install.global)
         #expect(unknown.status != 0 && unknown.stderr.contains("tickets list"))
+    }
+
+    @Test func removalsWithALeadingDashAreValuesNotOptions() throws {
+        let install = try Installation()
+        let added = try install.run(["tickets", "update", "SUPP-1", "--tag", "+billing", "--cc", "+carol@example.test"])
+        #expect(added.status == 0, "\(added.stderr)")
+        // The README's form: `--cc -b` must reach the command as a removal, not fail as an unknown option.
+        let removed = try install.run(["tickets", "update", "SUPP-1", "--tag", "-billing", "--cc", "-carol@example.test"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stdout.contains("tag -billing") && removed.stdout.contains("participant -carol@example.test"), "\(removed.stdout)")
+    }
+
+    @Test func helpNamesTheDefaultActorOnce() throws {
+        let help = try CommandLineTests.helpdesk(["tickets", "update", "--help"])
+        #expect(help.status == 0)
+        // Words only: the help is wrapped to the terminal's width, maybe inside the phrase.
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.components(separatedBy: "(default: admin)").count == 2, "exactly one: \(help.stdout)")
+        #expect(text.contains("--status <status>") && text.contains("on_hold"), "the values are listed: \(help.stdout)")
     }
 }

@@ -102,6 +102,57 @@ extension HelpdeskDatabase {
         }
     }
 
+    public func outboxListing(status: OutboxStatus? = nil) throws -> [OutboxListing] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT outbox.*, ticket.key AS ticket_key, ticket.subject AS ticket_subject
+                FROM outbox LEFT JOIN ticket ON ticket.id = outbox.ticket_id
+                WHERE :status IS NULL OR outbox.status = :status
+                ORDER BY outbox.id
+                """, arguments: ["status": status?.rawValue])
+            return try rows.map { row in
+                OutboxListing(row: try OutboxRecord(row: row), ticketKey: row["ticket_key"], ticketSubject: row["ticket_subject"])
+            }
+        }
+    }
+
+    public func retryOutbox(_ selection: OutboxSelection, now: Date) throws -> OutboxRetryResult {
+        try writer.write { db in
+            let selected: [OutboxRecord]
+            var result = OutboxRetryResult()
+            switch selection {
+            case .ids(let ids):
+                selected = try OutboxRecord.fetchAll(db, keys: ids)
+                let found = Set(selected.compactMap(\.id))
+                var seen: Set<Int64> = []
+                result.unknown = ids.filter { !found.contains($0) && seen.insert($0).inserted }
+            case .ticket(let ticketId):
+                selected = try OutboxRecord.fetchAll(db, sql: "SELECT * FROM outbox WHERE ticket_id = ?", arguments: [ticketId])
+            case .failed:
+                selected = try OutboxRecord.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = 'failed'")
+            }
+            for row in selected.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
+                guard let id = row.id else { continue }
+                if row.status == .sent {
+                    result.sent.append(id)
+                } else if let until = row.claimExpiresAt, until > now {
+                    result.beingSent.append(id)
+                } else if row.status == .pending, row.nextAttemptAt <= now {
+                    result.alreadyDue.append(id)
+                } else {
+                    // The same conditions again in the update: it changes the row only as it was read.
+                    // Attempts are kept, so a row that fails once more is given up on again at once.
+                    try db.execute(sql: """
+                        UPDATE outbox SET status = 'pending', next_attempt_at = :now
+                        WHERE id = :id AND status IN ('pending', 'failed') AND (claim_expires_at IS NULL OR claim_expires_at <= :now)
+                        """, arguments: ["now": now, "id": id])
+                    if db.changesCount > 0 { result.retried.append(id) } else { result.beingSent.append(id) }
+                }
+            }
+            return result
+        }
+    }
+
     /// How many messages are pending per mailbox name, for spotting mail of a mailbox whose config
     /// file was renamed or removed (no dispatcher reads those).
     public func pendingOutboxCounts() throws -> [String: Int] {

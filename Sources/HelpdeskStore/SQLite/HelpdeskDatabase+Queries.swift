@@ -69,6 +69,62 @@ extension HelpdeskDatabase {
         }
     }
 
+    public func tickets(matching filter: TicketFilter) throws -> [TicketRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let status = filter.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let mailbox = filter.mailbox {
+            conditions.append("mailbox = ?")
+            arguments += [mailbox]
+        }
+        if let priority = filter.priority {
+            conditions.append("priority = ?")
+            arguments += [priority.rawValue]
+        }
+        for tag in Set(filter.tags.map { $0.lowercased() }) {
+            conditions.append("EXISTS (SELECT 1 FROM ticket_tag WHERE ticket_tag.ticket_id = ticket.id AND lower(ticket_tag.tag) = ?)")
+            arguments += [tag]
+        }
+        switch filter.assignee {
+        case nil: break
+        case .nobody: conditions.append("assignee IS NULL")
+        case .agent(let who) where who.contains("@"):
+            conditions.append("lower(assignee) = ?")
+            arguments += [who.lowercased()]
+        case .agent(let localPart):
+            // The part before the `@`, as agents write `#assign dana`.
+            conditions.append("lower(substr(assignee, 1, instr(assignee, '@') - 1)) = ?")
+            arguments += [localPart.lowercased()]
+        }
+        let condition = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try writer.read { db in
+            try Ticket.fetchAll(db, sql: "SELECT * FROM ticket \(condition) ORDER BY created_at, id", arguments: arguments)
+        }
+    }
+
+    public func tags(ticketIds: [Int64]) throws -> [Int64: [String]] {
+        try writer.read { db in
+            var tags: [Int64: [String]] = [:]
+            // In chunks, far below SQLite's limit on bound values, however long the list.
+            for start in stride(from: 0, to: ticketIds.count, by: 500) {
+                let chunk = Array(ticketIds[start..<min(start + 500, ticketIds.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT ticket_id, tag FROM ticket_tag WHERE ticket_id IN (\(marks)) ORDER BY ticket_id, tag",
+                    arguments: StatementArguments(chunk))
+                for row in rows { tags[row["ticket_id"], default: []].append(row["tag"]) }
+            }
+            return tags
+        }
+    }
+
+    public func ticketMailboxes() throws -> [String] {
+        try writer.read { try String.fetchAll($0, sql: "SELECT DISTINCT mailbox FROM ticket ORDER BY mailbox") }
+    }
+
     func activeParticipants(_ db: Database, ticketId: Int64) throws -> [ParticipantRecord] {
         try Participant.filter(Participant.Columns.ticketId == ticketId && Participant.Columns.removedAt == nil)
             .order(Participant.Columns.addedAt, Participant.Columns.address).fetchAll(db)

@@ -211,6 +211,23 @@ enum Schema {
             }
             try db.create(index: "outbox_claimed_by", on: "outbox", columns: ["claimed_by"])
         }
+        migrator.registerMigration("v6: poll state", foreignKeyChecks: .immediate) { db in
+            // Each mailbox's last poll, written by whichever process polled, so `helpdesk status`
+            // (another process) and /readyz can judge a running gateway.
+            try db.create(table: "mailbox_poll") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("last_attempt_at", .datetime).notNull()
+                t.column("last_success_at", .datetime)
+                t.column("last_failed", .boolean).notNull()
+                t.column("last_error", .text)
+                t.column("last_error_at", .datetime)
+                t.column("duration", .double).notNull().check { $0 >= 0 }
+                // Messages on the server above the cursor when the poll ended: not yet recorded.
+                t.column("unrecorded", .integer).check { $0 >= 0 }
+                // The poller's interval in seconds (NULL for one-off polls), to judge staleness.
+                t.column("interval", .double).check { $0 > 0 }
+            }
+        }
         return migrator
     }
 }

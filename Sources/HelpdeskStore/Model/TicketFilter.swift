@@ -1,0 +1,29 @@
+public import HelpdeskCore
+
+/// What `tickets list` asks the store for: every condition that is set must hold.
+public struct TicketFilter: Sendable, Equatable {
+    /// Whose tickets.
+    public enum Assignee: Sendable, Equatable {
+        /// Unassigned tickets.
+        case nobody
+        /// An agent's address, or the part before its `@` (`dana` finds dana@example.test); any case.
+        case agent(String)
+    }
+
+    public var status: TicketStatus?
+    public var mailbox: String?
+    public var priority: TicketPriority?
+    /// Tickets carrying every one of these tags (any case).
+    public var tags: [String]
+    public var assignee: Assignee?
+
+    public init(
+        status: TicketStatus? = nil, mailbox: String? = nil, priority: TicketPriority? = nil, tags: [String] = [], assignee: Assignee? = nil
+    ) {
+        self.status = status
+        self.mailbox = mailbox
+        self.priority = priority
+        self.tags = tags
+        self.assignee = assignee
+    }
+}

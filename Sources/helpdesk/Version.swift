@@ -1,0 +1,2 @@
+/// The release this build is: what `helpdesk --version` prints.
+let mailgateVersion = "0.12.0"
