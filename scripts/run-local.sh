@@ -6,7 +6,8 @@
 #
 #   scripts/run-local.sh [--keep-servers]
 #
-# State lives in .mailservers/ (mail servers) and .run/ (database); both start empty each run.
+# State lives in .mailservers/ (mail servers) and .run/ (database, data, reply secret, daemon log);
+# both start empty each run. The last lines printed are the exports that point the CLI at them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,8 +33,10 @@ export SUPPORT_IMAP_PASSWORD
 SUPPORT_IMAP_PASSWORD=$(cat "$servers/password")
 export HELPDESK_DATABASE=$PWD/.run/helpdesk.sqlite
 export HELPDESK_DATA_DIR=$PWD/.run/data
+# The secret lives in a file of the run (not in the output), so the CLI can be pointed at it later.
+(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >.run/reply-secret)
 export MAILGATE_REPLY_SECRET
-MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+MAILGATE_REPLY_SECRET=$(cat .run/reply-secret)
 
 echo "== checking templates"
 "$helpdesk" templates check
@@ -81,7 +84,36 @@ echo "(SUPP-1 was answered and waits on the requester: first response met, resol
 "$helpdesk" sla check
 "$helpdesk" sla report
 
+echo "== the gateway as a daemon for a few seconds: status, readiness and metrics"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$helpdesk" run --interval 1 --listen "127.0.0.1:$port" 2>.run/run.log &
+daemon=$!
+# GET on the daemon's port; prints the body, fails on anything but 200.
+get() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode(), end="")' "http://127.0.0.1:$port$1"; }
+for _ in $(seq 1 50); do
+  get /readyz >/dev/null 2>&1 && break
+  sleep 0.2
+done
+echo "GET /readyz: $(get /readyz 2>&1 | tail -1)"
+echo "GET /metrics (some of it; counters start at zero with each process):"
+get /metrics | grep -E '^mailgate_(poll_duration_seconds_count|outbox_pending|outbox_oldest_pending_age_seconds|sla_breaching_tickets)' || true
+"$helpdesk" status
+kill -TERM $daemon
+wait $daemon || true
+
+echo
+echo "== to use the helpdesk command on this run's data, in this shell:"
+echo "export HELPDESK_DATABASE=$HELPDESK_DATABASE"
+echo "export HELPDESK_DATA_DIR=$HELPDESK_DATA_DIR"
+echo "export MAILGATE_REPLY_SECRET=\$(cat $PWD/.run/reply-secret)"
 if [ $keep -eq 1 ]; then
+  echo "export SUPPORT_IMAP_PASSWORD=\$(cat $servers/password)"
+  echo "alias helpdesk=$helpdesk"
+  echo "(run it from $PWD: mailboxes/ and templates/ are read from there, or pass --config-dir and --templates)"
+  echo
   echo "Servers keep running: IMAP 127.0.0.1:10143, SMTP 127.0.0.1:10025, password in $servers/password."
   echo "Stop them with: scripts/mailservers.sh stop --dir $servers"
+else
+  echo "alias helpdesk=$helpdesk"
+  echo "(the mail servers stop now; run with --keep-servers to keep them for \`helpdesk run\` or \`poll --once\`)"
 fi

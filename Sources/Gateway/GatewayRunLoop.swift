@@ -22,14 +22,18 @@ extension HelpdeskGateway {
                               problem: "mailbox '\(name)' has no imap section, so there is nothing to poll; it is fed by `helpdesk ingest`")
         }
         let pollable = selected.map(\.name).filter { imapEndpoints[$0] != nil && pipelines[$0] != nil }
-        return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown) }
+        return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown, interval: nil) }
     }
 
     /// Sends whatever in the outbox is due now, every mailbox at the same time.
     public func dispatchOutbox() throws -> DispatchSummary {
         warnAboutUnsendableOutbox()
         let results = Self.onThreads(config.mailboxes.map(\.name), named: { "outbox \($0)" }) { name in
-            Result { try self.dispatcher(shutdown: nil).dispatchDue(mailbox: name) }
+            Result {
+                let summary = try self.dispatcher(shutdown: nil).dispatchDue(mailbox: name)
+                self.record(summary, mailbox: name)
+                return summary
+            }
         }
         var total = DispatchSummary()
         for result in results {
@@ -46,38 +50,53 @@ extension HelpdeskGateway {
     /// the SLA clock service every `slaInterval` seconds, until `shutdown` is requested; returns
     /// once every thread has finished the message in hand.
     public func run(interval: Double, slaInterval: Double = 30, shutdown: ShutdownSignal) {
-        logger.info("gateway running", metadata: ["mailboxes": "\(config.mailboxes.map(\.name).joined(separator: ","))", "interval_s": "\(interval)"])
+        run(RunSchedule(interval: interval, slaInterval: slaInterval), shutdown: shutdown, reload: nil)
+    }
+
+    /// The daemon: pollers and outbox dispatchers per mailbox, the SLA clock, retention, a
+    /// heartbeat line, and a reload of the configuration whenever `reload` is signalled (SIGHUP).
+    public func run(_ schedule: RunSchedule, shutdown: ShutdownSignal, reload: ReloadSignal?) {
+        logger.info("gateway running", metadata: ["mailboxes": "\(config.mailboxes.map(\.name).joined(separator: ","))", "interval_s": "\(schedule.interval)"])
         warnAboutUnsendableOutbox()
         let threads = DispatchGroup()
-        var wakeUps: [String: OutboxWakeUp] = [:]
-        for name in config.mailboxes.map(\.name) {
-            let wakeUp = OutboxWakeUp()
-            wakeUps[name] = wakeUp
-            if imapEndpoints[name] != nil {
-                Self.startThread(named: "poll \(name)", in: threads) {
-                    self.pollLoop(name, interval: interval, wakeUp: wakeUp, shutdown: shutdown)
-                }
-            }
-            Self.startThread(named: "outbox \(name)", in: threads) {
-                self.dispatchLoop(name, interval: interval, wakeUp: wakeUp, shutdown: shutdown)
-            }
-        }
+        let loops = MailboxLoops()
+        startLoops(loops, schedule: schedule, shutdown: shutdown, in: threads)
         // Housekeeping on this thread: SLA clocks every `slaInterval` (recomputed in full at
-        // start), raw messages past their retention at start and hourly.
+        // start), levels for the metrics, raw messages past their retention at start and hourly,
+        // a heartbeat line, and reloads.
         var lastPrune = Date.distantPast
+        var lastHeartbeat = Date()
+        var nextSLA = Date.distantPast
         var slaPasses = 0
         repeat {
-            if config.mailboxes.contains(where: { $0.sla != nil }) {
-                do {
-                    let summary = try checkSLA(refreshing: slaPasses == 0)
-                    slaPasses += 1
-                    if summary.warnings + summary.breaches + summary.autoClosed > 0 {
-                        logger.info("sla", metadata: ["summary": "\(summary)"])
-                        // Warnings wait in the outbox; send them now, not after `interval`.
-                        wakeUps.values.forEach { $0.signal() }
+            // Taken before looking for a reload: a SIGHUP from here on cuts the sleep below short.
+            let wakeCount = shutdown.wakeCount
+            if reload?.take() == true, self.reload(logging: true) {
+                // An edited SLA policy applies to the open tickets too: recompute them all now.
+                slaPasses = 0
+                nextSLA = .distantPast
+                warnAboutUnsendableOutbox()
+                startLoops(loops, schedule: schedule, shutdown: shutdown, in: threads)
+                loops.wakeAll()
+            }
+            if Date() >= nextSLA {
+                nextSLA = Date().addingTimeInterval(schedule.slaInterval)
+                if config.mailboxes.contains(where: { $0.sla != nil }) {
+                    do {
+                        let summary = try checkSLA(refreshing: slaPasses == 0)
+                        slaPasses += 1
+                        GatewayMetrics.slaChecked(summary)
+                        if summary.warnings + summary.breaches + summary.autoClosed > 0 {
+                            logger.info("sla", metadata: ["summary": "\(summary)"])
+                            // Warnings wait in the outbox; send them now, not after `interval`.
+                            loops.wakeAll()
+                        }
+                    } catch {
+                        logger.error("sla check failed; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(schedule.slaInterval)"])
                     }
-                } catch {
-                    logger.error("sla check failed; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(slaInterval)"])
+                }
+                if let health = try? database.health(at: now()) {
+                    GatewayMetrics.sampled(health, mailboxes: config.mailboxes.map(\.name), at: now())
                 }
             }
             if Date().timeIntervalSince(lastPrune) >= 3600 {
@@ -89,11 +108,55 @@ extension HelpdeskGateway {
                     logger.error("raw message retention failed; retrying in an hour", metadata: ["error": "\(error)"])
                 }
             }
-        } while !shutdown.wait(seconds: slaInterval)
+            if Date().timeIntervalSince(lastHeartbeat) >= schedule.heartbeat {
+                lastHeartbeat = Date()
+                let counts = activity.take()
+                logger.info("heartbeat", metadata: [
+                    "polls": "\(counts.polls)", "failed_polls": "\(counts.failedPolls)", "messages": "\(counts.messages)",
+                    "sent": "\(counts.sent)", "retrying": "\(counts.retrying)", "failed": "\(counts.failed)",
+                    "since_s": "\(Int(schedule.heartbeat))"])
+            }
+            let wait = min(nextSLA.timeIntervalSinceNow, lastHeartbeat.addingTimeInterval(schedule.heartbeat).timeIntervalSinceNow)
+            _ = shutdown.wait(seconds: max(0.01, wait), unlessWokenSince: wakeCount)
+        } while !shutdown.isRequested
         // The outbox loops sleep on their own condition; shutdown alone does not wake them.
-        wakeUps.values.forEach { $0.stop() }
+        loops.stopAll()
         threads.wait()
         logger.info("gateway stopped")
+    }
+
+    /// Reloads the configuration and logs the outcome: what changed, or every problem of a set
+    /// that was refused (the running set stays).
+    @discardableResult
+    func reload(logging: Bool) -> Bool {
+        do {
+            let summary = try reload()
+            logger.notice("configuration reloaded", metadata: [
+                "mailboxes": "\(summary.mailboxes.joined(separator: ","))", "templates": "\(summary.templates)",
+                "added": "\(summary.added.joined(separator: ","))", "removed": "\(summary.removed.joined(separator: ","))"])
+            return true
+        } catch {
+            logger.error("reload refused; the running configuration stays", metadata: [
+                "errors": "\(error)", "fix": "correct the files and send SIGHUP again (`helpdesk reload`)"])
+            return false
+        }
+    }
+
+    /// Starts the poll and outbox threads of every configured mailbox that has none yet; loops of
+    /// mailboxes removed by a reload end by themselves.
+    private func startLoops(_ loops: MailboxLoops, schedule: RunSchedule, shutdown: ShutdownSignal, in threads: DispatchGroup) {
+        for name in config.mailboxes.map(\.name) where !loops.isRunning(name) {
+            let wakeUp = loops.start(name)
+            if imapEndpoints[name] != nil {
+                Self.startThread(named: "poll \(name)", in: threads) {
+                    self.pollLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
+                }
+            }
+            Self.startThread(named: "outbox \(name)", in: threads) {
+                self.dispatchLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
+                loops.finished(name)
+            }
+        }
     }
 
     /// Mail queued for a mailbox that has no config file any more waits, unsent and unfailed;
@@ -108,8 +171,9 @@ extension HelpdeskGateway {
     }
 
     private func pollLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
-        while !shutdown.isRequested {
-            let summary = poll(name, shutdown: shutdown)
+        // Ends when a reload removed the mailbox (or its IMAP section).
+        while !shutdown.isRequested, imapEndpoints[name] != nil {
+            let summary = poll(name, shutdown: shutdown, interval: interval)
             if summary.ticketsCreated + summary.commentsAdded + summary.duplicates + summary.quarantined > 0 {
                 // Recorded mail may have queued an acknowledgement: send it now, not after `interval`.
                 wakeUp.signal()
@@ -125,8 +189,10 @@ extension HelpdeskGateway {
 
     private func dispatchLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
         repeat {
+            guard config.mailbox(named: name) != nil else { return }
             do {
                 let sent = try dispatcher(shutdown: shutdown).dispatchDue(mailbox: name)
+                record(sent, mailbox: name)
                 if sent.sent + sent.retrying + sent.failed + sent.unrendered > 0 {
                     logger.info("dispatch", metadata: ["mailbox": "\(name)", "summary": "\(sent)"])
                 }
@@ -136,9 +202,29 @@ extension HelpdeskGateway {
         } while wakeUp.wait(seconds: interval) && !shutdown.isRequested
     }
 
-    private func poll(_ name: String, shutdown: ShutdownSignal?) -> PollSummary {
-        guard let pipeline = pipelines[name], let endpoint = imapEndpoints[name] else { return PollSummary(mailbox: name) }
-        return MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown).poll()
+    /// Polls one mailbox and records how it went: in the store (for `helpdesk status` and
+    /// /readyz), in the metrics and in the heartbeat's counts.
+    private func poll(_ name: String, shutdown: ShutdownSignal?, interval: Double?) -> PollSummary {
+        let wiring = current
+        guard let pipeline = wiring.pipelines[name], let endpoint = wiring.imapEndpoints[name] else { return PollSummary(mailbox: name) }
+        let started = Date()
+        let summary = MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown).poll()
+        let ended = Date()
+        let duration = ended.timeIntervalSince(started)
+        GatewayMetrics.polled(mailbox: name, duration: duration, failed: summary.error != nil, at: ended)
+        activity.add(summary)
+        do {
+            try database.recordPoll(PollReport(
+                mailbox: name, at: now(), duration: duration, error: summary.error, unrecorded: summary.unrecorded, interval: interval))
+        } catch {
+            logger.error("could not record the poll's outcome", metadata: ["mailbox": "\(name)", "error": "\(error)"])
+        }
+        return summary
+    }
+
+    private func record(_ summary: DispatchSummary, mailbox: String) {
+        GatewayMetrics.dispatched(mailbox: mailbox, summary)
+        activity.add(summary)
     }
 
     private func dispatcher(shutdown: ShutdownSignal?) -> OutboxDispatcher {
@@ -201,6 +287,25 @@ final class OutboxWakeUp: @unchecked Sendable {
         pending = false
         return !stopped
     }
+}
+
+/// The mailboxes whose loops run, each with the wake-up its poller and outbox share.
+private final class MailboxLoops: Sendable {
+    private let running = Mutex<[String: OutboxWakeUp]>([:])
+
+    func isRunning(_ name: String) -> Bool { running.withLock { $0[name] != nil } }
+
+    func start(_ name: String) -> OutboxWakeUp {
+        let wakeUp = OutboxWakeUp()
+        running.withLock { $0[name] = wakeUp }
+        return wakeUp
+    }
+
+    func finished(_ name: String) { _ = running.withLock { $0.removeValue(forKey: name) } }
+
+    func wakeAll() { running.withLock { $0.values.forEach { $0.signal() } } }
+
+    func stopAll() { running.withLock { $0.values.forEach { $0.stop() } } }
 }
 
 /// One slot per thread of `onThreads`.

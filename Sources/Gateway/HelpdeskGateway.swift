@@ -3,6 +3,7 @@ public import HelpdeskStore
 public import Logging
 import HelpdeskCore
 import MailTransport
+import Synchronization
 
 /// Where an installation keeps its files: the global options of the command line.
 public struct GatewaySettings: Sendable {
@@ -25,22 +26,29 @@ public struct GatewaySettings: Sendable {
 
 /// The running gateway: every configured mailbox's poller, the outbox dispatcher, one store.
 public final class HelpdeskGateway: Sendable {
-    public let config: ConfigDirectory
     /// The SQLite store; the gateway's parts see it only through the `TicketStore` protocols.
     public let database: HelpdeskDatabase
     public let data: DataDirectory
-    let templates: TemplateLibrary
-    let pipelines: [String: IngestionPipeline]
-    let imapEndpoints: [String: ServerEndpoint]
-    let smtpEndpoints: [String: ServerEndpoint]
-    /// Signed-reply-address secrets by mailbox name.
-    let replySecrets: [String: [UInt8]]
-    let renderer: MailRenderer
+    let settings: GatewaySettings
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Replaced whole by `reload()`; readers take the current one for each unit of work.
+    private let wiring: Mutex<GatewayWiring>
+    /// What the daemon counts between heartbeats.
+    let activity = GatewayActivity()
+
+    public var config: ConfigDirectory { current.config }
+    var templates: TemplateLibrary { current.templates }
+    var pipelines: [String: IngestionPipeline] { current.pipelines }
+    var imapEndpoints: [String: ServerEndpoint] { current.imapEndpoints }
+    var smtpEndpoints: [String: ServerEndpoint] { current.smtpEndpoints }
+    var replySecrets: [String: [UInt8]] { current.replySecrets }
+    var renderer: MailRenderer { current.renderer }
+    var current: GatewayWiring { wiring.withLock { $0 } }
 
     /// Loads and checks everything up front, so a bad config or template stops the start with a
-    /// clear message instead of failing on the first mail.
+    /// clear message instead of failing on the first mail. The database is opened (and created)
+    /// only once the files are known to be good.
     ///
     /// `resolvingSecrets: false` skips reading passwords, for `helpdesk ingest`: an MTA's pipe
     /// records mail and sends nothing, and its environment rarely holds the mailbox passwords.
@@ -48,37 +56,31 @@ public final class HelpdeskGateway: Sendable {
         settings: GatewaySettings, logger: Logger, resolvingSecrets: Bool = true, requiringReplySecrets: Bool = true,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        config = try ConfigDirectory.load(path: settings.configDirectory)
-        let problems = TemplateLibrary.check(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
-        if let first = problems.first { throw first }
-        templates = try TemplateLibrary.load(directory: settings.templatesDirectory)
+        let checked = try CheckedConfiguration.load(
+            settings: settings, resolvingSecrets: resolvingSecrets, requiringReplySecrets: requiringReplySecrets)
         database = try HelpdeskDatabase(path: settings.databasePath)
         data = DataDirectory(root: settings.dataDirectory)
+        self.settings = settings
         self.logger = logger
         self.now = now
-        var imap: [String: ServerEndpoint] = [:]
-        var smtp: [String: ServerEndpoint] = [:]
-        for mailbox in config.mailboxes {
-            let endpoints = resolvingSecrets
-                ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
-            imap[mailbox.name] = endpoints.imap
-            smtp[mailbox.name] = endpoints.smtp
+        wiring = Mutex(checked.wired(store: database, data: data, logger: logger, now: now))
+    }
+
+    /// Reads `mailboxes/` and `templates/` again and, when every file checks out, puts the new
+    /// set in place for the next unit of work (a message, a send, an SLA pass). A broken set is
+    /// refused whole: the error names every problem and the running set stays.
+    public func reload() throws -> ReloadSummary {
+        let checked = try CheckedConfiguration.load(settings: settings, resolvingSecrets: true, requiringReplySecrets: true)
+        let new = checked.wired(store: database, data: data, logger: logger, now: now)
+        let old = wiring.withLock { wiring in
+            defer { wiring = new }
+            return wiring
         }
-        // Read even for `ingest`: an agent's piped reply is verified with it. Admin commands that
-        // only sign (or never use) it go on without it.
-        let secrets = requiringReplySecrets
-            ? try ReplySecrets.load(config.mailboxes, environment: settings.environment)
-            : (try? ReplySecrets.load(config.mailboxes, environment: settings.environment)) ?? [:]
-        var pipelines: [String: IngestionPipeline] = [:]
-        for mailbox in config.mailboxes {
-            pipelines[mailbox.name] = IngestionPipeline(
-                mailbox: mailbox, mailboxes: config.mailboxes, store: database, data: data, secrets: secrets, logger: logger, now: now)
-        }
-        self.pipelines = pipelines
-        replySecrets = secrets
-        imapEndpoints = imap
-        smtpEndpoints = smtp
-        renderer = MailRenderer(templates: templates, mailboxes: config.mailboxes, secrets: secrets)
+        let before = Set(old.config.mailboxes.map(\.name))
+        let after = Set(new.config.mailboxes.map(\.name))
+        return ReloadSummary(
+            mailboxes: new.config.mailboxes.map(\.name), added: after.subtracting(before).sorted(), removed: before.subtracting(after).sorted(),
+            templates: new.templates.fileCount)
     }
 
     /// One pass of the SLA clock service (see `SLAService`); with `refreshing`, every open

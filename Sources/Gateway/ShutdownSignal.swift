@@ -6,6 +6,8 @@ public final class ShutdownSignal: @unchecked Sendable {
     // NSCondition guards `requested`; @unchecked because the lock makes access safe.
     private let condition = NSCondition()
     private var requested = false
+    /// Bumped by `wake()`: sleepers return early without a shutdown.
+    private var wakeUps = 0
     private var sources: [any DispatchSourceSignal] = []
 
     public init() {}
@@ -23,13 +25,37 @@ public final class ShutdownSignal: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Sleeps up to `seconds`; returns early (true) when shutdown was requested.
+    /// Wakes every sleeper without asking for shutdown (a reload is due).
+    public func wake() {
+        condition.lock()
+        wakeUps += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// How many times `wake()` was called: take it before looking for work, and pass it to
+    /// `wait(seconds:unlessWokenSince:)` so that a wake-up in between is not slept through.
+    public var wakeCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return wakeUps
+    }
+
+    /// Sleeps up to `seconds`, or until shutdown or `wake()`; returns true when shutdown was
+    /// requested.
     @discardableResult
     public func wait(seconds: Double) -> Bool {
+        wait(seconds: seconds, unlessWokenSince: wakeCount)
+    }
+
+    /// Sleeps up to `seconds`, or until shutdown, or returns at once when `wake()` was called
+    /// since `wakeCount` was `count`; true when shutdown was requested.
+    @discardableResult
+    public func wait(seconds: Double, unlessWokenSince count: Int) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }
-        while !requested && condition.wait(until: deadline) {}
+        while !requested && wakeUps == count && condition.wait(until: deadline) {}
         return requested
     }
 

@@ -6,6 +6,7 @@ struct Helpdesk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpdesk",
         abstract: "Mailgate: an email help desk gateway.",
-        subcommands: [Run.self, Poll.self, Ingest.self, Tickets.self, SLA.self, Attachments.self, Prune.self, Templates.self, Outbox.self, Parse.self]
+        version: mailgateVersion,
+        subcommands: [Run.self, Status.self, Reload.self, Poll.self, Ingest.self, Tickets.self, SLA.self, Attachments.self, Prune.self, Templates.self, Outbox.self, Parse.self, Backup.self]
     )
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import Logging
+import Monitoring
 
 /// `helpdesk run`: the daemon.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Poll every mailbox and send the outbox until SIGINT or SIGTERM.")
+        abstract: "Poll every mailbox and send the outbox until SIGINT or SIGTERM; SIGHUP reloads mailboxes/ and templates/.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -15,17 +17,52 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("sla-interval"), help: "Seconds between SLA clock checks.")
     var slaInterval: Double = 30
 
+    @Option(help: "Seconds between heartbeat log lines (polls, messages, mail sent).")
+    var heartbeat: Double = 300
+
+    @Option(help: ArgumentHelp(
+        "Serve /metrics, /healthz and /readyz over HTTP at HOST:PORT (a bare PORT means 127.0.0.1:PORT). Off unless given.",
+        valueName: "address"))
+    var listen: String?
+
     func validate() throws {
         guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
         guard slaInterval >= 0.1 else { throw ValidationError("--sla-interval must be at least 0.1 seconds") }
+        guard heartbeat >= 1 else { throw ValidationError("--heartbeat must be at least 1 second") }
+        if let listen, ListenAddress(parsing: listen) == nil {
+            throw ValidationError("--listen '\(listen)' is not HOST:PORT or PORT (e.g. 127.0.0.1:9464)")
+        }
     }
 
     func run() throws {
         let logger = options.makeLogger()
+        // Before anything is opened: a second gateway on the same database would poll and send
+        // everything twice.
+        if let holder = InstanceLock.holder(ofDatabase: options.databasePath) {
+            throw CommandFailure(InstanceLock.Held(database: options.databasePath, holder: holder).description)
+        }
         let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
+        let lock = try InstanceLock(database: options.databasePath)
+        var server: MonitoringServer?
+        if let address = listen.flatMap(ListenAddress.init(parsing:)) {
+            let registry = MetricsRegistry.bootstrap()
+            do {
+                server = try blocking { try await MonitoringServer.start(address: address, registry: registry, readiness: gateway.readiness, logger: logger) }
+            } catch {
+                throw CommandFailure("\(error); pick a free port, or leave out --listen")
+            }
+            if !address.isLoopback {
+                logger.warning("metrics are served beyond this machine; they name mailboxes", metadata: ["listen": "\(address)"])
+            }
+            logger.info("serving /metrics, /healthz, /readyz", metadata: ["listen": "\(address.host):\(server?.port ?? address.port)"])
+        }
         let shutdown = ShutdownSignal()
         shutdown.installSignalHandlers()
-        gateway.run(interval: interval, slaInterval: slaInterval, shutdown: shutdown)
+        let reload = ReloadSignal(waking: shutdown)
+        reload.installSignalHandler()
+        gateway.run(RunSchedule(interval: interval, slaInterval: slaInterval, heartbeat: heartbeat), shutdown: shutdown, reload: reload)
+        if let server { try? blocking { await server.stop() } }
+        withExtendedLifetime(lock) {}
     }
 }
 

@@ -55,7 +55,9 @@ public struct IngestionPipeline: Sendable {
         guard raw.count <= mailbox.maximumMessageSize else {
             let header = Message.parse(Array(MessageBytes.headerSection(of: raw)))
             identity.messageID = header.messageID
-            return try keepAside(header, raw: raw, identity: identity, limit: .message(size: raw.count))
+            let result = try keepAside(header, raw: raw, identity: identity, limit: .message(size: raw.count))
+            log(result, uid: uid, suppression: nil)
+            return result
         }
         let message = Message.parse(raw)
         identity.messageID = message.messageID
@@ -65,7 +67,9 @@ public struct IngestionPipeline: Sendable {
             let bytes = attachment.decodedBody()
             guard bytes.count <= mailbox.maximumAttachmentSize else {
                 let name = AttachmentFilename.sanitised(attachment.filename, contentType: attachment.contentType.mediaType)
-                return try keepAside(message, raw: raw, identity: identity, limit: .attachment(name: name, size: bytes.count))
+                let result = try keepAside(message, raw: raw, identity: identity, limit: .attachment(name: name, size: bytes.count))
+                log(result, uid: uid, suppression: nil)
+                return result
             }
             files.append((attachment, bytes))
         }
@@ -154,7 +158,9 @@ public struct IngestionPipeline: Sendable {
         return trimmed.isEmpty ? "(no subject)" : String(trimmed.prefix(1000))
     }
 
+    /// Logs and counts one recorded message.
     private func log(_ result: IngestResult, uid: UInt32?, suppression: AutoReplySuppression?) {
+        GatewayMetrics.ingested(mailbox: mailbox.name, result: result)
         var metadata: Logger.Metadata = ["mailbox": "\(mailbox.name)"]
         if let uid { metadata["uid"] = "\(uid)" }
         switch result {

@@ -50,6 +50,7 @@ struct MailboxPoller {
         if lastUID > 0 { try flagStragglers(client, status: status, upTo: lastUID) }
 
         let uids = try client.uids(after: lastUID, below: status.uidNext)
+        summary.unrecorded = uids.count
         var processed: [UInt32] = []
         var quarantined: [UInt32] = []
         defer {
@@ -77,9 +78,11 @@ struct MailboxPoller {
                 if try client.status().uidValidity != status.uidValidity { break }
                 if try client.search("UID \(uid)").contains(uid) { throw error }
                 logger.notice("message vanished before fetch", metadata: ["mailbox": "\(mailbox.name)", "uid": "\(uid)"])
+                summary.unrecorded = (summary.unrecorded ?? 1) - 1
                 continue
             }
             count(result, into: &summary)
+            summary.unrecorded = (summary.unrecorded ?? 1) - 1
             processed.append(uid)
             if case .quarantined = result { quarantined.append(uid) }
             if processed.count >= Self.flagBatch {

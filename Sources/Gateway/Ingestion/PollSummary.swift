@@ -8,6 +8,9 @@ public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
     public var quarantined = 0
     /// Set when the poll stopped early (server unreachable, login refused …).
     public var error: String?
+    /// Messages on the server above the cursor that this poll did not record (it stopped early),
+    /// when the poll got as far as listing them.
+    public var unrecorded: Int?
 
     public init(mailbox: String) { self.mailbox = mailbox }
 

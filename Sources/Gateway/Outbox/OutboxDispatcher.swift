@@ -162,6 +162,9 @@ struct OutboxDispatcher {
             return
         }
         summary.sent += 1
+        if row.event == MailEvent.ticketCreated.rawValue {
+            GatewayMetrics.acknowledged(mailbox: row.mailbox, after: now().timeIntervalSince(row.createdAt))
+        }
         if try store.markSent(outboxId: id, owner: owner, at: now(), rendered: mail.fresh) {
             logger.info("mail sent", metadata: metadata)
         } else {

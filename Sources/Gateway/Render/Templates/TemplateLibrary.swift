@@ -13,6 +13,9 @@ public struct TemplateLibrary: Sendable {
     /// Template name (`ticket_created`, `support/ticket_created`) → file it came from.
     private let files: [String: String]
 
+    /// How many template files the library holds.
+    public var fileCount: Int { files.count }
+
     /// Loads every template; the first syntax error is thrown with its file, line and column.
     public static func load(directory: String) throws(TemplateProblem) -> TemplateLibrary {
         let (library, problems) = scan(directory: directory)

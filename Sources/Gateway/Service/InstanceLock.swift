@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one `helpdesk run` per database: an exclusive `flock` on `<database>.lock`, held for the
+/// process's life. The kernel drops it when the process ends however it ends, so a crash never
+/// leaves a stale lock; the file says who holds it, for the refusal and for `helpdesk reload`.
+public final class InstanceLock: Sendable {
+    /// Who holds the lock, as written in the lock file.
+    public struct Holder: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var pid: Int32
+        public var since: String
+
+        public var description: String { "pid \(pid) on \(host) (since \(since))" }
+    }
+
+    /// Another process has the database.
+    public struct Held: Error, CustomStringConvertible {
+        public var database: String
+        public var holder: Holder?
+
+        public init(database: String, holder: Holder?) {
+            self.database = database
+            self.holder = holder
+        }
+
+        public var description: String {
+            let who = holder.map { "\($0)" } ?? "another process"
+            return "another `helpdesk run` is using \(database): \(who); stop it first, or give this one its own --database"
+        }
+    }
+
+    /// The lock file cannot be opened.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let path: String
+    private let descriptor: Int32
+
+    /// The lock file of the database at `databasePath`.
+    public static func path(forDatabase databasePath: String) -> String { databasePath + ".lock" }
+
+    /// Takes the lock or throws `Held` naming the holder. Never waits.
+    public init(database databasePath: String) throws {
+        path = Self.path(forDatabase: databasePath)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw Unavailable(description: "cannot open the lock file \(path): \(String(cString: strerror(errno))); check that the database's folder is writable")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = Self.readHolder(fd)
+            close(fd)
+            throw Held(database: databasePath, holder: holder)
+        }
+        descriptor = fd
+        let holder = "host=\(ProcessInfo.processInfo.hostName)\npid=\(getpid())\nsince=\(ISO8601DateFormatter().string(from: Date()))\n"
+        _ = ftruncate(fd, 0)
+        _ = holder.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+
+    deinit {
+        // Closing the descriptor releases the lock; the file stays, so its inode (which the lock
+        // is on) is the same for everyone.
+        close(descriptor)
+    }
+
+    /// Who holds the database's lock now, or nil when nobody does (no `helpdesk run` on it).
+    public static func holder(ofDatabase databasePath: String) -> Holder? {
+        let fd = open(path(forDatabase: databasePath), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        // A shared lock we can take means no exclusive holder.
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        return readHolder(fd)
+    }
+
+    private static func readHolder(_ fd: Int32) -> Holder? {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = pread(fd, &buffer, buffer.count, 0)
+        guard count > 0, let text = String(bytes: buffer[..<count], encoding: .utf8) else { return nil }
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        guard let host = fields["host"], let pid = fields["pid"].flatMap({ Int32($0) }) else { return nil }
+        return Holder(host: host, pid: pid, since: fields["since"] ?? "?")
+    }
+}

@@ -1,0 +1,15 @@
+/// How often the daemon does each of its jobs, in seconds.
+public struct RunSchedule: Sendable, Equatable {
+    /// Between polls of a mailbox, and between outbox passes when nothing wakes them sooner.
+    public var interval: Double
+    /// Between SLA clock passes (and samples of the store's levels for the metrics).
+    public var slaInterval: Double
+    /// Between heartbeat log lines.
+    public var heartbeat: Double
+
+    public init(interval: Double = 5, slaInterval: Double = 30, heartbeat: Double = 300) {
+        self.interval = interval
+        self.slaInterval = slaInterval
+        self.heartbeat = heartbeat
+    }
+}
