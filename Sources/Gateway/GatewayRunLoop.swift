@@ -142,19 +142,23 @@ extension HelpdeskGateway {
         }
     }
 
-    /// Starts the poll and outbox threads of every configured mailbox that has none yet; loops of
-    /// mailboxes removed by a reload end by themselves.
+    /// Starts the poll and outbox threads of every configured mailbox that lacks one (a reload
+    /// may add a mailbox, or an IMAP section to one); loops of mailboxes (or sections) removed by
+    /// a reload end by themselves after the unit of work in hand.
     private func startLoops(_ loops: MailboxLoops, schedule: RunSchedule, shutdown: ShutdownSignal, in threads: DispatchGroup) {
-        for name in config.mailboxes.map(\.name) where !loops.isRunning(name) {
-            let wakeUp = loops.start(name)
-            if imapEndpoints[name] != nil {
+        for name in config.mailboxes.map(\.name) {
+            let wakeUp = loops.wakeUp(for: name)
+            if imapEndpoints[name] != nil, loops.start(.poll, name) {
                 Self.startThread(named: "poll \(name)", in: threads) {
                     self.pollLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
+                    loops.finished(.poll, name)
                 }
             }
-            Self.startThread(named: "outbox \(name)", in: threads) {
-                self.dispatchLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
-                loops.finished(name)
+            if loops.start(.outbox, name) {
+                Self.startThread(named: "outbox \(name)", in: threads) {
+                    self.dispatchLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
+                    loops.finished(.outbox, name)
+                }
             }
         }
     }
@@ -208,15 +212,20 @@ extension HelpdeskGateway {
         let wiring = current
         guard let pipeline = wiring.pipelines[name], let endpoint = wiring.imapEndpoints[name] else { return PollSummary(mailbox: name) }
         let started = Date()
-        let summary = MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown).poll()
+        var poller = MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown)
+        poller.onProgress = { [database, now, activity] in
+            activity.recordWrite { try database.recordPollProgress(mailbox: name, at: now()) }
+        }
+        let summary = poller.poll()
         let ended = Date()
         let duration = ended.timeIntervalSince(started)
         GatewayMetrics.polled(mailbox: name, duration: duration, failed: summary.error != nil, at: ended)
         activity.add(summary)
-        do {
+        let recorded = activity.recordWrite {
             try database.recordPoll(PollReport(
                 mailbox: name, at: now(), duration: duration, error: summary.error, unrecorded: summary.unrecorded, interval: interval))
-        } catch {
+        }
+        if let error = recorded {
             logger.error("could not record the poll's outcome", metadata: ["mailbox": "\(name)", "error": "\(error)"])
         }
         return summary
@@ -228,8 +237,11 @@ extension HelpdeskGateway {
     }
 
     private func dispatcher(shutdown: ShutdownSignal?) -> OutboxDispatcher {
-        OutboxDispatcher(
-            store: database, endpoints: smtpEndpoints, renderer: renderer, schedule: .standard, logger: logger, now: now, shutdown: shutdown)
+        // One snapshot: the endpoints and the renderer of the same configuration.
+        let wiring = current
+        return OutboxDispatcher(
+            store: database, endpoints: wiring.smtpEndpoints, renderer: wiring.renderer, schedule: .standard, logger: logger, now: now,
+            shutdown: shutdown)
     }
 
     private static func startThread(named name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
@@ -289,23 +301,39 @@ final class OutboxWakeUp: @unchecked Sendable {
     }
 }
 
-/// The mailboxes whose loops run, each with the wake-up its poller and outbox share.
+/// Which loops run, by kind and mailbox, and the wake-up each mailbox's poller and outbox share.
 private final class MailboxLoops: Sendable {
-    private let running = Mutex<[String: OutboxWakeUp]>([:])
+    enum Kind { case poll, outbox }
 
-    func isRunning(_ name: String) -> Bool { running.withLock { $0[name] != nil } }
-
-    func start(_ name: String) -> OutboxWakeUp {
-        let wakeUp = OutboxWakeUp()
-        running.withLock { $0[name] = wakeUp }
-        return wakeUp
+    private struct State {
+        var running: Set<String> = []
+        /// Kept for the life of the run: a loop that ends and a new one for the same mailbox
+        /// share it, so no signal is lost in between.
+        var wakeUps: [String: OutboxWakeUp] = [:]
     }
 
-    func finished(_ name: String) { _ = running.withLock { $0.removeValue(forKey: name) } }
+    private let state = Mutex(State())
 
-    func wakeAll() { running.withLock { $0.values.forEach { $0.signal() } } }
+    func wakeUp(for name: String) -> OutboxWakeUp {
+        state.withLock { state in
+            if let wakeUp = state.wakeUps[name] { return wakeUp }
+            let wakeUp = OutboxWakeUp()
+            state.wakeUps[name] = wakeUp
+            return wakeUp
+        }
+    }
 
-    func stopAll() { running.withLock { $0.values.forEach { $0.stop() } } }
+    /// Marks the loop as running; false when it already was (a reload within one interval of
+    /// removing and adding back the mailbox finds its old loop still there, and keeps it).
+    func start(_ kind: Kind, _ name: String) -> Bool {
+        state.withLock { $0.running.insert("\(kind) \(name)").inserted }
+    }
+
+    func finished(_ kind: Kind, _ name: String) { _ = state.withLock { $0.running.remove("\(kind) \(name)") } }
+
+    func wakeAll() { state.withLock { $0.wakeUps.values.forEach { $0.signal() } } }
+
+    func stopAll() { state.withLock { $0.wakeUps.values.forEach { $0.stop() } } }
 }
 
 /// One slot per thread of `onThreads`.

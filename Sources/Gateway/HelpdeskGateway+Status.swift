@@ -21,8 +21,15 @@ extension HelpdeskGateway {
         } catch {
             reasons.append("database not writable: \(error)")
         }
+        if let failure = activity.lastWriteFailure {
+            reasons.append("the last write to the database failed: \(failure)")
+        }
         do {
-            let status = try status()
+            // Only the polls: a probe every few seconds should not count the whole store.
+            let wiring = current
+            let status = GatewayStatus.evaluate(
+                configured: wiring.config.mailboxes.map { ($0.name, $0.imap != nil) }, polls: try database.pollStates(),
+                health: StoreHealth(), now: now(), defaultInterval: 300)
             for mailbox in status.mailboxes where mailbox.stale {
                 reasons += mailbox.problems.map { "\(mailbox.name): \($0)" }
             }

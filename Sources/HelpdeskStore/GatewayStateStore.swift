@@ -5,6 +5,9 @@ public import Foundation
 public protocol GatewayStateStore: Sendable {
     /// Records how one poll of one mailbox ended (success or failure), replacing the last one.
     func recordPoll(_ report: PollReport) throws
+    /// Records that a poll still under way is getting work done (messages recorded), so a long
+    /// backlog does not look like a stalled poller.
+    func recordPollProgress(mailbox: String, at now: Date) throws
     /// The last poll of every mailbox that was ever polled, by mailbox name.
     func pollStates() throws -> [PollState]
     /// Counts for a health summary, as of `now`.

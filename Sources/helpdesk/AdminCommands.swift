@@ -33,6 +33,7 @@ struct Prune: ParsableCommand {
     var dryRun = false
 
     func run() throws {
+        try options.requireDatabase()
         let gateway = try HelpdeskGateway(
             settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false, requiringReplySecrets: false)
         print(try gateway.pruneRawMessages(dryRun: dryRun))

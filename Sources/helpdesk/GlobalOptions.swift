@@ -58,10 +58,16 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func openDatabase() throws -> HelpdeskDatabase {
+        try requireDatabase()
+        return try HelpdeskDatabase(path: databasePath)
+    }
+
+    /// For commands that work on existing tickets: a mistyped --database must not leave an empty
+    /// database behind (only `run`, `poll` and `ingest` start one).
+    func requireDatabase() throws {
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw CommandFailure("database \(databasePath) does not exist; run `helpdesk poll --once` first, or pass --database")
         }
-        return try HelpdeskDatabase(path: databasePath)
     }
 }
 

@@ -85,6 +85,7 @@ struct Outbox: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
+            try options.requireDatabase()
             let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger())
             print(try gateway.dispatchOutbox())
         }

@@ -36,13 +36,23 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let logger = options.makeLogger()
-        // Before anything is opened: a second gateway on the same database would poll and send
-        // everything twice.
-        if let holder = InstanceLock.holder(ofDatabase: options.databasePath) {
-            throw CommandFailure(InstanceLock.Held(database: options.databasePath, holder: holder).description)
+        // Signals first: a `systemctl reload` during the start must not end the process (SIGHUP's
+        // default), and SIGTERM must wait for the message in hand.
+        let shutdown = ShutdownSignal()
+        shutdown.installSignalHandlers()
+        let reload = ReloadSignal(waking: shutdown)
+        reload.installSignalHandler()
+        // The files, then the lock, then the database: a bad config opens nothing, and a second
+        // gateway on the same database (which would poll and send everything twice) touches
+        // nothing of the first's.
+        try HelpdeskGateway.check(settings: options.settings)
+        let lock: InstanceLock
+        do {
+            lock = try InstanceLock(database: options.databasePath)
+        } catch let held as InstanceLock.Held {
+            throw CommandFailure(held.description)
         }
         let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
-        let lock = try InstanceLock(database: options.databasePath)
         var server: MonitoringServer?
         if let address = listen.flatMap(ListenAddress.init(parsing:)) {
             let registry = MetricsRegistry.bootstrap()
@@ -56,10 +66,6 @@ struct Run: ParsableCommand {
             }
             logger.info("serving /metrics, /healthz, /readyz", metadata: ["listen": "\(address.host):\(server?.port ?? address.port)"])
         }
-        let shutdown = ShutdownSignal()
-        shutdown.installSignalHandlers()
-        let reload = ReloadSignal(waking: shutdown)
-        reload.installSignalHandler()
         gateway.run(RunSchedule(interval: interval, slaInterval: slaInterval, heartbeat: heartbeat), shutdown: shutdown, reload: reload)
         if let server { try? blocking { await server.stop() } }
         withExtendedLifetime(lock) {}

@@ -15,6 +15,7 @@ struct SLA: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
+            try options.requireDatabase()
             let gateway = try HelpdeskGateway(settings: options.settings, logger: options.makeLogger())
             let summary = try gateway.checkSLA(refreshing: true)
             print("sla: \(summary) (\(summary.refreshed) ticket(s) recomputed)")

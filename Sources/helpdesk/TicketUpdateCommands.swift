@@ -49,6 +49,7 @@ extension Tickets {
 
         func run() throws {
             let change = try change()
+            try options.requireDatabase()
             // Without the reply secret, the new assignee's notice goes out with a plain Reply-To.
             let gateway = try HelpdeskGateway(
                 settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false, requiringReplySecrets: false)

@@ -1,4 +1,5 @@
 import Foundation
+import HelpdeskCore
 import HelpdeskStore
 import MailgateTestSupport
 import Testing
@@ -51,7 +52,7 @@ struct BackupCommandTests {
             done
             """
         let mta = try ChildProcess("/bin/bash", ["-c", script, "mta", stop, CommandLineTests.binary.path] + global)
-        defer { if !FileManager.default.fileExists(atPath: stop) { FileManager.default.createFile(atPath: stop, contents: nil) } }
+        defer { if !FileManager.default.fileExists(atPath: stop) { _ = FileManager.default.createFile(atPath: stop, contents: nil) } }
 
         var countAtFirstBackup = 0
         for round in 1...3 {
@@ -68,7 +69,7 @@ struct BackupCommandTests {
             #expect(earlier.isSubset(of: copied), "round \(round): \(earlier.subtracting(copied).sorted().prefix(5)) missing")
             #expect(result.stdout.contains("\(copied.count) tickets"), "\(result.stdout)")
         }
-        FileManager.default.createFile(atPath: stop, contents: nil)
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
         #expect(try mta.finish(seconds: 60) == 0, "\(mta.stderr)")
         // The MTA really ingested while the backups ran.
         #expect(try keys(in: database).count > countAtFirstBackup)

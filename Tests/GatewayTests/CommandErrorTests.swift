@@ -58,6 +58,23 @@ struct CommandErrorTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path("helpdesk.sqlite")), "\(name) created a database")
     }
 
+    /// Commands that work on existing tickets, run where there is no database (a mistyped
+    /// --database): each says so and leaves no empty helpdesk.sqlite (or lock file) behind.
+    static let needADatabase: [[String]] = [
+        ["sla", "check"], ["outbox", "flush"], ["outbox", "list"], ["prune"], ["status"],
+        ["tickets", "update", "SUPP-1", "--status", "open"], ["tickets", "list"], ["sla", "report"],
+    ]
+
+    @Test(arguments: needADatabase)
+    func aCommandOnTicketsCreatesNoDatabase(arguments: [String]) throws {
+        let directory = try TemporaryDirectory(prefix: "mailgate-command-error")
+        let config = ["--config-dir", RepoPaths.root.appendingPathComponent("mailboxes").path, "--templates", RepoPaths.templates.path]
+        let result = try Self.helpdesk(in: directory, arguments + config)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("database helpdesk.sqlite does not exist"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty, "the command left files behind")
+    }
+
     @Test func aBadServerURLIsRefusedWhenTheConfigIsLoadedWithEveryFilesProblems() throws {
         let directory = try TemporaryDirectory(prefix: "mailgate-command-error")
         try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: false)

@@ -27,10 +27,10 @@ struct InstanceLockTests {
     func holderWhileHeldAndAfter() throws {
         let directory = try TemporaryDirectory()
         let database = directory.path("helpdesk.sqlite")
-        #expect(InstanceLock.holder(ofDatabase: database) == nil, "no lock file yet")
+        #expect(try InstanceLock.holder(ofDatabase: database) == nil, "no lock file yet")
 
         var lock: InstanceLock? = try InstanceLock(database: database)
-        let holder = try #require(InstanceLock.holder(ofDatabase: database))
+        let holder = try #require(try InstanceLock.holder(ofDatabase: database))
         #expect(holder.pid == getpid() && holder.host == ProcessInfo.processInfo.hostName)
         #expect(ISO8601DateFormatter().date(from: holder.since) != nil, "since: \(holder.since)")
         #expect(lock != nil)
@@ -38,9 +38,9 @@ struct InstanceLockTests {
         lock = nil
         // The file stays with the old holder's words in it; only the kernel's lock counts.
         #expect(FileManager.default.fileExists(atPath: InstanceLock.path(forDatabase: database)))
-        #expect(InstanceLock.holder(ofDatabase: database) == nil)
+        #expect(try InstanceLock.holder(ofDatabase: database) == nil)
         let again = try InstanceLock(database: database)
-        #expect(InstanceLock.holder(ofDatabase: database)?.pid == getpid())
+        #expect(try InstanceLock.holder(ofDatabase: database)?.pid == getpid())
         withExtendedLifetime(again) {}
     }
 
@@ -50,10 +50,10 @@ struct InstanceLockTests {
         let one = directory.path("one.sqlite"), two = directory.path("two.sqlite")
         var first: InstanceLock? = try InstanceLock(database: one)
         let second = try InstanceLock(database: two)
-        #expect(InstanceLock.holder(ofDatabase: two) != nil)
+        #expect(try InstanceLock.holder(ofDatabase: two) != nil)
         first = nil
-        #expect(first == nil && InstanceLock.holder(ofDatabase: one) == nil)
-        #expect(InstanceLock.holder(ofDatabase: two) != nil, "releasing one leaves the other held")
+        #expect(try first == nil && InstanceLock.holder(ofDatabase: one) == nil)
+        #expect(try InstanceLock.holder(ofDatabase: two) != nil, "releasing one leaves the other held")
         #expect(throws: InstanceLock.Held.self) { _ = try InstanceLock(database: two) }
         withExtendedLifetime(second) {}
     }
@@ -137,13 +137,13 @@ struct InstanceLockTests {
 
         let refusal = #expect(throws: InstanceLock.Held.self) { _ = try InstanceLock(database: database) }
         #expect(refusal?.holder?.pid == child.pid && refusal?.holder?.host == "child-host" && refusal?.holder?.since == "then")
-        #expect(InstanceLock.holder(ofDatabase: database)?.pid == child.pid)
+        #expect(try InstanceLock.holder(ofDatabase: database)?.pid == child.pid)
 
         child.signal(SIGKILL)
         #expect(child.wait(seconds: 10) == 128 + SIGKILL)
-        #expect(InstanceLock.holder(ofDatabase: database) == nil, "the kernel dropped the dead process's lock")
+        #expect(try InstanceLock.holder(ofDatabase: database) == nil, "the kernel dropped the dead process's lock")
         let lock = try InstanceLock(database: database)
-        #expect(InstanceLock.holder(ofDatabase: database)?.pid == getpid(), "the new holder's lines replace the dead one's")
+        #expect(try InstanceLock.holder(ofDatabase: database)?.pid == getpid(), "the new holder's lines replace the dead one's")
         withExtendedLifetime(lock) {}
     }
 }

@@ -4,8 +4,13 @@ import Foundation
 /// named with its file and field instead of failing the first poll or send at run time.
 enum ServerURLCheck {
     /// What is wrong with `url` for a section that takes `schemes`, or nil when it is usable.
-    static func problem(in url: String, schemes: (plain: String, tls: String), example: String) -> String? {
+    static func problem(in given: String, schemes: (plain: String, tls: String), example: String) -> String? {
         let hint = "write it like \(example)"
+        // Quoted in errors (and so in logs): a login in the URL may hold a password, so it is cut.
+        let url = withoutLogin(given)
+        if url != given {
+            return "'\(url)' has a login in it; put credentials in username/password_env, not in the URL"
+        }
         if url.contains(where: \.isWhitespace) {
             return "'\(url)' contains a space; \(hint) (a space in a folder name is written %20)"
         }
@@ -46,5 +51,14 @@ enum ServerURLCheck {
             return "port '\(port)' in '\(url)' is out of range; a port is a number from 1 to 65535"
         }
         return nil
+    }
+
+    /// `url` with any `user:password@` before the host removed.
+    static func withoutLogin(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return url }
+        return String(url[..<schemeEnd.upperBound]) + "…@" + String(rest[rest.index(after: at)...])
     }
 }

@@ -19,6 +19,8 @@ struct MailboxPoller {
     let endpoint: ServerEndpoint
     let logger: Logger
     let shutdown: ShutdownSignal?
+    /// Called after each batch of recorded messages, while a long poll goes on.
+    var onProgress: (() -> Void)? = nil
 
     func poll() -> PollSummary {
         var summary = PollSummary(mailbox: pipeline.mailbox.name)
@@ -90,6 +92,7 @@ struct MailboxPoller {
                 try client.addFlags([Self.quarantinedKeyword], to: quarantined)
                 processed.removeAll()
                 quarantined.removeAll()
+                onProgress?()
             }
         }
     }

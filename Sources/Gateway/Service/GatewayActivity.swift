@@ -13,6 +13,25 @@ final class GatewayActivity: Sendable {
     }
 
     private let counts = Mutex(Counts())
+    /// Why the last write of the gateway's own state failed; nil once one succeeds again. A
+    /// database that stopped taking writes (disk full, read-only remount) shows here first.
+    private let writeFailure = Mutex<String?>(nil)
+
+    /// Runs a write of the gateway's own state and remembers whether it failed; the error, if any.
+    @discardableResult
+    func recordWrite(_ write: () throws -> Void) -> (any Error)? {
+        do {
+            try write()
+            writeFailure.withLock { $0 = nil }
+            return nil
+        } catch {
+            writeFailure.withLock { $0 = "\(error)" }
+            return error
+        }
+    }
+
+    /// The last write's failure, while no write has succeeded since.
+    var lastWriteFailure: String? { writeFailure.withLock { $0 } }
 
     func add(_ poll: PollSummary) {
         counts.withLock {

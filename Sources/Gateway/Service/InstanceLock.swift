@@ -43,17 +43,23 @@ public final class InstanceLock: Sendable {
     /// The lock file of the database at `databasePath`.
     public static func path(forDatabase databasePath: String) -> String { databasePath + ".lock" }
 
-    /// Takes the lock or throws `Held` naming the holder. Never waits.
+    /// Takes the lock or throws `Held` naming the holder. Waits a moment at most: long enough
+    /// for a `holder(ofDatabase:)` probe of another process to let go.
     public init(database databasePath: String) throws {
         path = Self.path(forDatabase: databasePath)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw Unavailable(description: "cannot open the lock file \(path): \(String(cString: strerror(errno))); check that the database's folder is writable")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = Self.readHolder(fd)
-            close(fd)
-            throw Held(database: databasePath, holder: holder)
+        var attempts = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            attempts += 1
+            guard attempts < 10 else {
+                let holder = Self.readHolder(fd)
+                close(fd)
+                throw Held(database: databasePath, holder: holder)
+            }
+            usleep(25_000)
         }
         descriptor = fd
         let holder = "host=\(ProcessInfo.processInfo.hostName)\npid=\(getpid())\nsince=\(ISO8601DateFormatter().string(from: Date()))\n"
@@ -68,16 +74,37 @@ public final class InstanceLock: Sendable {
     }
 
     /// Who holds the database's lock now, or nil when nobody does (no `helpdesk run` on it).
-    public static func holder(ofDatabase databasePath: String) -> Holder? {
-        let fd = open(path(forDatabase: databasePath), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+    /// Throws when the lock file exists but cannot be read (another user's gateway).
+    public static func holder(ofDatabase databasePath: String) throws -> Holder? {
+        let path = path(forDatabase: databasePath)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw Unavailable(description: "cannot read the lock file \(path): \(String(cString: strerror(errno))); run this as the gateway's user")
+        }
         defer { close(fd) }
         // A shared lock we can take means no exclusive holder.
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {
             flock(fd, LOCK_UN)
             return nil
         }
-        return readHolder(fd)
+        // A holder that has just taken the lock may not have written its name yet, and until it
+        // does the file names the one before: wait a moment for a name that is alive.
+        var holder = readHolder(fd)
+        for _ in 0..<20 where !(holder.map(isAlive) ?? false) {
+            usleep(25_000)
+            holder = readHolder(fd)
+        }
+        return holder
+    }
+
+    /// Whether the holder's process runs (checked only for this host, where the pid means
+    /// something): a pid that is gone, or taken by a program other than helpdesk, is stale.
+    public static func isAlive(_ holder: Holder) -> Bool {
+        guard holder.host == ProcessInfo.processInfo.hostName else { return true }
+        guard kill(holder.pid, 0) == 0 || errno == EPERM else { return false }
+        guard let command = FileManager.default.contents(atPath: "/proc/\(holder.pid)/cmdline") else { return true }
+        return String(decoding: command, as: UTF8.self).contains("helpdesk")
     }
 
     private static func readHolder(_ fd: Int32) -> Holder? {

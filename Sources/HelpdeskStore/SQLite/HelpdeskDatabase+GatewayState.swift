@@ -29,6 +29,12 @@ extension HelpdeskDatabase {
         }
     }
 
+    public func recordPollProgress(mailbox: String, at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE mailbox_poll SET last_success_at = ? WHERE mailbox = ?", arguments: [now, mailbox])
+        }
+    }
+
     public func pollStates() throws -> [PollState] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM mailbox_poll ORDER BY mailbox").map { row in
