@@ -1,13 +1,28 @@
 public import Foundation
-import HelpdeskStore
+public import HelpdeskStore
 
 extension HelpdeskGateway {
-    /// The gateway's health from what the store holds now (see `GatewayStatus`).
-    public func status(defaultInterval: TimeInterval = 300) throws -> GatewayStatus {
-        let wiring = current
-        return GatewayStatus.evaluate(
-            configured: wiring.config.mailboxes.map { ($0.name, $0.imap != nil) },
-            polls: try database.pollStates(), health: try database.health(at: now()), now: now(), defaultInterval: defaultInterval)
+    /// The health of the gateway working on `settings`' database, from what the store holds now
+    /// (see `GatewayStatus`). Needs only the mailbox files and the database, not templates or
+    /// secrets, so it answers whatever else is broken; broken mailbox files are a problem of
+    /// their own, and the mailboxes the store knows stand in for them.
+    public static func status(
+        settings: GatewaySettings, store: some GatewayStateStore, defaultInterval: TimeInterval = 300, now: Date = Date()
+    ) throws -> GatewayStatus {
+        let polls = try store.pollStates()
+        var configProblem: String?
+        let configured: [(name: String, polled: Bool)]
+        do {
+            configured = try ConfigDirectory.load(path: settings.configDirectory).mailboxes.map { ($0.name, $0.imap != nil) }
+        } catch {
+            configProblem = "\(error)"
+            configured = polls.map { ($0.mailbox, true) }
+        }
+        var status = GatewayStatus.evaluate(
+            configured: configured, polls: polls, health: try store.health(at: now), now: now, defaultInterval: defaultInterval)
+        status.configProblem = configProblem
+        status.healthy = status.healthy && configProblem == nil
+        return status
     }
 
     /// Whether the gateway can do its work: every polled mailbox polled successfully within 3× its

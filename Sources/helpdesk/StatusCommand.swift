@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import HelpdeskStore
 
 /// `helpdesk status`: is the gateway healthy? For people and for monitors (exit status).
 struct Status: ParsableCommand {
@@ -24,10 +25,7 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        _ = try options.openDatabase()
-        let gateway = try HelpdeskGateway(
-            settings: options.settings, logger: options.makeLogger(), resolvingSecrets: false, requiringReplySecrets: false)
-        let status = try gateway.status(defaultInterval: interval)
+        let status = try HelpdeskGateway.status(settings: options.settings, store: try options.openDatabase(), defaultInterval: interval)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -41,6 +39,10 @@ struct Status: ParsableCommand {
 
     static func text(_ status: GatewayStatus) -> String {
         var lines = ["\(status.healthy ? "healthy" : "UNHEALTHY") (checked \(ISO8601DateFormatter().string(from: status.checkedAt)))"]
+        if let problem = status.configProblem {
+            lines.append("PROBLEM: the mailbox files do not load (the next start or reload fails):")
+            lines += problem.split(separator: "\n").map { "  \($0)" }
+        }
         for mailbox in status.mailboxes {
             lines.append("")
             lines.append("\(mailbox.name):")

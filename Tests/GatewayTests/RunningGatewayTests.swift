@@ -187,6 +187,18 @@ struct RunningGatewayTests {
         #expect(!error.contains("not-the-password"))
         let text = try Self.helpdesk(["status"] + global)
         #expect(text.stdout.contains("PROBLEM: the last poll failed"), "\(text.stdout)")
+
+        // Status answers whatever else is broken: no templates, and mailbox files that no longer
+        // load (which it reports, with the mailboxes the store knows).
+        let noTemplates = try Self.helpdesk(["status", "--templates", "/nonexistent"] + global)
+        #expect(noTemplates.stdout.contains("AUTHENTICATIONFAILED"), "\(noTemplates.stderr)")
+        let file = fixture.directory.path("mailboxes/support.yaml")
+        try Data((try String(contentsOfFile: file, encoding: .utf8) + "\nmax_message_size: lots\n").utf8).write(to: URL(fileURLWithPath: file))
+        let broken = try Self.helpdesk(["status"] + global)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("the mailbox files do not load"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("max_message_size"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("support:"), "\(broken.stdout)")
     }
 
     @Test func reloadTakesAGoodSetAndRefusesABrokenOne() throws {

@@ -36,6 +36,8 @@ public struct GatewayStatus: Sendable, Equatable, Encodable {
     public var checkedAt: Date
     public var healthy: Bool
     public var mailboxes: [Mailbox]
+    /// What is wrong with `mailboxes/` as it is on disk now (the next start would fail), if anything.
+    public var configProblem: String?
 
     /// How many intervals a mailbox may go without a poll before it counts as stale.
     public static let staleAfterIntervals = 3.0
