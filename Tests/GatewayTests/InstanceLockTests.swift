@@ -58,40 +58,12 @@ struct InstanceLockTests {
         withExtendedLifetime(second) {}
     }
 
-    /// Whether a file can be created in `folder` now.
-    static func canCreateFile(in folder: String) -> Bool {
-        let probe = folder + "/.probe-\(UUID().uuidString)"
-        let fd = open(probe, O_WRONLY | O_CREAT, 0o644)
-        guard fd >= 0 else { return false }
-        close(fd)
-        unlink(probe)
-        return true
-    }
-
-    /// Makes `folder` refuse new files and returns what undoes it, or nil when nothing here can:
-    /// the mode bits stop an ordinary user; root ignores them, so for root the immutable
-    /// attribute (ext4 and the like).
-    static func makeUnwritable(_ folder: String) throws -> (() -> Void)? {
-        chmod(folder, 0o555)
-        if !canCreateFile(in: folder) { return { chmod(folder, 0o755) } }
-        let chattr = "/usr/bin/chattr"
-        if FileManager.default.isExecutableFile(atPath: chattr), try ChildProcess(chattr, ["+i", folder]).finish(seconds: 10) == 0,
-           !canCreateFile(in: folder) {
-            return {
-                _ = try? ChildProcess(chattr, ["-i", folder]).finish(seconds: 10)
-                chmod(folder, 0o755)
-            }
-        }
-        chmod(folder, 0o755)
-        return nil
-    }
-
     @Test("a lock file that cannot be created is a plain error naming the file")
     func unwritableFolder() throws {
         let directory = try TemporaryDirectory()
         let folder = directory.path("data")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        guard let undo = try Self.makeUnwritable(folder) else {
+        guard let undo = Unwritable.make(folder) else {
             try Test.cancel("no way to make a folder unwritable for this process here")
         }
         defer { withExtendedLifetime(directory) { undo() } }

@@ -285,40 +285,6 @@ struct StoreHealthContractTests {
 /// not part of the backend-neutral contract.
 @Suite("SQLite: checkWritable", .timeLimit(.minutes(1)))
 struct CheckWritableSQLiteTests {
-    /// Runs `tool` and returns its exit status (posix_spawn and waitpid: short tools only).
-    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let argv = ([tool] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, tool, nil, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        guard waitpid(pid, &status, 0) == pid else { return -1 }
-        return status
-    }
-
-    static func isWritable(_ path: String) -> Bool {
-        let fd = open(path, O_WRONLY)
-        guard fd >= 0 else { return false }
-        close(fd)
-        return true
-    }
-
-    /// Makes `path` unwritable for this process and returns what undoes it, or nil when nothing
-    /// here can: the mode bits stop an ordinary user; root ignores them, so for root the
-    /// immutable attribute (ext4 and the like, CAP_LINUX_IMMUTABLE).
-    static func makeReadOnly(_ path: String) -> (() -> Void)? {
-        chmod(path, 0o444)
-        if !isWritable(path) { return { chmod(path, 0o644) } }
-        if run("/usr/bin/chattr", ["+i", path]) == 0, !isWritable(path) {
-            return {
-                _ = run("/usr/bin/chattr", ["-i", path])
-                chmod(path, 0o644)
-            }
-        }
-        chmod(path, 0o644)
-        return nil
-    }
-
     @Test("a database file that cannot be written is not writable")
     func aReadOnlyDatabaseIsNotWritable() throws {
         let directory = try TemporaryDirectory()
@@ -328,7 +294,7 @@ struct CheckWritableSQLiteTests {
         // permission sees while the daemon runs).
         let writer = try HelpdeskDatabase(path: path)
         try writer.recordPoll(PollReport(mailbox: "support", at: Contract.t0, duration: 1, error: nil, unrecorded: nil, interval: 60))
-        guard let undo = Self.makeReadOnly(path) else {
+        guard let undo = Unwritable.make(path) else {
             try Test.cancel("no way to make a file read-only for this process here")
         }
         // The writer's WAL and the folder must outlive the read-only spell, which must end
