@@ -150,7 +150,7 @@ extension HelpdeskGateway {
             let wakeUp = loops.wakeUp(for: name)
             if imapEndpoints[name] != nil, loops.start(.poll, name) {
                 Self.startThread(named: "poll \(name)", in: threads) {
-                    self.pollLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
+                    self.pollLoop(name, schedule: schedule, wakeUp: wakeUp, shutdown: shutdown)
                     loops.finished(.poll, name)
                 }
             }
@@ -174,10 +174,13 @@ extension HelpdeskGateway {
         }
     }
 
-    private func pollLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
+    private func pollLoop(_ name: String, schedule: RunSchedule, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
+        let watcher = IdleWatcher(mailbox: name, logger: logger)
         // Ends when a reload removed the mailbox (or its IMAP section).
-        while !shutdown.isRequested, imapEndpoints[name] != nil {
-            let summary = poll(name, shutdown: shutdown, interval: interval)
+        while !shutdown.isRequested, let endpoint = imapEndpoints[name] {
+            // In IDLE the next poll comes with news, or after `fullPoll` at the latest.
+            let expected = schedule.idle && watcher.isWatching ? schedule.fullPoll : schedule.interval
+            let summary = poll(name, shutdown: shutdown, interval: expected)
             if summary.ticketsCreated + summary.commentsAdded + summary.duplicates + summary.quarantined > 0 {
                 // Recorded mail may have queued an acknowledgement: send it now, not after `interval`.
                 wakeUp.signal()
@@ -185,9 +188,15 @@ extension HelpdeskGateway {
             if summary.fetched > 0 { logger.info("poll", metadata: ["mailbox": "\(name)", "summary": "\(summary)"]) }
             if summary.error != nil {
                 // The poller logged the error itself; other mailboxes go on meanwhile.
-                logger.warning("poll stopped; retrying", metadata: ["mailbox": "\(name)", "retry_in_s": "\(interval)"])
+                logger.warning("poll stopped; retrying", metadata: ["mailbox": "\(name)", "retry_in_s": "\(schedule.interval)"])
+            } else if schedule.idle,
+                      watcher.waitForNews(endpoint: endpoint, until: Date().addingTimeInterval(schedule.fullPoll), shouldStop: {
+                          // A reload that changed the server settings needs a new connection.
+                          shutdown.isRequested || self.imapEndpoints[name] != endpoint
+                      }) {
+                continue
             }
-            shutdown.wait(seconds: interval)
+            shutdown.wait(seconds: schedule.interval)
         }
     }
 

@@ -90,6 +90,34 @@ final class CurlEasy {
         return value
     }
 
+    /// The socket of a CONNECT_ONLY connection, or nil when there is none.
+    var activeSocket: Int32? {
+        var socket = curl_socket_t(CURL_SOCKET_BAD)
+        guard ccurl_easy_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != CURL_SOCKET_BAD else { return nil }
+        return Int32(socket)
+    }
+
+    /// Sends what it can of `bytes` on a CONNECT_ONLY connection: the count sent, 0 when the
+    /// socket would block.
+    func send(_ bytes: ArraySlice<UInt8>) throws(TransportError) -> Int {
+        var sent = 0
+        let code = bytes.withUnsafeBytes { curl_easy_send(handle, $0.baseAddress, $0.count, &sent) }
+        if code == CURLE_AGAIN { return 0 }
+        guard code == CURLE_OK else { throw error(for: code, doing: "sending to the server") }
+        return sent
+    }
+
+    /// Receives what is there on a CONNECT_ONLY connection: nil when nothing is yet, an empty
+    /// array when the server closed the connection.
+    func receive(upTo count: Int) throws(TransportError) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var received = 0
+        let code = buffer.withUnsafeMutableBytes { curl_easy_recv(handle, $0.baseAddress, count, &received) }
+        if code == CURLE_AGAIN { return nil }
+        guard code == CURLE_OK else { throw error(for: code, doing: "reading from the server") }
+        return Array(buffer[..<received])
+    }
+
     /// Runs the transfer; a failure becomes a `TransportError` naming the server's last reply.
     func perform(_ what: @autoclosure () -> String) throws(TransportError) {
         errorBuffer[0] = 0

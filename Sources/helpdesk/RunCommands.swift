@@ -20,6 +20,12 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds between heartbeat log lines (polls, messages, mail sent).")
     var heartbeat: Double = 300
 
+    @Flag(name: .customLong("no-idle"), help: "Poll every --interval instead of waiting for new mail in IMAP IDLE.")
+    var noIdle = false
+
+    @Option(name: .customLong("full-poll-interval"), help: "Seconds between full polls of a mailbox waiting in IMAP IDLE (a safety net).")
+    var fullPoll: Double = 300
+
     @Option(help: ArgumentHelp(
         "Serve /metrics, /healthz and /readyz over HTTP at HOST:PORT (a bare PORT means 127.0.0.1:PORT). Off unless given.",
         valueName: "address"))
@@ -29,6 +35,8 @@ struct Run: ParsableCommand {
         guard interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
         guard slaInterval >= 0.1 else { throw ValidationError("--sla-interval must be at least 0.1 seconds") }
         guard heartbeat >= 1 else { throw ValidationError("--heartbeat must be at least 1 second") }
+        // Servers end an IDLE after 30 minutes (RFC 2177 says to renew before 29).
+        guard (1...1500).contains(fullPoll) else { throw ValidationError("--full-poll-interval must be 1 to 1500 seconds (IDLE is renewed before 29 minutes)") }
         if let listen, ListenAddress(parsing: listen) == nil {
             throw ValidationError("--listen '\(listen)' is not HOST:PORT or PORT (e.g. 127.0.0.1:9464)")
         }
@@ -66,7 +74,8 @@ struct Run: ParsableCommand {
             }
             logger.info("serving /metrics, /healthz, /readyz", metadata: ["listen": "\(address.host):\(server?.port ?? address.port)"])
         }
-        gateway.run(RunSchedule(interval: interval, slaInterval: slaInterval, heartbeat: heartbeat), shutdown: shutdown, reload: reload)
+        let schedule = RunSchedule(interval: interval, slaInterval: slaInterval, heartbeat: heartbeat, idle: !noIdle, fullPoll: fullPoll)
+        gateway.run(schedule, shutdown: shutdown, reload: reload)
         if let server { try? blocking { await server.stop() } }
         withExtendedLifetime(lock) {}
     }

@@ -26,5 +26,7 @@ typedef int (*ccurl_debug_callback)(CURL *handle, curl_infotype type, char *data
 CURLcode ccurl_easy_setopt_debug_function(CURL *handle, ccurl_debug_callback callback);
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+/// For CURLINFO_ACTIVESOCKET: the connection a CONNECT_ONLY handle keeps, to wait on with poll().
+CURLcode ccurl_easy_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
 
 #endif

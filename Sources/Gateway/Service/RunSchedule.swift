@@ -6,10 +6,16 @@ public struct RunSchedule: Sendable, Equatable {
     public var slaInterval: Double
     /// Between heartbeat log lines.
     public var heartbeat: Double
+    /// Whether to wait for new mail in IMAP IDLE where the server offers it.
+    public var idle: Bool
+    /// Between full polls of a mailbox in IDLE, the safety net for news the server did not send.
+    public var fullPoll: Double
 
-    public init(interval: Double = 5, slaInterval: Double = 30, heartbeat: Double = 300) {
+    public init(interval: Double = 5, slaInterval: Double = 30, heartbeat: Double = 300, idle: Bool = true, fullPoll: Double = 300) {
         self.interval = interval
         self.slaInterval = slaInterval
         self.heartbeat = heartbeat
+        self.idle = idle
+        self.fullPoll = fullPoll
     }
 }
