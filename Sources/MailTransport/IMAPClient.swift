@@ -110,6 +110,33 @@ public final class IMAPClient {
         }
     }
 
+    /// Creates `folder` unless it exists (a server's ALREADYEXISTS refusal counts as done).
+    public func createFolder(_ folder: String) throws(TransportError) {
+        do {
+            _ = try command("CREATE \(Self.quoted(folder))", selectingFolder: false)
+        } catch where error.serverReply?.uppercased().contains("ALREADYEXISTS") == true || error.serverReply?.lowercased().contains("already exists") == true {
+            return
+        }
+    }
+
+    /// Moves messages to another folder (RFC 6851 UID MOVE), in chunks.
+    public func move(_ uids: [UInt32], to folder: String) throws(TransportError) {
+        for chunk in stride(from: 0, to: uids.count, by: 500) {
+            let set = uids[chunk..<min(chunk + 500, uids.count)].map(String.init).joined(separator: ",")
+            _ = try command("UID MOVE \(set) \(Self.quoted(folder))", selectingFolder: true)
+        }
+    }
+
+    /// Deletes messages for good: \Deleted, then UID EXPUNGE of just these (RFC 4315), so other
+    /// messages someone marked \Deleted stay.
+    public func delete(_ uids: [UInt32]) throws(TransportError) {
+        try addFlags(["\\Deleted"], to: uids)
+        for chunk in stride(from: 0, to: uids.count, by: 500) {
+            let set = uids[chunk..<min(chunk + 500, uids.count)].map(String.init).joined(separator: ",")
+            _ = try command("UID EXPUNGE \(set)", selectingFolder: true)
+        }
+    }
+
     /// Runs a custom command and returns the server's untagged lines.
     private func command(_ text: String, selectingFolder: Bool) throws(TransportError) -> String {
         // libcurl URL-decodes custom requests: a literal % must be sent as %25.

@@ -29,6 +29,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public var keyPrefix: String
     /// nil for a mailbox fed only by the MTA pipe (`helpdesk ingest`): nothing to poll.
     public var imap: Server?
+    /// What happens on the server to a recorded message.
+    public var afterProcessing = AfterProcessing.flag
     public var smtp: Server
     public var agents: [Agent]
     /// Larger messages are not downloaded; they are recorded and kept aside on the server.
@@ -69,7 +71,7 @@ public struct MailboxConfig: Sendable, Equatable {
 extension MailboxConfig {
     static let knownFields = [
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
-        "keep_raw_messages", "stranger_follow_ups", "assignment", "skills", "reply_token_secret_env",
+        "keep_raw_messages", "stranger_follow_ups", "after_processing", "assignment", "skills", "reply_token_secret_env",
         "reply_token_secret_file", "reply_token_days", "authserv_id", "sla",
     ]
 
@@ -149,6 +151,8 @@ extension MailboxConfig {
             }
             strangers = policy
         }
+        var afterProcessing = AfterProcessing.flag
+        problems.check { () throws(ConfigError) in afterProcessing = try AfterProcessing.parse(fields) }
         let settings = agentSettings(fields, problems: &problems)
         let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
         guard problems.isEmpty, let address, let key, let smtp else {
@@ -158,6 +162,7 @@ extension MailboxConfig {
             name: name, file: file, address: address, displayName: displayName,
             keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum,
             maximumAttachmentSize: attachmentMaximum, rawMessageRetentionDays: retention, strangers: strangers)
+        config.afterProcessing = afterProcessing
         settings.apply(to: &config)
         return MailboxFile(config: config, identity: identity)
     }

@@ -49,16 +49,18 @@ struct MailboxPoller {
                 try store.resetCursor(mailbox: mailbox.name, uidValidity: status.uidValidity, at: pipeline.now())
             }
         }
-        if lastUID > 0 { try flagStragglers(client, status: status, upTo: lastUID) }
+        if lastUID > 0 {
+            try flagStragglers(client, status: status, upTo: lastUID)
+            try afterProcessingLeftovers(client, upTo: lastUID)
+        }
 
         let uids = try client.uids(after: lastUID, below: status.uidNext)
         summary.unrecorded = uids.count
         var processed: [UInt32] = []
         var quarantined: [UInt32] = []
         defer {
-            // Whatever was committed gets its flags, even when the loop stopped on an error.
-            try? client.addFlags([Self.processedKeyword], to: processed)
-            try? client.addFlags([Self.quarantinedKeyword], to: quarantined)
+            // Whatever was committed gets its flags (and is moved), even when the loop stopped on an error.
+            try? finish(client, processed: processed, quarantined: quarantined)
         }
         for uid in uids {
             if shutdown?.isRequested == true { break }
@@ -88,13 +90,53 @@ struct MailboxPoller {
             processed.append(uid)
             if case .quarantined = result { quarantined.append(uid) }
             if processed.count >= Self.flagBatch {
-                try client.addFlags([Self.processedKeyword], to: processed)
-                try client.addFlags([Self.quarantinedKeyword], to: quarantined)
+                try finish(client, processed: processed, quarantined: quarantined)
                 processed.removeAll()
                 quarantined.removeAll()
                 onProgress?()
             }
         }
+    }
+
+    /// Flags committed messages, then does what the mailbox's `after_processing` says with them.
+    private func finish(_ client: IMAPClient, processed: [UInt32], quarantined: [UInt32]) throws {
+        try client.addFlags([Self.processedKeyword], to: processed)
+        try client.addFlags([Self.quarantinedKeyword], to: quarantined)
+        if case .move(let folder) = pipeline.mailbox.afterProcessing, !processed.isEmpty {
+            try client.createFolder(folder)
+            try client.move(processed, to: folder)
+        }
+    }
+
+    /// What `after_processing` still owes messages recorded before: moves a crash cut short, and
+    /// deletions that have come due. Only flagged messages at or below the cursor are touched,
+    /// so nothing unrecorded ever leaves the folder.
+    private func afterProcessingLeftovers(_ client: IMAPClient, upTo lastUID: UInt32) throws {
+        switch pipeline.mailbox.afterProcessing {
+        case .flag:
+            return
+        case .move(let folder):
+            let left = try client.search("UID 1:\(lastUID) KEYWORD \(Self.processedKeyword)")
+            guard !left.isEmpty else { return }
+            try client.createFolder(folder)
+            try client.move(left, to: folder)
+        case .deleteAfter(let days):
+            let cutoff = pipeline.now().addingTimeInterval(-Double(days) * 86_400)
+            let due = try client.search("UID 1:\(lastUID) KEYWORD \(Self.processedKeyword) BEFORE \(Self.imapDate(cutoff))")
+            guard !due.isEmpty else { return }
+            try client.delete(due)
+            logger.info("deleted processed messages past after_processing's delete_after", metadata: [
+                "mailbox": "\(pipeline.mailbox.name)", "count": "\(due.count)"])
+        }
+    }
+
+    /// A date as IMAP SEARCH takes it (RFC 3501 date: `1-Nov-2026`), in UTC.
+    static func imapDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.day, .month, .year], from: date)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(parts.day ?? 1)-\(months[(parts.month ?? 1) - 1])-\(parts.year ?? 1970)"
     }
 
     /// Messages recorded in an earlier run whose flagging was cut short by a crash.
