@@ -8,7 +8,7 @@ import Testing
 
 /// `after_processing:` on the real Dovecot: recorded mail is moved or deleted, only after the
 /// commit, and never a message that was not recorded.
-@Suite("After processing on real mail servers", .serialized, .timeLimit(.minutes(3)))
+@Suite("After processing on real mail servers", .serialized, .timeLimit(.minutes(5)))
 struct AfterProcessingTests {
     func folder(_ desk: HelpDesk, _ name: String) throws -> (count: Int, flagged: Int) {
         let client = try IMAPClient(endpoint: desk.servers.imapEndpoint(user: "support", folder: name))

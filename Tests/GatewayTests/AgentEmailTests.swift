@@ -6,7 +6,7 @@ import MIME
 import Testing
 
 /// Issue 5 on real servers: agents run tickets from their mail client, and nobody else can.
-@Suite("Agents by email on real mail servers", .serialized, .timeLimit(.minutes(3)))
+@Suite("Agents by email on real mail servers", .serialized, .timeLimit(.minutes(5)))
 struct AgentEmailTests {
     /// A desk whose support mailbox signs reply addresses, with agents bob and dana.
     static func desk(extra: String = "", agents: [String] = ["bob", "dana"]) throws -> HelpDesk {

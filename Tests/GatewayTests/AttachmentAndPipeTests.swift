@@ -10,7 +10,7 @@ import Testing
 
 /// Attachments, size limits and the MTA pipe (`helpdesk ingest`), each on its own real Dovecot +
 /// OpenSMTPD pair, checked through the `helpdesk` executable as an admin or an MTA would use it.
-@Suite("Attachments, size limits and the MTA pipe", .serialized, .timeLimit(.minutes(3)))
+@Suite("Attachments, size limits and the MTA pipe", .serialized, .timeLimit(.minutes(5)))
 struct AttachmentAndPipeTests {
     // MARK: Attachments
 

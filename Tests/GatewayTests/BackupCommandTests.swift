@@ -5,7 +5,7 @@ import MailgateTestSupport
 import Testing
 
 /// `helpdesk backup FILE` beside an MTA that keeps piping mail into `helpdesk ingest`.
-@Suite("helpdesk backup", .serialized, .timeLimit(.minutes(3)))
+@Suite("helpdesk backup", .serialized, .timeLimit(.minutes(5)))
 struct BackupCommandTests {
     let directory: TemporaryDirectory
     var database: String { directory.path("helpdesk.sqlite") }

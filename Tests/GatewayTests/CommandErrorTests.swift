@@ -4,7 +4,7 @@ import MailgateTestSupport
 
 /// Commands that fail say why in a plain sentence, and a command refused before it opens the
 /// database leaves no database behind.
-@Suite("helpdesk command errors", .timeLimit(.minutes(2)))
+@Suite("helpdesk command errors", .timeLimit(.minutes(5)))
 struct CommandErrorTests {
     /// Runs `helpdesk` in `directory` with its default paths (helpdesk.sqlite, mailboxes/, data/
     /// there), as an admin who types the command in an empty folder would.

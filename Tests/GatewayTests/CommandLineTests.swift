@@ -5,7 +5,7 @@ import Testing
 import MailgateTestSupport
 
 /// The `helpdesk` executable as admins and scripts use it: names, exit codes, output.
-@Suite("helpdesk command line", .serialized, .timeLimit(.minutes(3)))
+@Suite("helpdesk command line", .serialized, .timeLimit(.minutes(5)))
 struct CommandLineTests {
     /// The executable `swift build` put next to the tests (`HELPDESK_BIN` overrides).
     static var binary: URL {

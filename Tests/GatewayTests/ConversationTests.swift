@@ -6,7 +6,7 @@ import MIME
 import Testing
 
 /// Issue 4's threading scenarios, each on its own real Dovecot + OpenSMTPD pair.
-@Suite("Conversations on real mail servers", .serialized, .timeLimit(.minutes(3)))
+@Suite("Conversations on real mail servers", .serialized, .timeLimit(.minutes(5)))
 struct ConversationTests {
     @Test func threadsByReferencesAloneWhenTheSubjectWasEdited() throws {
         let desk = try HelpDesk()

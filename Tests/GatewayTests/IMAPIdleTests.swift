@@ -10,7 +10,7 @@ import Testing
 
 /// IMAP IDLE against the real Dovecot: news arrives as it is delivered, and the connection can
 /// wait again and again.
-@Suite("IMAP IDLE", .serialized, .timeLimit(.minutes(2)))
+@Suite("IMAP IDLE", .serialized, .timeLimit(.minutes(5)))
 struct IMAPIdleTests {
     static let message = "From: alice@example.test\r\nTo: support@example.test\r\nSubject: Idle\r\nMessage-ID: <idle-%@@example.test>\r\n\r\nHello.\r\n"
 
@@ -63,7 +63,7 @@ struct IMAPIdleTests {
 }
 
 /// The daemon in IDLE: mail is acknowledged as it arrives, not at the next poll.
-@Suite("helpdesk run in IMAP IDLE", .serialized, .timeLimit(.minutes(2)))
+@Suite("helpdesk run in IMAP IDLE", .serialized, .timeLimit(.minutes(5)))
 struct RunInIdleTests {
     @Test func aRequestIsAcknowledgedWithoutWaitingForThePollInterval() throws {
         let servers = try MailServers()

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Instance lock", .timeLimit(.minutes(3)))
+@Suite("Instance lock", .timeLimit(.minutes(5)))
 struct InstanceLockTests {
     @Test("a second lock on the same database is refused, naming this process and host")
     func aSecondLockIsRefused() throws {

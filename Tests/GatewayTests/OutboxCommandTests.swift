@@ -4,7 +4,7 @@ import MailgateTestSupport
 import Testing
 
 /// `helpdesk outbox list` and `retry`, against rows put in each state the way a sender would.
-@Suite("outbox list and retry", .serialized, .timeLimit(.minutes(2)))
+@Suite("outbox list and retry", .serialized, .timeLimit(.minutes(5)))
 struct OutboxCommandTests {
     typealias Installation = TicketUpdateCommandLineTests.Installation
 

@@ -9,7 +9,7 @@ import Synchronization
 import MailgateTestSupport
 import Testing
 
-@Suite("Outbox dispatch on a real MTA", .serialized, .timeLimit(.minutes(2)))
+@Suite("Outbox dispatch on a real MTA", .serialized, .timeLimit(.minutes(5)))
 struct OutboxDispatcherTests {
     /// A new ticket per recipient, each with its acknowledgement waiting in the outbox.
     func queue(_ database: HelpdeskDatabase, recipients: [String], now: Date) throws {
@@ -88,7 +88,7 @@ final class RecordingSubmitter: MailSubmitter, Sendable {
     }
 }
 
-@Suite("Outbox claims and rendering at the edge", .serialized, .timeLimit(.minutes(2)))
+@Suite("Outbox claims and rendering at the edge", .serialized, .timeLimit(.minutes(5)))
 struct OutboxClaimTests {
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
 

@@ -3,7 +3,7 @@ import Testing
 import MailgateTestSupport
 
 /// `helpdesk parse FILE [--json]` run as a script would: no config, no database.
-@Suite("helpdesk parse command line", .timeLimit(.minutes(2)))
+@Suite("helpdesk parse command line", .timeLimit(.minutes(5)))
 struct ParseCommandLineTests {
     @Test func jsonIsOneObjectWithTheIssueKeys() throws {
         let directory = try TemporaryDirectory()

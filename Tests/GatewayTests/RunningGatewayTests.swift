@@ -11,7 +11,7 @@ import Testing
 
 /// `helpdesk run` as an operator sees and steers it, on the real test servers: status, metrics
 /// and health endpoints, the heartbeat and JSON logs, the one-gateway-per-database lock, reload.
-@Suite("a running gateway", .serialized, .timeLimit(.minutes(4)))
+@Suite("a running gateway", .serialized, .timeLimit(.minutes(5)))
 struct RunningGatewayTests {
     static func helpdesk(_ arguments: [String]) throws -> CommandLineTests.Result {
         try CommandLineTests.helpdesk(arguments)

@@ -3,7 +3,7 @@ import MIME
 import Testing
 
 /// The SLA service inside `helpdesk run`, on the real clock, and the admin's `sla` commands.
-@Suite("helpdesk sla on the command line", .serialized, .timeLimit(.minutes(3)))
+@Suite("helpdesk sla on the command line", .serialized, .timeLimit(.minutes(5)))
 struct SLACommandLineTests {
     @Test func runTellsTheAgentOfABreachAndTheReportAndShowSayIt() throws {
         let servers = try MailServers()

@@ -3,7 +3,7 @@ import MailgateTestSupport
 import Testing
 
 /// Counted time as `tickets show` and `sla report` print it: seconds under a minute, whole seconds in JSON.
-@Suite("SLA durations on the command line", .serialized, .timeLimit(.minutes(2)))
+@Suite("SLA durations on the command line", .serialized, .timeLimit(.minutes(5)))
 struct SLADurationCommandTests {
     /// The raw values of every `"key" : value` line in pretty-printed JSON.
     static func values(of key: String, in json: String) -> [String] {

@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 6 on real servers: SLA clocks run on the gateway's own clock, and warnings and breaches
 /// reach the agents' IMAP inboxes exactly once.
-@Suite("SLA clocks on real mail servers", .serialized, .timeLimit(.minutes(3)))
+@Suite("SLA clocks on real mail servers", .serialized, .timeLimit(.minutes(5)))
 struct SLATests {
     static func policy(_ targets: String, extra: String = "") -> String {
         """

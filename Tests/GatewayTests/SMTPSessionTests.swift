@@ -3,7 +3,7 @@ import MailTransport
 import Testing
 
 /// The SMTP client against a real MTA that caps messages per session (OpenSMTPD: 100).
-@Suite("SMTP sessions on a real MTA", .serialized, .timeLimit(.minutes(2)))
+@Suite("SMTP sessions on a real MTA", .serialized, .timeLimit(.minutes(5)))
 struct SMTPSessionTests {
     @Test func manyMessagesThroughOneClientAllArrive() throws {
         let servers = try MailServers()

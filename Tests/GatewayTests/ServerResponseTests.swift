@@ -3,7 +3,7 @@ import MailTransport
 import Testing
 
 /// IMAP and SMTP failures quote the real server's own line (Dovecot, OpenSMTPD), never a password.
-@Suite("Server replies in transport errors", .serialized, .timeLimit(.minutes(3)))
+@Suite("Server replies in transport errors", .serialized, .timeLimit(.minutes(5)))
 struct ServerResponseTests {
     /// Fails the test when any text meant for an operator shows a password.
     static func expectNoPassword(_ error: TransportError, _ passwords: [String]) {

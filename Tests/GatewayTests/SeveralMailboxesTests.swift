@@ -9,7 +9,7 @@ import MailgateTestSupport
 
 /// Two mailboxes, one whose IMAP server accepts the connection and then never answers: the
 /// other one's requests must still be acknowledged.
-@Suite("Several mailboxes, each on its own threads", .serialized, .timeLimit(.minutes(3)))
+@Suite("Several mailboxes, each on its own threads", .serialized, .timeLimit(.minutes(5)))
 struct SeveralMailboxesTests {
     static let request = """
         From: Alice Example <alice@example.test>

@@ -35,7 +35,7 @@ private let long: Double = 5
 /// A sleeper that returned sooner than this was woken, not timed out.
 private let early: Double = 3
 
-@Suite("Shutdown and reload signals", .timeLimit(.minutes(3)))
+@Suite("Shutdown and reload signals", .timeLimit(.minutes(5)))
 struct SignalTests {
     @Test("a wait with nothing happening sleeps its time and reports no shutdown")
     func waitTimesOut() {

@@ -3,7 +3,7 @@ import MailgateTestSupport
 import Testing
 
 /// What `helpdesk` says when asked for help or given a bad value: the subcommand's own usage.
-@Suite("helpdesk usage and help", .timeLimit(.minutes(2)))
+@Suite("helpdesk usage and help", .timeLimit(.minutes(5)))
 struct SubcommandUsageTests {
     /// A bad value and what the error must say, besides the subcommand's usage line.
     struct BadValue: Sendable, CustomTestStringConvertible {

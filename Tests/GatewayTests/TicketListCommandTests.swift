@@ -3,7 +3,7 @@ import MailgateTestSupport
 import Testing
 
 /// `helpdesk tickets list` and `show`: filters, columns, order, tags, unknown queues.
-@Suite("tickets list and show", .serialized, .timeLimit(.minutes(2)))
+@Suite("tickets list and show", .serialized, .timeLimit(.minutes(5)))
 struct TicketListCommandTests {
     typealias Installation = TicketUpdateCommandLineTests.Installation
 

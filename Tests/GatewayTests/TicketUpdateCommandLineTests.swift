@@ -4,7 +4,7 @@ import Testing
 import MailgateTestSupport
 
 /// `helpdesk tickets update` and `history`: the admin's path into the same workflow as email.
-@Suite("tickets update and history", .serialized, .timeLimit(.minutes(2)))
+@Suite("tickets update and history", .serialized, .timeLimit(.minutes(5)))
 struct TicketUpdateCommandLineTests {
     /// A pipe-only installation (no servers needed): one mailbox file per queue, each with the
     /// agents bob and dana, and by default one recorded ticket, SUPP-1 "Help" from alice.

@@ -8,7 +8,7 @@ import Testing
 
 /// The whole path on real servers: requester mail → OpenSMTPD → LMTP → Dovecot → IMAP → gateway →
 /// SQLite → outbox → SMTP → OpenSMTPD → Dovecot → requester's inbox.
-@Suite("Walking skeleton on real mail servers", .serialized, .timeLimit(.minutes(3)))
+@Suite("Walking skeleton on real mail servers", .serialized, .timeLimit(.minutes(5)))
 struct WalkingSkeletonTests {
     static let request = """
         From: Alice Example <alice@example.test>

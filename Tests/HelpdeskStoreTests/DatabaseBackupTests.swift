@@ -8,7 +8,7 @@ import Testing
 
 /// `HelpdeskDatabase.backup(to:)`: SQLite's online backup of a database another connection keeps
 /// writing, as `helpdesk backup` takes it beside a running gateway.
-@Suite("Database backup", .timeLimit(.minutes(2)))
+@Suite("Database backup", .timeLimit(.minutes(5)))
 struct DatabaseBackupTests {
     let directory: TemporaryDirectory
     var path: String { directory.path("helpdesk.sqlite") }

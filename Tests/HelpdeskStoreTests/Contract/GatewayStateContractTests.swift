@@ -283,7 +283,7 @@ struct StoreHealthContractTests {
 
 /// `checkWritable` against SQLite files that cannot take a write: these need a file, so they are
 /// not part of the backend-neutral contract.
-@Suite("SQLite: checkWritable", .timeLimit(.minutes(3)))
+@Suite("SQLite: checkWritable", .timeLimit(.minutes(5)))
 struct CheckWritableSQLiteTests {
     @Test("a database file that cannot be written is not writable")
     func aReadOnlyDatabaseIsNotWritable() throws {

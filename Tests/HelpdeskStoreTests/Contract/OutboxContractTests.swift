@@ -221,7 +221,7 @@ struct SharedOutboxContractTests {
     }
 
     @Test(
-        "two instances claiming from 500 rows at once claim each exactly once", .timeLimit(.minutes(2)),
+        "two instances claiming from 500 rows at once claim each exactly once", .timeLimit(.minutes(5)),
         arguments: StoreBackend.shared)
     func twoInstancesClaimEachRowOnce(backend: StoreBackend) throws {
         let (stores, cleanup) = try backend.make(instances: 2)
