@@ -9,31 +9,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 count=${1:-20}
 
-bash scripts/install-deps.sh
-swift build -c release --product helpdesk >/dev/null
-bin=$(swift build -c release --show-bin-path)
-
-work=$(mktemp -d /tmp/mailgate-latency.XXXXXX)
-chmod 755 "$work"
-read -r imap smtp lmtp < <(python3 -c 'import socket
-s=[socket.socket() for _ in range(3)]
-[x.bind(("127.0.0.1",0)) for x in s]
-print(*[x.getsockname()[1] for x in s])')
-daemon=
-cleanup() {
-  [ -n "$daemon" ] && kill -TERM "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true
-  bash scripts/mailservers.sh stop --dir "$work/servers" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-bash scripts/mailservers.sh start --dir "$work/servers" --imap-port "$imap" --smtp-port "$smtp" --lmtp-port "$lmtp" >/dev/null
-
+source scripts/bench-lib.sh
+bench_setup latency
 mkdir -p "$work/mailboxes"
-sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1:10025#smtp://127.0.0.1:$smtp#" \
-  mailboxes/support.yaml >"$work/mailboxes/support.yaml"
-export SUPPORT_IMAP_PASSWORD MAILGATE_REPLY_SECRET
-SUPPORT_IMAP_PASSWORD=$(cat "$work/servers/password")
-MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d " \n")
+bench_mailbox_config support@example.test SUPP >"$work/mailboxes/support.yaml"
 
 run_mode() { # name, extra run options...
   local name=$1; shift

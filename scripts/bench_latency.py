@@ -1,6 +1,7 @@
 """Sends requests one at a time to a running gateway and reads, from its database, when the MTA
 accepted each acknowledgement. Prints median and p90 of arrival → acknowledgement; with
---idle-seconds, also the CPU the gateway used while nothing arrived. Used by bench-latency.sh."""
+--idle-seconds, also the CPU the gateway used while nothing arrived. Used by bench-latency.sh; its
+functions are shared with bench_mailboxes.py."""
 import argparse, json, os, random, smtplib, sqlite3, statistics, sys, time
 from datetime import datetime, timezone
 
@@ -28,33 +29,48 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(args):
-    # Wait for the gateway's first poll (its database has a poll row).
-    deadline = time.time() + 60
+def polled_mailboxes(db):
+    """How many mailboxes the gateway has polled at least once (each has a poll row)."""
+    return db.execute("SELECT COUNT(*) FROM mailbox_poll").fetchone()[0]
+
+
+def open_after_first_poll(path, timeout=60, name="bench-latency"):
+    """The gateway's database, once it has polled (its database has a poll row)."""
+    deadline = time.time() + timeout
     while True:
         try:
-            db = sqlite3.connect(args.database, timeout=10)
-            if db.execute("SELECT COUNT(*) FROM mailbox_poll").fetchone()[0] > 0:
-                break
+            db = sqlite3.connect(path, timeout=10)
+            if polled_mailboxes(db) > 0:
+                return db
         except sqlite3.Error:
             pass
         if time.time() > deadline:
-            sys.exit("bench-latency: the gateway did not poll within 60 s")
+            sys.exit(f"{name}: the gateway did not poll within {timeout} s")
         time.sleep(0.2)
+
+
+def request_latency(db, smtp_port, subject, to="support@example.test", name="bench-latency"):
+    """Sends one request from alice to `to`; seconds from the MTA accepting it to the MTA accepting
+    its acknowledgement."""
+    message = (f"From: Alice <alice@example.test>\r\nTo: {to}\r\nSubject: {subject}\r\n"
+               f"Message-ID: <{subject.replace(' ', '.')}@bench.example.test>\r\n\r\nHello.\r\n")
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as s:
+        s.sendmail("alice@example.test", [to], message)
+    arrived = time.time()
+    while (acked := acknowledged_at(db, subject)) is None:
+        if time.time() - arrived > 60:
+            sys.exit(f"{name}: no acknowledgement for '{subject}' within 60 s")
+        time.sleep(0.01)
+    return acked - arrived
+
+
+def measure(args):
+    db = open_after_first_poll(args.database)
     time.sleep(1)
     latencies = []
     for n in range(args.count):
         subject = f"latency {args.mode} {n} {random.getrandbits(32):08x}"
-        message = (f"From: Alice <alice@example.test>\r\nTo: support@example.test\r\nSubject: {subject}\r\n"
-                   f"Message-ID: <{subject.replace(' ', '.')}@bench.example.test>\r\n\r\nHello.\r\n")
-        with smtplib.SMTP("127.0.0.1", args.smtp_port, timeout=10) as s:
-            s.sendmail("alice@example.test", ["support@example.test"], message)
-        arrived = time.time()
-        while (acked := acknowledged_at(db, subject)) is None:
-            if time.time() - arrived > 60:
-                sys.exit(f"bench-latency: no acknowledgement for '{subject}' within 60 s")
-            time.sleep(0.01)
-        latencies.append(acked - arrived)
+        latencies.append(request_latency(db, args.smtp_port, subject))
         # Requests arrive at random moments relative to the 5 s poll cycle of the baseline.
         time.sleep(random.uniform(0.2, 5.2))
     result = {"mode": args.mode, "median": statistics.median(latencies), "p90": percentile(latencies, 90),

@@ -3,7 +3,8 @@
 # Idempotent: installs only what is missing, runs `apt-get update` once per machine boot at most.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev dovecot-imapd dovecot-lmtpd opensmtpd ca-certificates python3)
+# dovecot-submissiond and openssl: the TLS test servers (mailservers.sh --tls, test-certificates.sh).
+packages=(libcurl4-openssl-dev libsqlite3-dev dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd ca-certificates python3 openssl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,12 +4,14 @@
 # under one directory, so several instances (different --dir and ports) can run at once.
 #
 #   scripts/mailservers.sh start  --dir DIR [--imap-port N] [--smtp-port N] [--lmtp-port N]
+#                                 [--tls CERTDIR [--imaps-port N] [--submission-port N] [--smtps-port N] [--tls-max 1.1] [--oauth URL]]
 #   scripts/mailservers.sh stop   --dir DIR
 #   scripts/mailservers.sh status --dir DIR     # exit 0 when both servers are up
 #
 # Defaults: IMAP 10143, SMTP 10025, LMTP 10024. Mail domain example.test; users (login is the
 # full address, e.g. support@example.test) support sales bob dana carol alice erin frank ooo
-# postmaster, all with one random password generated per start. `start` writes DIR/env
+# postmaster, all with one random password generated per start; `start --users N` adds box1 …
+# boxN (box1@example.test …, same password; for benchmarks with many mailboxes). `start` writes DIR/env
 # (IMAP_PORT=, SMTP_PORT=, LMTP_PORT=, MAIL_PASSWORD=) and DIR/password (the password only).
 #
 # Layout under DIR: dovecot.conf, users (passwd-file), mail/<user>/Maildir, dovecot/ (base_dir),
@@ -18,6 +20,22 @@
 # a private mount namespace that only the smtpd of this instance sees. The spool is emptied on
 # every start, so mail queued by an earlier run is never delivered by a later one. Mailboxes are
 # kept across restarts in the same DIR (use a fresh DIR for a clean slate).
+#
+# --tls CERTDIR (certificates from scripts/test-certificates.sh): the IMAP port offers STARTTLS,
+# IMAPS listens (default 10993), and SMTP submission with STARTTLS (default 10587) and with implicit
+# TLS (SMTPS, default 10465) listen too, all with CERTDIR/valid.* on 127.0.0.1. The same ports on
+# 127.0.0.2, .3 and .4 (Linux routes all of 127/8 to lo) show wrong-host.*, expired.* and
+# unknown-ca.*, so one instance serves every certificate case, by Dovecot `local` blocks.
+# Submission is Dovecot's submission service (login required, same users and password), which
+# relays to the OpenSMTPD above: OpenSMTPD 6.8 cannot serve TLS with Debian 12's OpenSSL 3 (its
+# privilege-separated key process fails every handshake, "EVP lib" / "missing private key").
+# `--tls-max 1.1` makes the instance offer TLS 1.0 and 1.1 only (an OpenSSL config of its own
+# through OPENSSL_CONF), for testing that clients refuse it. Without --tls nothing changes: plain
+# IMAP and SMTP on 127.0.0.1. With it `start` also writes IMAPS_PORT=, SUBMISSION_PORT= and
+# SMTPS_PORT= to DIR/env.
+#
+# --oauth URL (needs --tls): logins may also use SASL XOAUTH2 and OAUTHBEARER; Dovecot checks each
+# bearer token at URL (token introspection, RFC 7662, e.g. scripts/oauth-test-server.py's /introspect).
 #
 # Root is required (mount namespace, bind mounts, smtpd privilege separation).
 set -euo pipefail
@@ -35,8 +53,10 @@ note() { echo "mailservers: $*" >&2; }
 usage() {
   cat >&2 <<'EOF'
 usage: mailservers.sh start  --dir DIR [--imap-port N] [--smtp-port N] [--lmtp-port N]
+                             [--tls CERTDIR [--imaps-port N] [--submission-port N] [--smtps-port N] [--tls-max 1.1] [--oauth URL]]
        mailservers.sh stop   --dir DIR
        mailservers.sh status --dir DIR
+       (start also takes --users N: adds users box1 … boxN@example.test)
 EOF
   exit 2
 }
@@ -44,12 +64,20 @@ EOF
 [ $# -ge 1 ] || usage
 cmd=$1; shift
 dir=""; imap_port=10143; smtp_port=10025; lmtp_port=10024
+oauth_url=""; tls_dir=""; imaps_port=10993; submission_port=10587; smtps_port=10465; tls_max=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) [ $# -ge 2 ] || usage; dir=$2; shift 2 ;;
     --imap-port) [ $# -ge 2 ] || usage; imap_port=$2; shift 2 ;;
     --smtp-port) [ $# -ge 2 ] || usage; smtp_port=$2; shift 2 ;;
     --lmtp-port) [ $# -ge 2 ] || usage; lmtp_port=$2; shift 2 ;;
+    --users) [ $# -ge 2 ] || usage; extra_users=$2; shift 2 ;;
+    --tls) [ $# -ge 2 ] || usage; tls_dir=$2; shift 2 ;;
+    --imaps-port) [ $# -ge 2 ] || usage; imaps_port=$2; shift 2 ;;
+    --submission-port) [ $# -ge 2 ] || usage; submission_port=$2; shift 2 ;;
+    --smtps-port) [ $# -ge 2 ] || usage; smtps_port=$2; shift 2 ;;
+    --tls-max) [ $# -ge 2 ] || usage; tls_max=$2; shift 2 ;;
+    --oauth) [ $# -ge 2 ] || usage; oauth_url=$2; shift 2 ;;
     -h|--help) usage ;;
     *) echo "mailservers: unknown argument: $1" >&2; usage ;;
   esac
@@ -62,6 +90,25 @@ for p in "$imap_port" "$smtp_port" "$lmtp_port"; do
 done
 [ "$imap_port" != "$smtp_port" ] && [ "$imap_port" != "$lmtp_port" ] && [ "$smtp_port" != "$lmtp_port" ] \
   || die "the IMAP, SMTP and LMTP ports must differ (got $imap_port, $smtp_port, $lmtp_port)"
+extra_users=${extra_users:-0}
+[[ "$extra_users" =~ ^[0-9]+$ ]] && [ "$extra_users" -le 10000 ] || die "--users takes 0 to 10000 (got $extra_users)"
+# The TLS ports only exist with --tls.
+tls_ports=()
+if [ -n "$tls_dir" ]; then
+  tls_ports=("$imaps_port" "$submission_port" "$smtps_port")
+  for p in "${tls_ports[@]}"; do
+    [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "invalid port: $p"
+  done
+  [ "$(printf '%s\n' "$imap_port" "$smtp_port" "$lmtp_port" "${tls_ports[@]}" | sort -u | wc -l)" -eq 6 ] \
+    || die "the IMAP, SMTP, LMTP, IMAPS, submission and SMTPS ports must differ"
+  case "$tls_max" in ""|1.0|1.1) ;; *) die "--tls-max takes 1.0 or 1.1 (got $tls_max)" ;; esac
+elif [ -n "$tls_max" ]; then
+  die "--tls-max needs --tls CERTDIR"
+fi
+if [ -n "$oauth_url" ]; then
+  [ -n "$tls_dir" ] || die "--oauth needs --tls CERTDIR (tokens only travel over TLS, as at real providers)"
+  [[ "$oauth_url" =~ ^https?://[^[:space:]\"\']+$ ]] || die "--oauth takes the introspection URL, e.g. http://127.0.0.1:8080/introspect (got $oauth_url)"
+fi
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -178,17 +225,22 @@ show_log() {
 do_status() {
   [ -d "$dir" ] || { echo "mailservers: $dir: no such directory (not running)"; return 1; }
   dir=$(cd "$dir" && pwd -P)
-  local ok=0 dpid spid
+  local ok=0 dpid spid p
   # shellcheck disable=SC1090
   [ -f "$dir/env" ] && . "$dir/env"
   if dpid=$(our_pid dovecot); then
     if port_open "${IMAP_PORT:-$imap_port}" && port_open "${LMTP_PORT:-$lmtp_port}"; then
-      echo "dovecot: running (pid $dpid, imap ${IMAP_PORT:-$imap_port}, lmtp ${LMTP_PORT:-$lmtp_port})"
+      echo "dovecot: running (pid $dpid, imap ${IMAP_PORT:-$imap_port}${IMAPS_PORT:+, imaps $IMAPS_PORT, submission ${SUBMISSION_PORT:-?}, smtps ${SMTPS_PORT:-?}}, lmtp ${LMTP_PORT:-$lmtp_port})"
     else
       echo "dovecot: pid $dpid alive but ports not accepting connections"; ok=1
     fi
   else
     echo "dovecot: not running"; ok=1
+  fi
+  if [ -n "${IMAPS_PORT:-}" ] && [ $ok -eq 0 ]; then
+    for p in "$IMAPS_PORT" "${SUBMISSION_PORT:-$submission_port}" "${SMTPS_PORT:-$smtps_port}"; do
+      port_open "$p" || { echo "dovecot: TLS port $p not accepting connections"; ok=1; }
+    done
   fi
   if spid=$(our_pid smtpd); then
     if port_open "${SMTP_PORT:-$smtp_port}"; then
@@ -224,6 +276,16 @@ do_start() {
       die "--dir must not be under /run, /var/spool, /proc, /sys or /dev (smtpd's private mounts hide those): $dir" ;;
   esac
   [[ "$dir" != *[[:space:]\"\'\\]* ]] || die "--dir must not contain spaces, quotes or backslashes: $dir"
+  if [ -n "$tls_dir" ]; then
+    [ -d "$tls_dir" ] || die "--tls $tls_dir: no such directory (create it with scripts/test-certificates.sh $tls_dir)"
+    tls_dir=$(cd "$tls_dir" && pwd -P)
+    [[ "$tls_dir" != *[[:space:]\"\'\\]* ]] || die "--tls must not contain spaces, quotes or backslashes: $tls_dir"
+    local f
+    for f in valid wrong-host expired unknown-ca; do
+      [ -r "$tls_dir/$f.pem" ] && [ -r "$tls_dir/$f.key" ] \
+        || die "--tls $tls_dir lacks $f.pem or $f.key; create them with scripts/test-certificates.sh $tls_dir"
+    done
+  fi
 
   # Idempotent-ish: stop whatever this DIR already runs.
   if our_pid dovecot >/dev/null || our_pid smtpd >/dev/null; then
@@ -232,7 +294,7 @@ do_start() {
   stop_all || die "could not stop the servers already running in $dir"
   rm -f "$dir/env" "$dir/password"
 
-  for p in "$imap_port" "$smtp_port" "$lmtp_port"; do
+  for p in "$imap_port" "$smtp_port" "$lmtp_port" "${tls_ports[@]}"; do
     port_open "$p" && die "port $p on 127.0.0.1 is already in use"
   done
 
@@ -259,7 +321,14 @@ do_start() {
   mkdir -p "$dir/mail" "$dir/dovecot-state"
   chown "$duid:$dgid" "$dir/mail"; chmod 0750 "$dir/mail"
   chmod 0755 "$base_dir" "$dir/dovecot-state"
-  local users_tmp="$dir/users.tmp" u
+  local users_tmp="$dir/users.tmp" u i
+  # --users N: box1 … boxN, in Dovecot's passwd-file here and in smtpd's virtual table below.
+  for ((i = 1; i <= extra_users; i++)); do USERS+=("box$i"); done
+  # Each session in IDLE holds an inotify instance, all as user dovecot; past the kernel's limit
+  # Dovecot notices new mail only every 30 s (mailbox_idle_check_interval). Raising it is the caller's call.
+  if [ "${#USERS[@]}" -gt "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1000000)" ]; then
+    note "warning: fs.inotify.max_user_instances ($(cat /proc/sys/fs/inotify/max_user_instances)) is below the ${#USERS[@]} users; with one IDLE session each, raise it (sysctl -w fs.inotify.max_user_instances=$((2 * ${#USERS[@]})))"
+  fi
   : >"$users_tmp"
   for u in "${USERS[@]}"; do
     printf '%s@%s:{PLAIN}%s:%s:%s::%s/mail/%s::\n' "$u" "$DOMAIN" "$password" "$duid" "$dgid" "$dir" "$u" >>"$users_tmp"
@@ -331,6 +400,90 @@ namespace inbox {
   separator = /
 }
 EOF
+  if [ -n "$tls_dir" ]; then
+    # Later settings and sections of the same name override and extend the ones above.
+    cat >>"$dir/dovecot.conf" <<EOF
+# --tls $tls_dir: STARTTLS on the IMAP port, IMAPS on $imaps_port, submission (STARTTLS) on
+# $submission_port and SMTPS on $smtps_port relaying to OpenSMTPD; one certificate per address.
+protocols = imap lmtp submission
+submission_relay_host = 127.0.0.1
+submission_relay_port = $smtp_port
+ssl = yes
+ssl_cert = <$tls_dir/valid.pem
+ssl_key = <$tls_dir/valid.key
+local 127.0.0.2 {
+  ssl_cert = <$tls_dir/wrong-host.pem
+  ssl_key = <$tls_dir/wrong-host.key
+}
+local 127.0.0.3 {
+  ssl_cert = <$tls_dir/expired.pem
+  ssl_key = <$tls_dir/expired.key
+}
+local 127.0.0.4 {
+  ssl_cert = <$tls_dir/unknown-ca.pem
+  ssl_key = <$tls_dir/unknown-ca.key
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4
+  }
+  inet_listener imaps {
+    address = 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4
+    port = $imaps_port
+    ssl = yes
+  }
+}
+service submission-login {
+  inet_listener submission {
+    address = 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4
+    port = $submission_port
+  }
+  inet_listener submissions {
+    address = 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4
+    port = $smtps_port
+    ssl = yes
+  }
+}
+EOF
+    if [ -n "$tls_max" ]; then
+      # Dovecot 2.3 has no ssl_max_protocol: OpenSSL's own config caps the version. OpenSSL 3
+      # allows TLS below 1.2 only at security level 0. The login processes run unchrooted so
+      # that OpenSSL can still read the file when it loads it.
+      local proto=TLSv$tls_max
+      [ "$tls_max" = 1.0 ] && proto=TLSv1
+      printf 'openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = tls\n[tls]\nMinProtocol = TLSv1\nMaxProtocol = %s\nCipherString = DEFAULT@SECLEVEL=0\n' \
+        "$proto" >"$dir/openssl-legacy.cnf"
+      chmod 0644 "$dir/openssl-legacy.cnf"
+      cat >>"$dir/dovecot.conf" <<EOF
+# --tls-max $tls_max: only TLS 1.0 up to $proto.
+ssl_min_protocol = TLSv1
+ssl_cipher_list = ALL:@SECLEVEL=0
+import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS OPENSSL_CONF=$dir/openssl-legacy.cnf
+service imap-login {
+  chroot =
+}
+service submission-login {
+  chroot =
+}
+EOF
+    fi
+  fi
+  if [ -n "$oauth_url" ]; then
+    # --oauth URL: logins may also use SASL XOAUTH2/OAUTHBEARER, whose bearer tokens Dovecot
+    # checks at URL (RFC 7662 introspection, as scripts/oauth-test-server.py answers it).
+    printf 'introspection_mode = post\nintrospection_url = %s\nforce_introspection = yes\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n' \
+      "$oauth_url" >"$dir/dovecot-oauth2.conf.ext"
+    chmod 0644 "$dir/dovecot-oauth2.conf.ext"
+    cat >>"$dir/dovecot.conf" <<EOF
+# --oauth $oauth_url: bearer tokens besides passwords.
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dir/dovecot-oauth2.conf.ext
+}
+EOF
+  fi
   chmod 0644 "$dir/dovecot.conf"
 
   # ---- OpenSMTPD ----
@@ -393,19 +546,25 @@ EOF
   record_pid smtpd "$spid"
 
   # Wait, bounded, until every port accepts connections (or a server dies).
-  local deadline=$((SECONDS + START_TIMEOUT)) up_imap=1 up_lmtp=1 up_smtp=1
+  local deadline=$((SECONDS + START_TIMEOUT)) up_imap=1 up_lmtp=1 up_smtp=1 up_tls=0 p
+  [ ${#tls_ports[@]} -eq 0 ] || up_tls=1
   while :; do
     kill -0 "$dpid" 2>/dev/null || { fail "dovecot exited during startup (log: $dir/dovecot.log)"; break; }
     kill -0 "$spid" 2>/dev/null || { fail "smtpd exited during startup (log: $dir/smtpd.log)"; break; }
     [ $up_imap -eq 0 ] || { port_open "$imap_port" && up_imap=0; } || true
     [ $up_lmtp -eq 0 ] || { port_open "$lmtp_port" && up_lmtp=0; } || true
     [ $up_smtp -eq 0 ] || { port_open "$smtp_port" && up_smtp=0; } || true
-    [ $((up_imap + up_lmtp + up_smtp)) -eq 0 ] && break
+    if [ $up_tls -ne 0 ]; then
+      up_tls=0
+      for p in "${tls_ports[@]}"; do port_open "$p" || up_tls=1; done
+    fi
+    [ $((up_imap + up_lmtp + up_smtp + up_tls)) -eq 0 ] && break
     if [ $SECONDS -ge $deadline ]; then
       local missing=""
       [ $up_imap -eq 0 ] || missing+=" imap:$imap_port"
       [ $up_lmtp -eq 0 ] || missing+=" lmtp:$lmtp_port"
       [ $up_smtp -eq 0 ] || missing+=" smtp:$smtp_port"
+      [ $up_tls -eq 0 ] || missing+=" one of imaps:$imaps_port submission:$submission_port smtps:$smtps_port"
       fail "timed out after ${START_TIMEOUT}s waiting for ports to accept connections:$missing"
       break
     fi
@@ -421,9 +580,11 @@ EOF
   mv -f "$dir/password.tmp" "$dir/password"
   printf 'IMAP_PORT=%s\nSMTP_PORT=%s\nLMTP_PORT=%s\nMAIL_PASSWORD=%s\n' \
     "$imap_port" "$smtp_port" "$lmtp_port" "$password" >"$dir/env.tmp"
+  [ -z "$tls_dir" ] || printf 'IMAPS_PORT=%s\nSUBMISSION_PORT=%s\nSMTPS_PORT=%s\n' \
+    "$imaps_port" "$submission_port" "$smtps_port" >>"$dir/env.tmp"
   chmod 0644 "$dir/env.tmp"; mv -f "$dir/env.tmp" "$dir/env"
   trap - EXIT
-  note "started in $dir: imap 127.0.0.1:$imap_port, smtp 127.0.0.1:$smtp_port, lmtp 127.0.0.1:$lmtp_port (dovecot pid $dpid, smtpd pid $spid)"
+  note "started in $dir: imap 127.0.0.1:$imap_port, smtp 127.0.0.1:$smtp_port, lmtp 127.0.0.1:$lmtp_port${tls_dir:+, imaps $imaps_port, submission $submission_port, smtps $smtps_port (TLS with $tls_dir${tls_max:+, at most TLS $tls_max})} (dovecot pid $dpid, smtpd pid $spid)"
 }
 
 case "$cmd" in

@@ -67,6 +67,7 @@ extension HelpdeskGateway {
         var lastPrune = Date.distantPast
         var lastHeartbeat = Date()
         var nextSLA = Date.distantPast
+        var nextOutboxCheck = Date.distantPast
         var slaPasses = 0
         repeat {
             // Taken before looking for a reload: a SIGHUP from here on cuts the sleep below short.
@@ -78,6 +79,8 @@ extension HelpdeskGateway {
                 warnAboutUnsendableOutbox()
                 startLoops(loops, schedule: schedule, shutdown: shutdown, in: threads)
                 loops.wakeAll()
+                // Connections waiting in IDLE look whether their server settings changed.
+                shutdown.changes.announce()
             }
             if Date() >= nextSLA {
                 nextSLA = Date().addingTimeInterval(schedule.slaInterval)
@@ -99,6 +102,12 @@ extension HelpdeskGateway {
                     GatewayMetrics.sampled(health, mailboxes: config.mailboxes.map(\.name), at: now())
                 }
             }
+            if Date() >= nextOutboxCheck {
+                // One read for all mailboxes instead of each sender waking to look: rows queued by
+                // another process (`helpdesk tickets update`) or due for a retry wake their sender.
+                nextOutboxCheck = Date().addingTimeInterval(schedule.interval)
+                for mailbox in (try? database.mailboxesWithDueOutbox(at: now())) ?? [] { loops.wakeUp(for: mailbox).signal() }
+            }
             if Date().timeIntervalSince(lastPrune) >= 3600 {
                 lastPrune = Date()
                 do {
@@ -116,7 +125,8 @@ extension HelpdeskGateway {
                     "sent": "\(counts.sent)", "retrying": "\(counts.retrying)", "failed": "\(counts.failed)",
                     "since_s": "\(Int(schedule.heartbeat))"])
             }
-            let wait = min(nextSLA.timeIntervalSinceNow, lastHeartbeat.addingTimeInterval(schedule.heartbeat).timeIntervalSinceNow)
+            let wait = min(nextSLA.timeIntervalSinceNow, nextOutboxCheck.timeIntervalSinceNow,
+                           lastHeartbeat.addingTimeInterval(schedule.heartbeat).timeIntervalSinceNow)
             _ = shutdown.wait(seconds: max(0.01, wait), unlessWokenSince: wakeCount)
         } while !shutdown.isRequested
         // The outbox loops sleep on their own condition; shutdown alone does not wake them.
@@ -146,17 +156,20 @@ extension HelpdeskGateway {
     /// may add a mailbox, or an IMAP section to one); loops of mailboxes (or sections) removed by
     /// a reload end by themselves after the unit of work in hand.
     private func startLoops(_ loops: MailboxLoops, schedule: RunSchedule, shutdown: ShutdownSignal, in threads: DispatchGroup) {
+        // Few first polls and IDLE logins at a time: 200 mailboxes connecting at once on 2 cores
+        // had the server answer some logins after the 15 s connect timeout.
+        let startGate = DispatchSemaphore(value: Self.concurrentStarts)
         for name in config.mailboxes.map(\.name) {
             let wakeUp = loops.wakeUp(for: name)
             if imapEndpoints[name] != nil, loops.start(.poll, name) {
                 Self.startThread(named: "poll \(name)", in: threads) {
-                    self.pollLoop(name, schedule: schedule, wakeUp: wakeUp, shutdown: shutdown)
+                    self.pollLoop(name, schedule: schedule, wakeUp: wakeUp, shutdown: shutdown, startGate: startGate)
                     loops.finished(.poll, name)
                 }
             }
             if loops.start(.outbox, name) {
                 Self.startThread(named: "outbox \(name)", in: threads) {
-                    self.dispatchLoop(name, interval: schedule.interval, wakeUp: wakeUp, shutdown: shutdown)
+                    self.dispatchLoop(name, interval: Self.outboxSafetyInterval, wakeUp: wakeUp, shutdown: shutdown)
                     loops.finished(.outbox, name)
                 }
             }
@@ -174,8 +187,21 @@ extension HelpdeskGateway {
         }
     }
 
-    private func pollLoop(_ name: String, schedule: RunSchedule, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
+    static let concurrentStarts = 8
+    /// Senders are woken by the pollers, the SLA pass and the outbox watcher; on their own they
+    /// look only this often, so an idle gateway with hundreds of mailboxes stays asleep.
+    static let outboxSafetyInterval: Double = 300
+
+    private func pollLoop(_ name: String, schedule: RunSchedule, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal, startGate: DispatchSemaphore) {
         let watcher = IdleWatcher(mailbox: name, logger: logger)
+        // Held for the first poll and the first IDLE login, then given back for good.
+        var holdsGate = true
+        startGate.wait()
+        func leaveGate() {
+            if holdsGate { startGate.signal() }
+            holdsGate = false
+        }
+        defer { leaveGate() }
         // Ends when a reload removed the mailbox (or its IMAP section).
         while !shutdown.isRequested, let endpoint = imapEndpoints[name] {
             // In IDLE the next poll comes with news, or after `fullPoll` at the latest.
@@ -186,16 +212,21 @@ extension HelpdeskGateway {
                 wakeUp.signal()
             }
             if summary.fetched > 0 { logger.info("poll", metadata: ["mailbox": "\(name)", "summary": "\(summary)"]) }
+            if summary.error != nil || !schedule.idle { leaveGate() }
             if summary.error != nil {
                 // The poller logged the error itself; other mailboxes go on meanwhile.
                 logger.warning("poll stopped; retrying", metadata: ["mailbox": "\(name)", "retry_in_s": "\(schedule.interval)"])
             } else if schedule.idle,
-                      watcher.waitForNews(endpoint: endpoint, until: Date().addingTimeInterval(schedule.fullPoll), shouldStop: {
+                      watcher.waitForNews(endpoint: endpoint, until: Date().addingTimeInterval(schedule.fullPoll),
+                                          beacon: { shutdown.changes.descriptor }, shouldStop: {
                           // A reload that changed the server settings needs a new connection.
                           shutdown.isRequested || self.imapEndpoints[name] != endpoint
                       }) {
+                // The first call only logged in (it returns at once, to poll again): now others may.
+                leaveGate()
                 continue
             }
+            leaveGate()
             shutdown.wait(seconds: schedule.interval)
         }
     }

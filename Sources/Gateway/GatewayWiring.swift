@@ -24,6 +24,8 @@ struct CheckedConfiguration: Sendable {
     let imapEndpoints: [String: ServerEndpoint]
     let smtpEndpoints: [String: ServerEndpoint]
     let replySecrets: [String: [UInt8]]
+    /// `auth: oauth2` logins by mailbox name; empty when secrets were not read.
+    let oauth2Logins: [String: (imap: OAuth2Login?, smtp: OAuth2Login?)]
 
     /// Reads and checks `mailboxes/`, `templates/` and the secrets they name.
     ///
@@ -36,7 +38,9 @@ struct CheckedConfiguration: Sendable {
         let templates = try TemplateLibrary.load(directory: settings.templatesDirectory)
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
+        var logins: [String: (imap: OAuth2Login?, smtp: OAuth2Login?)] = [:]
         for mailbox in config.mailboxes {
+            if resolvingSecrets { logins[mailbox.name] = try OAuth2Login.logins(of: mailbox, environment: settings.environment) }
             let endpoints = resolvingSecrets
                 ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
             imap[mailbox.name] = endpoints.imap
@@ -47,15 +51,34 @@ struct CheckedConfiguration: Sendable {
         let secrets = requiringReplySecrets
             ? try ReplySecrets.load(config.mailboxes, environment: settings.environment)
             : (try? ReplySecrets.load(config.mailboxes, environment: settings.environment)) ?? [:]
-        return CheckedConfiguration(config: config, templates: templates, imapEndpoints: imap, smtpEndpoints: smtp, replySecrets: secrets)
+        return CheckedConfiguration(config: config, templates: templates, imapEndpoints: imap, smtpEndpoints: smtp, replySecrets: secrets,
+                                    oauth2Logins: logins)
     }
 
     /// Joins the checked files to the store they will work on.
-    func wired(store: any InboundStore, data: DataDirectory, logger: Logger, now: @escaping @Sendable () -> Date) -> GatewayWiring {
+    func wired(
+        store: any InboundStore & CredentialStore, data: DataDirectory, logger: Logger, now: @escaping @Sendable () -> Date
+    ) -> GatewayWiring {
         var pipelines: [String: IngestionPipeline] = [:]
+        var imapEndpoints = imapEndpoints
+        var smtpEndpoints = smtpEndpoints
+        for (name, login) in oauth2Logins {
+            let imap = login.imap.map { $0.credential(store: store, logger: logger, now: now) }
+            if let imapLogin = login.imap, let imap, var endpoint = imapEndpoints[name] {
+                imapLogin.apply(imap, to: &endpoint)
+                imapEndpoints[name] = endpoint
+            }
+            if let smtpLogin = login.smtp, var endpoint = smtpEndpoints[name] {
+                // One credential when both servers share the login: one token, one rotation.
+                let shared = smtpLogin.key == login.imap?.key ? imap : nil
+                smtpLogin.apply(shared ?? smtpLogin.credential(store: store, logger: logger, now: now), to: &endpoint)
+                smtpEndpoints[name] = endpoint
+            }
+        }
+        let shared = SharedMailboxes(config.mailboxes)
         for mailbox in config.mailboxes {
             pipelines[mailbox.name] = IngestionPipeline(
-                mailbox: mailbox, mailboxes: config.mailboxes, store: store, data: data, secrets: replySecrets, logger: logger, now: now)
+                mailbox: mailbox, shared: shared, store: store, data: data, secrets: replySecrets, logger: logger, now: now)
         }
         return GatewayWiring(
             config: config, templates: templates, pipelines: pipelines, imapEndpoints: imapEndpoints, smtpEndpoints: smtpEndpoints,

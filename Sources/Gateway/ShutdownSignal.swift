@@ -9,6 +9,8 @@ public final class ShutdownSignal: @unchecked Sendable {
     /// Bumped by `wake()`: sleepers return early without a shutdown.
     private var wakeUps = 0
     private var sources: [any DispatchSourceSignal] = []
+    /// Readable once shutdown is requested or a change is announced: for threads blocked in poll().
+    public let changes = ChangeBeacon()
 
     public init() {}
 
@@ -23,6 +25,7 @@ public final class ShutdownSignal: @unchecked Sendable {
         requested = true
         condition.broadcast()
         condition.unlock()
+        changes.announce()
     }
 
     /// Wakes every sleeper without asking for shutdown (a reload is due).

@@ -55,6 +55,9 @@ public protocol OutboxStore: Sendable {
     func outbox(status: OutboxStatus?) throws -> [OutboxRecord]
     /// Pending rows per mailbox name.
     func pendingOutboxCounts() throws -> [String: Int]
+    /// The mailboxes with a row due at `now` and not claimed: a read, for one watcher that wakes
+    /// only those mailboxes' senders.
+    func mailboxesWithDueOutbox(at now: Date) throws -> Set<String>
     /// Rows (all, or of one status), oldest first, each with its ticket's key and subject.
     func outboxListing(status: OutboxStatus?) throws -> [OutboxListing]
     /// Makes the selected rows due at `now` in one write: failed rows pending again with their
@@ -133,4 +136,4 @@ public protocol RetentionStore: Sendable {
 }
 
 /// Everything the gateway needs of a store.
-public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & SLAStore & TicketQueries & RetentionStore & GatewayStateStore
+public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & SLAStore & TicketQueries & RetentionStore & GatewayStateStore & CredentialStore

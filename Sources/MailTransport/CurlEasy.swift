@@ -8,7 +8,13 @@ final class CurlEasy {
     private var slists: [UnsafeMutablePointer<curl_slist>] = []
     /// What the server said during the current transfer; alive as long as the handle, which
     /// still reads the server's LOGOUT/QUIT answer in curl_easy_cleanup.
-    let replies = ServerReplyLog()
+    var replies: ServerReplyLog { debugLog.replies }
+    /// Everything libcurl's debug callback keeps: the server's lines and its certificate's subject.
+    private let debugLog = CurlDebugLog()
+    /// The server a TLS error names; set by `configure(for:)`.
+    var tlsPeer = TLSPeer()
+    /// Set for servers with `auth: oauth2`; every transfer then logs in with its access token.
+    var oauth2: OAuth2Credential?
 
     init() throws(TransportError) {
         let global = ccurl_global_init_once()
@@ -23,8 +29,8 @@ final class CurlEasy {
         _ = ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         // The debug callback is how libcurl hands over the server's response lines; it runs only
         // in verbose mode, and with it set libcurl prints nothing itself.
-        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(replies).toOpaque())
-        _ = ccurl_easy_setopt_debug_function(handle, ServerReplyLog.debugCallback)
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(debugLog).toOpaque())
+        _ = ccurl_easy_setopt_debug_function(handle, CurlDebugLog.callback)
         _ = ccurl_easy_setopt_long(handle, CURLOPT_VERBOSE, 1)
     }
 
@@ -119,9 +125,34 @@ final class CurlEasy {
     }
 
     /// Runs the transfer; a failure becomes a `TransportError` naming the server's last reply.
+    /// With OAuth2, a refused login is tried once more with a newly fetched access token: the
+    /// provider may have revoked the cached one before its time.
     func perform(_ what: @autoclosure () -> String) throws(TransportError) {
+        guard let oauth2 else { return try performOnce(what()) }
+        let token = try oauth2.accessToken()
+        try useBearer(token)
+        do {
+            try performOnce(what())
+            oauth2.accepted(token)
+        } catch where error.kind == .authentication {
+            let renewed = try oauth2.accessToken(replacing: token)
+            try useBearer(renewed)
+            try performOnce(what())
+            oauth2.accepted(renewed)
+        }
+    }
+
+    private func useBearer(_ token: String) throws(TransportError) {
+        replies.hide(secret: token)
+        // A different token makes libcurl open a new connection instead of reusing one logged
+        // in with the old token (connections are matched by their credentials).
+        try set(CURLOPT_XOAUTH2_BEARER, token)
+    }
+
+    private func performOnce(_ what: @autoclosure () -> String) throws(TransportError) {
         errorBuffer[0] = 0
         replies.reset()
+        debugLog.certificateSubject = nil
         let code = curl_easy_perform(handle)
         guard code != CURLE_OK else { return }
         throw error(for: code, doing: what())
@@ -134,6 +165,12 @@ final class CurlEasy {
 
     private func error(for code: CURLcode, doing what: String) -> TransportError {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        // A refused TLS connection says which check failed: the server's last line (an EHLO
+        // answer, say) has nothing to do with it.
+        if let explanation = tlsPeer.explanation(code: code, verifyResult: getLong(CURLINFO_SSL_VERIFYRESULT),
+                                                 detail: detail, subject: debugLog.certificateSubject) {
+            return TransportError(kind: .tls, curlCode: Int(code.rawValue), message: replies.redacted("\(what) failed: \(explanation)"))
+        }
         let response = getLong(CURLINFO_RESPONSE_CODE)
         let kind: TransportError.Kind
         switch code {
@@ -147,8 +184,6 @@ final class CurlEasy {
             kind = .timeout
         case CURLE_LOGIN_DENIED:
             kind = .authentication
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_CACERT_BADFILE:
-            kind = .tls
         case CURLE_REMOTE_FILE_NOT_FOUND:
             kind = .notFound
         case CURLE_QUOTE_ERROR, CURLE_SEND_FAIL_REWIND, CURLE_UPLOAD_FAILED, CURLE_REMOTE_ACCESS_DENIED:
@@ -162,6 +197,32 @@ final class CurlEasy {
         let message = reply.map { "\(what) failed: \($0) (libcurl: \(detail))" } ?? "\(what) failed: \(detail)"
         return TransportError(kind: kind, curlCode: Int(code.rawValue), responseCode: response,
                               message: replies.redacted(message), serverReply: reply)
+    }
+}
+
+/// The context of libcurl's debug callback: the server's lines go to `replies`; the subject of the
+/// certificate the server showed is kept because libcurl's host-name error names only our side.
+final class CurlDebugLog {
+    let replies = ServerReplyLog()
+    var certificateSubject: String?
+
+    private static let subjectPrefix = Array(" subject: ".utf8)
+
+    static let callback: ccurl_debug_callback = { handle, type, data, size, context in
+        guard let context, let data else { return 0 }
+        let log = Unmanaged<CurlDebugLog>.fromOpaque(context).takeUnretainedValue()
+        guard type == CURLINFO_TEXT else {
+            return ServerReplyLog.debugCallback(handle, type, data, size, Unmanaged.passUnretained(log.replies).toOpaque())
+        }
+        // libcurl's OpenSSL backend logs " subject: CN=…" just before it checks the host name.
+        data.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+            let text = UnsafeBufferPointer(start: bytes, count: min(size, 1024))
+            guard text.starts(with: subjectPrefix) else { return }
+            var subject = String(decoding: text.dropFirst(subjectPrefix.count), as: UTF8.self)
+            while subject.last?.isWhitespace == true { subject.removeLast() }
+            log.certificateSubject = subject
+        }
+        return 0
     }
 }
 

@@ -53,7 +53,11 @@ public final class IMAPIdleConnection {
     /// Waits in IDLE until the folder changes, `deadline` passes, or `shouldStop()` (asked about
     /// every `checkEvery` seconds) is true; then ends the IDLE (DONE) so the connection can wait
     /// again. A server may end IDLE itself after 30 minutes, so deadlines stay well under that.
-    public func wait(until deadline: Date, checkEvery: Double = 1, shouldStop: () -> Bool) throws(TransportError) -> Wake {
+    /// With a `beacon` (a descriptor that turns readable when `shouldStop` may have changed), the
+    /// wait sleeps in poll() until news, the beacon or the deadline: no wake-ups while idle.
+    public func wait(
+        until deadline: Date, checkEvery: Double = 1, beacon: () -> Int32? = { nil }, shouldStop: () -> Bool
+    ) throws(TransportError) -> Wake {
         let tag = nextTag()
         try send("\(tag) IDLE\r\n")
         while true {
@@ -66,15 +70,17 @@ public final class IMAPIdleConnection {
         }
         var wake = Wake.timedOut
         while wake == .timedOut {
+            // The beacon before the look: a change announced in between shows in one or the other.
+            let descriptor = beacon()
             if shouldStop() {
                 wake = .stopped
                 break
             }
             let now = Date()
             if now >= deadline { break }
-            let until = min(deadline, now.addingTimeInterval(checkEvery))
+            let until = descriptor == nil ? min(deadline, now.addingTimeInterval(checkEvery)) : deadline
             // Up to the next look at `shouldStop`, or the first news: then at once, not at `until`.
-            while wake == .timedOut, let line = try readLine(until: until) {
+            while wake == .timedOut, let line = try readLine(until: until, orWhenReadable: descriptor) {
                 try checkBye(line)
                 if Self.isNews(line) { wake = .newMail }
             }
@@ -143,7 +149,7 @@ public final class IMAPIdleConnection {
         while offset < bytes.count {
             let sent = try curl.send(bytes[offset...])
             if sent == 0 {
-                guard wait(for: Int16(POLLOUT), until: Date().addingTimeInterval(30)) else {
+                guard wait(for: Int16(POLLOUT), until: Date().addingTimeInterval(30)) == .socket else {
                     throw TransportError(kind: .timeout, message: "IMAP IDLE on \(endpoint.baseURL): could not send within 30 s")
                 }
             }
@@ -151,8 +157,9 @@ public final class IMAPIdleConnection {
         }
     }
 
-    /// The next line without its CRLF, or nil when none came before `deadline`.
-    private func readLine(until deadline: Date) throws(TransportError) -> String? {
+    /// The next line without its CRLF, or nil when none came before `deadline` (or before `beacon`
+    /// turned readable).
+    private func readLine(until deadline: Date, orWhenReadable beacon: Int32? = nil) throws(TransportError) -> String? {
         while true {
             if let end = pending.firstIndex(of: 0x0A) {
                 var line = pending[..<end]
@@ -172,20 +179,23 @@ public final class IMAPIdleConnection {
                 pending += bytes
                 continue
             }
-            guard wait(for: Int16(POLLIN), until: deadline) else { return nil }
+            guard wait(for: Int16(POLLIN), until: deadline, beacon: beacon) == .socket else { return nil }
         }
     }
 
-    /// Waits until the socket is ready for `events` or `deadline` passes; false on timeout.
-    private func wait(for events: Int16, until deadline: Date) -> Bool {
+    private enum Readiness { case socket, beacon, timeout }
+
+    /// Waits until the socket is ready for `events`, `beacon` is readable, or `deadline` passes.
+    private func wait(for events: Int16, until deadline: Date, beacon: Int32? = nil) -> Readiness {
+        var descriptors = [pollfd(fd: socket, events: events, revents: 0)]
+        if let beacon { descriptors.append(pollfd(fd: beacon, events: Int16(POLLIN), revents: 0)) }
         while true {
             let milliseconds = Int32(max(0, min(deadline.timeIntervalSinceNow * 1000, 60_000)).rounded(.up))
-            var descriptor = pollfd(fd: socket, events: events, revents: 0)
-            let ready = poll(&descriptor, 1, milliseconds)
-            if ready > 0 { return true }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
+            if ready > 0 { return descriptors[0].revents != 0 ? .socket : .beacon }
             if ready < 0 && errno == EINTR { continue }
-            if Date() >= deadline { return false }
-            if ready < 0 { return true }  // let the read report the error
+            if Date() >= deadline { return .timeout }
+            if ready < 0 { return .socket }  // let the read report the error
         }
     }
 }

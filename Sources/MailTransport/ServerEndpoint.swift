@@ -18,16 +18,25 @@ public struct ServerEndpoint: Sendable, Equatable {
     public var path: String
     public var username: String?
     public var password: String?
+    /// Set for `auth: oauth2`: logins use SASL XOAUTH2/OAUTHBEARER with its access tokens.
+    public var oauth2: OAuth2Credential?
+    /// The SASL mechanism to log in with (`XOAUTH2`); nil lets libcurl choose among those the
+    /// server offers (OAUTHBEARER before XOAUTH2 for tokens).
+    public var saslMechanism: String?
     public var security: Security
     /// Seconds allowed to connect, and for one whole transfer.
     public var connectTimeout: Int
     public var transferTimeout: Int
     /// Whether to check the server's certificate; off only for test servers with self-signed ones.
     public var verifyPeer: Bool
+    /// A PEM file with the CA certificate(s) that signed the server's certificate (a private CA),
+    /// trusted besides the system's CAs; nil trusts the system's only.
+    public var caFile: String?
 
     public init(
         baseURL: String, path: String = "", username: String? = nil, password: String? = nil,
-        security: Security, connectTimeout: Int = 15, transferTimeout: Int = 120, verifyPeer: Bool = true
+        security: Security, connectTimeout: Int = 15, transferTimeout: Int = 120, verifyPeer: Bool = true,
+        caFile: String? = nil
     ) {
         self.baseURL = baseURL
         self.path = path
@@ -37,6 +46,13 @@ public struct ServerEndpoint: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.transferTimeout = transferTimeout
         self.verifyPeer = verifyPeer
+        self.caFile = caFile
+    }
+
+    /// `host:port` (or just the host) of `baseURL`: how error messages name the server.
+    var authority: String {
+        guard let schemeEnd = baseURL.range(of: "://") else { return baseURL }
+        return String(baseURL[schemeEnd.upperBound...].prefix { $0 != "/" })
     }
 
     /// Splits `imap://host:port/INBOX` into base and path and chooses the security from the scheme:
@@ -62,15 +78,19 @@ public struct ServerEndpoint: Sendable, Equatable {
         return String(authority.prefix { $0 != ":" })
     }
 
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    /// `localhost`, `::1` or an address in 127/8, written as an address: a name such as
+    /// `127.example.com` can point anywhere.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        var address = in_addr()
+        return host.hasPrefix("127.") && inet_pton(AF_INET, host, &address) == 1
     }
 }
 
 // Printing an endpoint (logs, error messages, test failures) must never show the password.
 extension ServerEndpoint: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
-        "\(baseURL)/\(path) (user: \(username ?? "-"), password: \(password == nil ? "none" : "set"), security: \(security.rawValue))"
+        "\(baseURL)/\(path) (user: \(username ?? "-"), password: \(password == nil ? "none" : "set"), \(oauth2.map { "\($0), " } ?? "")security: \(security.rawValue))"
     }
 
     public var debugDescription: String { description }

@@ -23,6 +23,11 @@ final class ServerReplyLog {
                    Data("\0\(username ?? "")\0\(password)".utf8).base64EncodedString()]
     }
 
+    /// One more secret to keep out of errors: a bearer token, a client secret, a refresh token.
+    func hide(secret: String) {
+        if !secret.isEmpty, !secrets.contains(secret) { secrets.append(secret) }
+    }
+
     func record(_ bytes: UnsafeBufferPointer<UInt8>) {
         // One callback may hold several lines; each keeps a bounded prefix.
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {

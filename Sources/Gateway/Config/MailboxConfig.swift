@@ -9,6 +9,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public struct Server: Sendable, Equatable {
         public var endpoint: ServerEndpoint
         public var password: SecretReference?
+        /// Set for `auth: oauth2`: tokens from this provider instead of a password.
+        public var oauth2: OAuth2Settings?
     }
 
     /// An agent who works this mailbox.
@@ -272,7 +274,9 @@ extension MailboxConfig {
         guard let fields else { return nil }
         let before = problems.count
         // A `password:` line gets its own advice below rather than "unknown field".
-        problems.note(fields.unknownFields(["url", "username", "password_env", "password_file", "starttls", "verify_certificate", "timeout", "password"]))
+        problems.note(fields.unknownFields(
+            ["url", "username", "password_env", "password_file", "starttls", "verify_certificate", "ca_file", "timeout", "password", "auth"]
+                + OAuth2Settings.fields))
         if fields.has("password") {
             problems.note(fields.error("password", "passwords are never written in the config; use password_env or password_file"))
         }
@@ -296,11 +300,13 @@ extension MailboxConfig {
             }
             secret = env.map(SecretReference.environment) ?? file.map(SecretReference.file)
         }
+        var oauth2: OAuth2Settings?
+        let usesOAuth2 = readsOAuth2(fields, password: secret, into: &oauth2, problems: &problems)
         // Only a field that was read and is absent is missing; an unreadable one was reported.
-        if requireCredentials && usernameRead && username == nil {
+        if (requireCredentials || usesOAuth2) && usernameRead && username == nil {
             problems.note(fields.error("username", "missing; set the login name of the mailbox"))
         }
-        if requireCredentials && secretRead && secret == nil && !fields.has("password") {
+        if requireCredentials && !usesOAuth2 && secretRead && secret == nil && !fields.has("password") {
             problems.note(fields.error("password_env", "missing; name the environment variable holding the password (or use password_file)"))
         }
         var startTLS: Bool?
@@ -321,12 +327,45 @@ extension MailboxConfig {
             guard seconds > 0 else { throw fields.error("timeout", "expected seconds greater than 0") }
             timeout = seconds
         }
+        var caFile: String?
+        problems.check { () throws(ConfigError) in caFile = try CAFileCheck.path(in: fields) }
         guard problems.count == before, var endpoint else { return nil }
         endpoint.username = username
         if let startTLS, endpoint.security != .implicitTLS { endpoint.security = startTLS ? .startTLS : .none }
         if let verifyPeer { endpoint.verifyPeer = verifyPeer }
         if let timeout { endpoint.transferTimeout = timeout }
-        return Server(endpoint: endpoint, password: secret)
+        endpoint.caFile = caFile
+        return Server(endpoint: endpoint, password: secret, oauth2: oauth2)
+    }
+
+    /// The `auth:` field and, for `oauth2`, its settings; true when the section uses OAuth2
+    /// (even one with problems, so no password is asked for as well).
+    private static func readsOAuth2(
+        _ fields: YAMLFields, password: SecretReference?, into settings: inout OAuth2Settings?, problems: inout ConfigProblemList
+    ) -> Bool {
+        var method: String? = "password"
+        problems.check { () throws(ConfigError) in
+            method = nil
+            let text = try fields.optionalString("auth")?.lowercased() ?? "password"
+            guard text == "password" || text == "oauth2" else {
+                throw fields.error("auth", "'\(text)' is not a login method; use password (the default) or oauth2")
+            }
+            method = text
+        }
+        // An unreadable method was reported; guessing one would only add problems that follow from it.
+        guard let method else { return true }
+        guard method == "oauth2" else {
+            if let stray = OAuth2Settings.fields.first(where: fields.has) {
+                problems.note(fields.error(stray, "only used with auth: oauth2; add that line or remove this one"))
+            }
+            return false
+        }
+        if password != nil {
+            let field = fields.has("password_env") ? "password_env" : "password_file"
+            problems.note(fields.error(field, "a server with auth: oauth2 logs in with tokens, not a password; remove this line"))
+        }
+        settings = OAuth2Settings.read(fields, problems: &problems)
+        return true
     }
 
     /// One `@`, something before it, and a domain with a dot (or `localhost`); no spaces.
@@ -376,5 +415,28 @@ enum RetentionPeriod {
             return .some(number * days)
         }
         return nil
+    }
+}
+
+/// `ca_file:` of an `imap:` or `smtp:` section, checked when the config is read: otherwise a
+/// wrong path shows only at the first connection, as libcurl's terse "error setting certificate file".
+enum CAFileCheck {
+    static func path(in fields: YAMLFields) throws(ConfigError) -> String? {
+        guard let path = try fields.optionalString("ca_file") else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw fields.error("ca_file", "\(path) does not exist; give the PEM file with the certificate of the CA that signed the server's certificate")
+        }
+        guard !isDirectory.boolValue else {
+            throw fields.error("ca_file", "\(path) is a folder; give the CA's certificate file (PEM)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw fields.error("ca_file", "cannot read \(path); make it readable by the user helpdesk runs as")
+        }
+        guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw fields.error("ca_file", "\(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----); "
+                + "convert a DER one with: openssl x509 -inform der -in FILE -out FILE.pem")
+        }
+        return path
     }
 }

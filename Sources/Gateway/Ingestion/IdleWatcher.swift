@@ -27,7 +27,8 @@ final class IdleWatcher {
     /// and the caller should sleep its interval instead. True also right after a new connection,
     /// without waiting: mail that came between the last poll and the new connection's EXAMINE
     /// would not be announced, so the caller polls once more first.
-    func waitForNews(endpoint: ServerEndpoint, until deadline: Date, shouldStop: () -> Bool) -> Bool {
+    /// `beacon` gives a descriptor that turns readable when `shouldStop` should be asked again.
+    func waitForNews(endpoint: ServerEndpoint, until deadline: Date, beacon: () -> Int32? = { nil }, shouldStop: () -> Bool) -> Bool {
         if withoutIdle == endpoint || Date() < nextAttempt { return false }
         do {
             guard let connection, connection.endpoint == endpoint else {
@@ -41,7 +42,7 @@ final class IdleWatcher {
                 connection = opened
                 return true
             }
-            _ = try connection.wait(until: deadline, shouldStop: shouldStop)
+            _ = try connection.wait(until: deadline, beacon: beacon, shouldStop: shouldStop)
             failures = 0
             return true
         } catch {

@@ -30,18 +30,25 @@ public struct IngestionPipeline: Sendable {
         mailbox: MailboxConfig, mailboxes: [MailboxConfig], store: any InboundStore, data: DataDirectory,
         secrets: [String: [UInt8]] = [:], logger: Logger, now: @escaping @Sendable () -> Date
     ) {
+        self.init(mailbox: mailbox, shared: SharedMailboxes(mailboxes), store: store, data: data, secrets: secrets, logger: logger, now: now)
+    }
+
+    init(
+        mailbox: MailboxConfig, shared: SharedMailboxes, store: any InboundStore, data: DataDirectory,
+        secrets: [String: [UInt8]] = [:], logger: Logger, now: @escaping @Sendable () -> Date
+    ) {
         self.secrets = secrets
         self.mailbox = mailbox
-        self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        mailboxes = shared.configs
         self.store = store
         self.data = data
-        policy = AutoReplyPolicy(ownAddresses: Set(mailboxes.map(\.address)))
-        knownPrefixes = Set(mailboxes.map(\.keyPrefix))
-        let domains = Dictionary(mailboxes.map { ($0.name, $0.domain) }, uniquingKeysWith: { first, _ in first })
-        rules = InboundRules(receiving: mailbox.rules, mailboxes: mailboxes.map(\.rules)) { name in
+        policy = shared.policy
+        knownPrefixes = shared.knownPrefixes
+        let domains = shared.domains
+        rules = InboundRules(receiving: shared.rules[mailbox.name] ?? mailbox.rules, mailboxes: shared.rules) { name in
             MessageIDGenerator.make(domain: domains[name] ?? mailbox.domain)
         }
-        lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: self.mailboxes.mapValues(\.assignment))
+        lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: shared.strategies)
         self.logger = logger
         self.now = now
     }

@@ -89,9 +89,12 @@ struct OutboxDispatcher {
         var summary = DispatchSummary()
         var clients: [String: any MailSubmitter] = [:]
         var unreachable: Set<String> = []
-        defer { try? store.releaseClaims(owner: owner) }
+        var claimedAny = false
+        // Claims left by a send that threw are given back; nothing to give back when none was made.
+        defer { if claimedAny { try? store.releaseClaims(owner: owner) } }
         while shutdown?.isRequested != true {
             let claimed = try store.claimDueOutbox(mailbox: mailbox, owner: owner, now: now(), lease: lease, limit: batchSize)
+            claimedAny = claimedAny || !claimed.isEmpty
             // Rows of a mailbox whose server is down stay due; leave them for the next run.
             let workable = claimed.filter { !unreachable.contains($0.mailbox) }
             guard !workable.isEmpty else { break }

@@ -11,8 +11,14 @@ public struct InboundRules: Sendable {
     public let newMessageID: @Sendable (String) -> String
 
     public init(receiving: MailboxRules, mailboxes: [MailboxRules], newMessageID: @escaping @Sendable (String) -> String) {
+        self.init(receiving: receiving, mailboxes: Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+                  newMessageID: newMessageID)
+    }
+
+    /// With the mailboxes already by name: one dictionary shared by every mailbox's rules.
+    public init(receiving: MailboxRules, mailboxes: [String: MailboxRules], newMessageID: @escaping @Sendable (String) -> String) {
         self.receiving = receiving
-        self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.mailboxes = mailboxes
         self.newMessageID = newMessageID
     }
 

@@ -228,6 +228,16 @@ enum Schema {
                 t.column("interval", .double).check { $0 > 0 }
             }
         }
+        migrator.registerMigration("v7: oauth refresh tokens", foreignKeyChecks: .immediate) { db in
+            // Providers rotate refresh tokens (Microsoft does on every use); the newest must
+            // survive a restart, and be seen by every instance working on this database.
+            try db.create(table: "oauth_refresh_token") { t in
+                t.primaryKey("key", .text)
+                t.column("token", .text).notNull().check { length($0) > 0 }
+                t.column("seed", .text).notNull()
+                t.column("kept_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

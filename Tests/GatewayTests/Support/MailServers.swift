@@ -12,21 +12,37 @@ final class MailServers {
     let imapPort: Int
     let smtpPort: Int
     let lmtpPort: Int
+    /// With `tls`: IMAPS, SMTP submission with STARTTLS, and SMTPS (Dovecot's submission service,
+    /// relaying to OpenSMTPD; login required); 0 without.
+    let imapsPort: Int
+    let submissionPort: Int
+    let smtpsPort: Int
+    let certificates: TestCertificates?
     let password: String
     private var running = true
 
-    init() throws {
+    /// `tls`: also serve TLS with these certificates (see `mailservers.sh --tls`); `tlsMax`: "1.1"
+    /// to offer nothing newer; `oauth`: an introspection URL for bearer-token logins (needs `tls`).
+    init(tls certificates: TestCertificates? = nil, tlsMax: String? = nil, oauth: String? = nil) throws {
         directory = try TemporaryDirectory(prefix: "mailgate-servers")
+        self.certificates = certificates
         // A port found free can be taken (by another test's server or an outgoing connection)
         // before the server binds it; then start again on other ports.
         var attempt = 0
         var ports: [Int]
         while true {
             attempt += 1
-            ports = try FreePorts.allocate(3)
+            ports = try FreePorts.allocate(certificates == nil ? 3 : 6)
+            var tlsArguments: [String] = []
+            if let certificates {
+                tlsArguments = ["--tls", certificates.directory.url.path, "--imaps-port", "\(ports[3])",
+                                "--submission-port", "\(ports[4])", "--smtps-port", "\(ports[5])"]
+                if let tlsMax { tlsArguments += ["--tls-max", tlsMax] }
+                if let oauth { tlsArguments += ["--oauth", oauth] }
+            }
             do {
                 try Self.script(["start", "--dir", directory.url.path, "--imap-port", "\(ports[0])",
-                                 "--smtp-port", "\(ports[1])", "--lmtp-port", "\(ports[2])"])
+                                 "--smtp-port", "\(ports[1])", "--lmtp-port", "\(ports[2])"] + tlsArguments)
                 break
             } catch where attempt < 3 {
                 FileHandle.standardError.write(Data("MailServers: start attempt \(attempt) failed, retrying on other ports: \(error)\n".utf8))
@@ -34,6 +50,7 @@ final class MailServers {
             }
         }
         (imapPort, smtpPort, lmtpPort) = (ports[0], ports[1], ports[2])
+        (imapsPort, submissionPort, smtpsPort) = certificates == nil ? (0, 0, 0) : (ports[3], ports[4], ports[5])
         password = try String(contentsOfFile: directory.path("password"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -92,6 +109,25 @@ final class MailServers {
         }
         return child.stdout + child.stderr
     }
+}
+
+/// Throwaway CA and server certificates from `scripts/test-certificates.sh`: `valid` (for
+/// 127.0.0.1 and localhost), `wrong-host`, `expired` and `unknown-ca`, served by `MailServers(tls:)`
+/// on 127.0.0.1, .2, .3 and .4.
+final class TestCertificates: Sendable {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "mailgate-certs")
+        let child = try ChildProcess("/bin/bash", [RepoPaths.scripts.appendingPathComponent("test-certificates.sh").path, directory.url.path])
+        let status = try child.finish(seconds: 60)
+        guard status == 0 else { throw HarnessError("test-certificates.sh failed (\(status)):\n\(child.stdout)\(child.stderr)") }
+    }
+
+    /// The test CA that signed every certificate but `unknown-ca`: what `ca_file:` names.
+    var caFile: String { directory.path("ca.pem") }
+    /// The CA that signed `unknown-ca`, trusted by nobody.
+    var otherCAFile: String { directory.path("other-ca.pem") }
 }
 
 /// A test-harness failure with the text that explains it.
