@@ -50,9 +50,14 @@ public struct ServerEndpoint: Sendable, Equatable {
     }
 
     /// `host:port` (or just the host) of `baseURL`: how error messages name the server.
-    var authority: String {
-        guard let schemeEnd = baseURL.range(of: "://") else { return baseURL }
-        return String(baseURL[schemeEnd.upperBound...].prefix { $0 != "/" })
+    var authority: String { Self.authority(of: baseURL) }
+
+    /// `host:port` of any URL: after the scheme, before the path, query or fragment, without a
+    /// `user@` part; the whole text when it has no scheme.
+    public static func authority(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority)
     }
 
     /// Splits `imap://host:port/INBOX` into base and path and chooses the security from the scheme:
@@ -71,11 +76,12 @@ public struct ServerEndpoint: Sendable, Equatable {
         return ServerEndpoint(baseURL: "\(scheme)://\(authority)", path: path, security: security)
     }
 
-    static func hostName(of authority: String) -> String {
+    /// The host of an authority (`[::1]:8080` → `::1`), lower-cased.
+    public static func hostName(of authority: String) -> String {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            return String(authority[authority.index(after: authority.startIndex)..<close])
+            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
         }
-        return String(authority.prefix { $0 != ":" })
+        return String(authority.prefix { $0 != ":" }).lowercased()
     }
 
     /// `localhost`, `::1` or an address in 127/8, written as an address: a name such as

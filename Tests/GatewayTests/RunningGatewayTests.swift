@@ -17,21 +17,11 @@ struct RunningGatewayTests {
         try CommandLineTests.helpdesk(arguments)
     }
 
-    /// GET on loopback: status, body and content type; nil while nothing answers. URLSession's
-    /// own threads do the work, so this blocks none of Swift concurrency's.
+    /// GET on loopback: status, body and content type; nil while nothing answers.
     static func get(_ port: Int, _ path: String) -> (status: Int, body: String, type: String?)? {
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: (Int, String, String?)?
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.timeoutInterval = 5
-        URLSession.shared.dataTask(with: request) { data, response, _ in
-            if let http = response as? HTTPURLResponse {
-                result = (http.statusCode, String(decoding: data ?? Data(), as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
-            }
-            done.signal()
-        }.resume()
-        _ = done.wait(timeout: .now() + 10)
-        return result
+        LoopbackHTTP.request(URL(string: "http://127.0.0.1:\(port)\(path)")!, timeout: 5).map {
+            ($0.status, String(decoding: $0.body, as: UTF8.self), $0.contentType)
+        }
     }
 
     /// Polls `condition` every 100 ms for up to `seconds`.

@@ -89,8 +89,7 @@ public struct OAuth2Settings: Sendable, Equatable {
         let lower = url.lowercased()
         if lower.hasPrefix("https://"), lower.count > 8 { return }
         if lower.hasPrefix("http://") {
-            let host = ServerURLHost.name(in: String(url.dropFirst(7)))
-            if ServerEndpoint.isLoopback(host) { return }
+            if ServerEndpoint.isLoopback(ServerEndpoint.hostName(of: ServerEndpoint.authority(of: url))) { return }
             throw fields.error(field, "'\(url)' is plain HTTP to another machine, which would send tokens in clear; use https://")
         }
         throw fields.error(field, "'\(url)' is not an https:// address")
@@ -100,17 +99,5 @@ public struct OAuth2Settings: Sendable, Equatable {
     func client(environment: [String: String], file: String, field: String) throws(ConfigError) -> OAuth2Client {
         let secret = try clientSecret?.resolve(environment: environment, configFile: file, field: "\(field).client_secret_env")
         return OAuth2Client(tokenURL: tokenURL, clientID: clientID, clientSecret: secret, scope: scope)
-    }
-}
-
-/// The host part of a URL's authority (`[::1]:8080` → `::1`).
-enum ServerURLHost {
-    static func name(in afterScheme: String) -> String {
-        var authority = String(afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
-        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
-        }
-        return String(authority.prefix { $0 != ":" }).lowercased()
     }
 }

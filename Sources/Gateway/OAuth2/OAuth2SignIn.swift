@@ -100,7 +100,7 @@ public struct OAuth2SignIn: Sendable {
                       ("code_challenge", challenge), ("code_challenge_method", "S256"), ("state", state)]
         // Google gives a refresh token only with offline access and a fresh consent; at Microsoft
         // a forced consent fails for users who may not consent themselves, so only for Google.
-        if ServerURLHost.name(in: String(base.drop { $0 != "/" }.dropFirst(2))) == "accounts.google.com" {
+        if ServerEndpoint.hostName(of: ServerEndpoint.authority(of: base)) == "accounts.google.com" {
             fields += [("access_type", "offline"), ("prompt", "consent")]
         }
         if let scope = settings.scope { fields.append(("scope", scope)) }

@@ -27,7 +27,7 @@ struct HTTPFormPost {
         try curl.set(CURLOPT_SSL_VERIFYPEER, 1)
         try curl.set(CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile { try curl.set(CURLOPT_CAINFO, caFile) }
-        let authority = String(url.drop { $0 != "/" }.drop { $0 == "/" }.prefix { $0 != "/" && $0 != "?" })
+        let authority = ServerEndpoint.authority(of: url)
         curl.tlsPeer = TLSPeer(authority: authority, host: ServerEndpoint.hostName(of: authority), scheme: "https", caFile: caFile)
         try curl.set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
         try curl.set(CURLOPT_CONNECTTIMEOUT, 15)
@@ -56,22 +56,5 @@ struct HTTPFormPost {
 
     static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(FormEncoding.escape($0.0))=\(FormEncoding.escape($0.1))" }.joined(separator: "&")
-    }
-}
-
-/// `application/x-www-form-urlencoded` and URL query escaping: unreserved characters as they are, the rest %XX.
-public enum FormEncoding {
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }

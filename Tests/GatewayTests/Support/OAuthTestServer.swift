@@ -63,37 +63,10 @@ final class OAuthTestServer {
         return location
     }
 
-    /// One request on URLSession's own threads (no Swift concurrency thread is held waiting).
     private func request(_ method: String, _ path: String, form: String? = nil) throws -> (Int, Data, String?) {
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 10
-        if let form {
-            request.httpBody = Data(form.utf8)
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        guard let response = LoopbackHTTP.request(URL(string: base + path)!, method: method, form: form) else {
+            throw HarnessError("oauth-test-server: no answer to \(method) \(path)")
         }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: (Int, Data, String?)?
-        let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
-        session.dataTask(with: request) { data, response, _ in
-            if let http = response as? HTTPURLResponse {
-                result = (http.statusCode, data ?? Data(), http.value(forHTTPHeaderField: "Location"))
-            }
-            done.signal()
-        }.resume()
-        _ = done.wait(timeout: .now() + 15)
-        session.finishTasksAndInvalidate()
-        guard let result else { throw HarnessError("oauth-test-server: no answer to \(method) \(path)") }
-        return result
-    }
-}
-
-/// Lets a test see the provider's redirect instead of following it to a page that does not exist.
-private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
+        return (response.status, response.body, response.location)
     }
 }
