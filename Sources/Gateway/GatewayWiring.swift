@@ -33,9 +33,8 @@ struct CheckedConfiguration: Sendable {
     /// records mail and sends nothing, and its environment rarely holds the mailbox passwords.
     static func load(settings: GatewaySettings, resolvingSecrets: Bool, requiringReplySecrets: Bool) throws -> CheckedConfiguration {
         let config = try ConfigDirectory.load(path: settings.configDirectory)
-        let problems = TemplateLibrary.check(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
-        if !problems.isEmpty { throw TemplateProblems(problems: problems) }
-        let templates = try TemplateLibrary.load(directory: settings.templatesDirectory)
+        let (library, problems) = TemplateLibrary.open(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
+        guard let templates = library else { throw TemplateProblems(problems: problems) }
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
         var logins: [String: (imap: OAuth2Login?, smtp: OAuth2Login?)] = [:]

@@ -180,9 +180,7 @@ private struct Collector {
 
     /// The known command nearest to a typo, if it is close enough to be a typo at all.
     private func closestCommand(to name: String) -> String? {
-        let scored = EmailCommandParser.commandNames.map { ($0, editDistance(Array(name), Array($0))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, best.1 < best.0.count else { return nil }
-        return best.0
+        ClosestName.to(name, among: EmailCommandParser.commandNames)
     }
 }
 
@@ -234,22 +232,4 @@ private func looksLikeAddress(_ text: String) -> Bool {
     if text.contains(where: { $0.isWhitespace || "<>()[],;:\"\\".contains($0) }) { return false }
     let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
     return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
-}
-
-/// Edit distance counting a swap of neighbours as one edit, the commonest typo ("stauts").
-private func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { table[i][0] = i }
-    for j in 0...b.count { table[0][j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
-            }
-        }
-    }
-    return table[a.count][b.count]
 }

@@ -5,7 +5,7 @@ import HelpdeskStore
 
 /// `helpdesk templates …`: check the reply templates before they go live.
 struct Templates: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check the reply templates.", subcommands: [Check.self])
+    static let configuration = CommandConfiguration(abstract: "Check, preview and describe the reply templates.", subcommands: [Check.self, Preview.self, Schema.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -13,7 +13,13 @@ struct Templates: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
-            let mailboxes = (try? ConfigDirectory.load(path: options.configDirectory))?.mailboxes.map(\.name) ?? []
+            var mailboxes: [String]?
+            do {
+                mailboxes = try ConfigDirectory.load(path: options.configDirectory).mailboxes.map(\.name)
+            } catch {
+                // Templates can still be checked; only folders that name mailboxes cannot.
+                FileHandle.standardError.write(Data("note: mailbox folders in \(options.templatesDirectory) are not checked: \(options.configDirectory) cannot be read (\(error))\n".utf8))
+            }
             let problems = TemplateLibrary.check(directory: options.templatesDirectory, mailboxes: mailboxes)
             for problem in problems {
                 FileHandle.standardError.write(Data("\(problem)\n".utf8))

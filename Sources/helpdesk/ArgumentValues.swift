@@ -28,3 +28,9 @@ extension OutboxStatus: ExpressibleByArgument {
     // Spelled out: the type is not CaseIterable, and help and errors should list the values.
     public static var allValueStrings: [String] { [OutboxStatus.pending, .sent, .failed].map(\.rawValue) }
 }
+
+extension MailEvent: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased().replacingOccurrences(of: "-", with: "_"))
+    }
+}

@@ -11,7 +11,7 @@ struct MailRendererTests {
 
     /// The acknowledgement of SUPP-7 as the outbox renders it; the Message-ID was fixed when decided.
     func compose(subject: String, requesterName: String?, body: String = "Hi\n") throws -> (Draft, String) {
-        let templates = try TemplateLibrary.load(directory: RepoPaths.templates.path)
+        let templates = try TemplateLibrary.load(directory: RepoPaths.templates.path, mailboxes: ["support"])
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         let ticket = TicketRecord(
             id: 1, mailbox: "support", number: 7, key: "SUPP-7", subject: subject, requesterAddress: "alice@example.test",

@@ -26,7 +26,7 @@ struct OutboxDispatcherTests {
     static let mailbox = try! MailboxConfig.parse(yaml: ConfigTests.valid, file: "mailboxes/support.yaml")
 
     static func renderer(templates: String = RepoPaths.templates.path) throws -> MailRenderer {
-        MailRenderer(templates: try TemplateLibrary.load(directory: templates), mailboxes: [mailbox], secrets: [:])
+        MailRenderer(templates: try TemplateLibrary.load(directory: templates, mailboxes: [mailbox.name]), mailboxes: [mailbox], secrets: [:])
     }
 
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -159,8 +159,9 @@ struct OutboxClaimTests {
         }
         let acknowledgement = templates.url.appendingPathComponent("ticket_created.mustache")
         let good = try String(contentsOf: acknowledgement, encoding: .utf8)
-        // Loads, but renders without a Subject: found only when real mail is rendered.
-        try "Subject: {{ticket.nothing}}\n\nHello\n".write(to: acknowledgement, atomically: true, encoding: .utf8)
+        // Passes the check (the sample reopens its ticket), but real mail for a new ticket renders
+        // without a Subject: found only when that mail is rendered.
+        try "Subject: {{#reopened}}[{{ticket.key}}]{{/reopened}}\n\nHello\n".write(to: acknowledgement, atomically: true, encoding: .utf8)
         var clock = Self.now
         func dispatcher() throws -> OutboxDispatcher {
             let at = clock

@@ -7,25 +7,19 @@ import MailgateTestSupport
 @Suite("Templates")
 struct TemplateTests {
     /// A template directory: the shipped templates (unless `shipped` is false) with `files` on top.
+    /// A template directory: the shipped templates (unless `shipped` is false) with `files` on
+    /// top (an empty text removes a file), checked for mailboxes `support` and `sales`.
     func library(_ files: [String: String], shipped: Bool = true) throws -> (TemporaryDirectory, [TemplateProblem]) {
-        let directory = try TemporaryDirectory()
-        var all: [String: String] = [:]
-        if shipped {
-            for name in try FileManager.default.contentsOfDirectory(atPath: RepoPaths.templates.path) where name.hasSuffix(".mustache") {
-                all[name] = try String(contentsOf: RepoPaths.templates.appendingPathComponent(name), encoding: .utf8)
-            }
-        }
-        all.merge(files) { _, new in new }
-        for (name, text) in all {
-            let path = directory.url.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: path, atomically: true, encoding: .utf8)
-        }
-        return (directory, TemplateLibrary.check(directory: directory.url.path))
+        let directory = try TemplateDirectory.make(files, shipped: shipped)
+        return (directory, TemplateLibrary.check(directory: directory.url.path, mailboxes: ["support", "sales"]))
+    }
+
+    func load(_ directory: TemporaryDirectory) throws -> TemplateLibrary {
+        try TemplateLibrary.load(directory: directory.url.path, mailboxes: ["support", "sales"])
     }
 
     @Test func shippedTemplatesPass() {
-        #expect(TemplateLibrary.check(directory: RepoPaths.templates.path) == [])
+        #expect(TemplateLibrary.check(directory: RepoPaths.templates.path, mailboxes: ["support"]) == [])
     }
 
     @Test func rendersValuesUnescapedWithPartials() throws {
@@ -34,8 +28,7 @@ struct TemplateTests {
             "footer.mustache": "-- \n{{mailbox.name}}\n",
         ])
         #expect(problems == [])
-        let rendered = try TemplateLibrary.load(directory: directory.url.path)
-            .render(event: .ticketCreated, mailbox: "support", values: .sample)
+        let rendered = try load(directory).renderForTest(.ticketCreated, mailbox: "support")
         #expect(rendered.subject == "[SAMPLE-123] Printer on fire")
         #expect(rendered.body == "Hi Alice Example & co\n-- \nExample Support\n")
     }
@@ -52,14 +45,14 @@ struct TemplateTests {
             "ticket_created.mustache": "Subject: [{{ticket.key}}] general\n\nA\n",
             "sales/ticket_created.mustache": "Subject: [{{ticket.key}}] sales\n\nB\n",
         ])
-        let templates = try TemplateLibrary.load(directory: directory.url.path)
-        #expect(try templates.render(event: .ticketCreated, mailbox: "sales", values: .sample).subject.hasSuffix("sales"))
-        #expect(try templates.render(event: .ticketCreated, mailbox: "support", values: .sample).subject.hasSuffix("general"))
+        let templates = try load(directory)
+        #expect(try templates.renderForTest(.ticketCreated, mailbox: "sales").subject.hasSuffix("sales"))
+        #expect(try templates.renderForTest(.ticketCreated, mailbox: "support").subject.hasSuffix("general"))
     }
 
     static let broken: [(text: String, line: Int?, says: String)] = [
-        ("Subject: [{{ticket.key}}]\n\nHello {{#ticket}}\nno close\n", nil, "template syntax"),
-        ("Subject: [{{ticket.key}}]\n\nline two\nbad {{/nothing}}\n", 4, "template syntax"),
+        ("Subject: [{{ticket.key}}]\n\nHello {{#ticket}}\nno close\n", 3, "section 'ticket' opened at 3:7 is never closed"),
+        ("Subject: [{{ticket.key}}]\n\nline two\nbad {{/nothing}}\n", 4, "'{{/nothing}}' at 4:5 closes no open section"),
         ("Subject: {{ticket.subject}}\n\nbody\n", 1, "ticket key"),
         ("Subjekt: [{{ticket.key}}]\n\nbody\n", 1, "cannot be set"),
         ("Subject: [{{ticket.key}}]\nbody without blank line\n", 2, "Name: value"),
@@ -79,6 +72,6 @@ struct TemplateTests {
 
     @Test func missingAcknowledgementTemplateIsReported() throws {
         let (_, problems) = try library(["footer.mustache": "x\n"], shipped: false)
-        #expect(problems.map(\.problem).filter { $0.contains("missing") }.count == TemplateLibrary.requiredEvents.count)
+        #expect(problems.map(\.problem).filter { $0.contains("missing") }.count == MailEvent.allCases.count)
     }
 }

@@ -21,6 +21,8 @@ public struct MailboxConfig: Sendable, Equatable {
         public var skills: Set<String> = []
         /// Away agents get no new tickets by automatic assignment.
         public var away = false
+        /// The language of their notifications; nil uses the mailbox's.
+        public var language: LanguageTag?
     }
 
     /// The file's name without `.yaml`: how the CLI and the database refer to the mailbox.
@@ -56,6 +58,9 @@ public struct MailboxConfig: Sendable, Equatable {
     public var authservID: String?
     /// Service levels; nil when the mailbox has none.
     public var sla: SLAPolicy?
+    /// The language of mail to people whose own is unknown or has no templates; nil is the
+    /// root templates' (English as shipped).
+    public var language: LanguageTag?
 
     public static let defaultMaximumMessageSize = 25 << 20
     public static let defaultMaximumAttachmentSize = 20 << 20
@@ -74,7 +79,7 @@ extension MailboxConfig {
     static let knownFields = [
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
         "keep_raw_messages", "stranger_follow_ups", "after_processing", "assignment", "skills", "reply_token_secret_env",
-        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla",
+        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla", "language",
     ]
 
     /// Parses one `mailboxes/<name>.yaml`; the first problem is thrown with its file and field
@@ -130,7 +135,7 @@ extension MailboxConfig {
                           schemes: ("smtp", "smtps"), example: "smtp://mail.example.com:587", requireCredentials: false, problems: &problems)
         var agents: [Agent] = []
         for entry in problems.attempt({ () throws(ConfigError) in try fields.list("agents") }) ?? [] {
-            problems.note(entry.unknownFields(["email", "name", "skills", "away"]))
+            problems.note(entry.unknownFields(["email", "name", "skills", "away", "language"]))
             problems.check { () throws(ConfigError) in agents.append(try agent(entry)) }
         }
         var maximum = defaultMaximumMessageSize
@@ -156,6 +161,8 @@ extension MailboxConfig {
         var afterProcessing = AfterProcessing.flag
         problems.check { () throws(ConfigError) in afterProcessing = try AfterProcessing.parse(fields) }
         let settings = agentSettings(fields, problems: &problems)
+        var language: LanguageTag?
+        problems.check { () throws(ConfigError) in language = try Self.language(fields) }
         let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
         guard problems.isEmpty, let address, let key, let smtp else {
             return MailboxFile(file: file, name: name, problems: problems.problems, identity: identity)
@@ -165,6 +172,7 @@ extension MailboxConfig {
             keyPrefix: key, imap: imap, smtp: smtp, agents: agents, maximumMessageSize: maximum,
             maximumAttachmentSize: attachmentMaximum, rawMessageRetentionDays: retention, strangers: strangers)
         config.afterProcessing = afterProcessing
+        config.language = language
         settings.apply(to: &config)
         return MailboxFile(config: config, identity: identity)
     }
@@ -180,7 +188,7 @@ extension MailboxConfig {
         }
         return Agent(
             email: email.lowercased(), name: try entry.optionalString("name"),
-            skills: Set(try entry.stringList("skills").map { $0.lowercased() }), away: away)
+            skills: Set(try entry.stringList("skills").map { $0.lowercased() }), away: away, language: try language(entry))
     }
 
     /// Assignment, skills, signed reply addresses, the trusted authserv-id and service levels.

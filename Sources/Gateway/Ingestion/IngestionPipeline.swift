@@ -104,6 +104,7 @@ public struct IngestionPipeline: Sendable {
         content.replyTo = sender.map { Correspondent(address: $0.address, name: $0.name) }
         content.originalSubject = message.subject
         content.thread = MailThread(messageID: message.messageID, references: message.references)
+        content.language = Self.language(of: message)
         let agentOf = mailboxes.values.filter { $0.isAgent(senderAddress) }.sorted { $0.name < $1.name }
         if !agentOf.isEmpty {
             content.agentMessage = AgentMail(secrets: secrets)

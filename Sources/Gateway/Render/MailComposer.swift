@@ -20,6 +20,7 @@ struct MailComposer {
             from: Address(name: mailbox.displayName, address: mailbox.address), to: recipients,
             subject: key.map { SubjectToken.tagged(rendered.subject, with: $0) } ?? rendered.subject, textBody: rendered.body,
             messageID: messageID, date: now)
+        message.htmlBody = rendered.html
         if let answering, let parent = answering.parent {
             message.inReplyTo = [parent]
             message.references = Array((answering.ancestors + [parent]).suffix(Self.referencesLimit))

@@ -41,10 +41,12 @@ struct MailRenderer: Sendable {
         guard let mailbox = mailboxes[mail.mailbox] else {
             throw RenderFailure(description: "mailbox \(mail.mailbox) has no config file; restore it (a renamed file keeps its old name in the outbox)")
         }
-        let values = self.values(for: mail, mailbox: mailbox)
+        guard let choice = templates.choose(event: mail.event, mailbox: mailbox.name, languages: languages(for: mail, mailbox: mailbox)) else {
+            throw RenderFailure(description: "template: \(mail.event.rawValue).mustache is missing; create it, then the mail is sent on the next try")
+        }
         let rendered: RenderedTemplate
         do {
-            rendered = try templates.render(event: mail.event, mailbox: mailbox.name, values: values)
+            rendered = try templates.render(choice, values: values(for: mail, mailbox: mailbox, language: choice.language))
         } catch {
             throw RenderFailure(description: "template: \(error); fix it, then the mail is sent on the next try")
         }
@@ -64,12 +66,25 @@ struct MailRenderer: Sendable {
         return ReplyToken.replyAddress(supportAddress: mailbox.address, token: token)
     }
 
-    /// The template values of one planned mail.
-    func values(for mail: PlannedMail, mailbox: MailboxConfig) -> TemplateValues {
+    /// Who reads the mail, in order of preference: the requester's language for mail to them,
+    /// the agent's for notifications; then the mailbox's.
+    func languages(for mail: PlannedMail, mailbox: MailboxConfig) -> [LanguageTag] {
+        switch mail.intent {
+        case .acknowledgement, .agentReply, .messageTooLarge:
+            return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
+        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
+            .slaWarning(let agent, _, _), .slaBreach(let agent, _, _):
+            return mailbox.languages(forAgent: agent.address)
+        }
+    }
+
+    /// The template values of one planned mail; times are written for readers of `language`.
+    func values(for mail: PlannedMail, mailbox: MailboxConfig, language: String = "en") -> TemplateValues {
         let facts = mail.facts
         var values = TemplateValues(
             mailbox: .init(address: mailbox.address, name: (mailbox.displayName ?? mailbox.address).oneLine, key: mailbox.keyPrefix),
             message: .init(subject: facts.subject.oneLine, body: facts.body, reply: facts.reply))
+        values.language = language
         if let ticket = facts.ticket {
             values.ticket = .init(
                 key: ticket.key, subject: ticket.subject.oneLine, status: ticket.status.rawValue,
@@ -99,13 +114,13 @@ struct MailRenderer: Sendable {
                 values.sla = .init(
                     target: clock.target.label, duration: SLADuration.format(clock.duration),
                     elapsed: SLADuration.format((clock.elapsed / 60).rounded() * 60),
-                    due: clock.dueAt.map { TemplateValues.readableTime($0, in: zone) } ?? "-",
+                    due: clock.dueAt.map { TemplateValues.readableTime($0, in: zone, language: language) } ?? "-",
                     warnPercent: Int((clock.warningPoint * 100).rounded()), businessHours: clock.businessHours,
                     firstResponse: clock.target == .firstResponse)
             }
         case .messageTooLarge(let to, let reason, let size, let limit):
             values.requester = .init(to)
-            values.notice = .init(reason: reason, size: size.map(TemplateValues.readableSize) ?? "", limit: TemplateValues.readableSize(limit))
+            values.notice = .init(reason: reason, size: size.map(TemplateValues.readableSize), limit: TemplateValues.readableSize(limit))
         }
         return values
     }

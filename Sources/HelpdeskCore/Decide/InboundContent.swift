@@ -56,6 +56,8 @@ public struct InboundContent: Sendable, Equatable {
     public var originalSubject: String?
     /// The message's own place in its thread, for mail that answers it.
     public var thread: MailThread?
+    /// The sender's language from Content-Language or Accept-Language, for a new ticket's mail.
+    public var language: LanguageTag?
 
     public init(
         requesterAddress: String, requesterName: String?, subject: String, body: String, html: String? = nil,

@@ -61,7 +61,8 @@ public struct InboundRules: Sendable {
             id: nil, mailbox: receiving.name, number: number, key: TicketKey(prefix: receiving.keyPrefix, number: number).description,
             subject: previous == nil ? content.subject : SubjectLine.base(content.subject, removing: content.followUp.subjectKeys),
             requesterAddress: content.requesterAddress, requesterName: content.requesterName,
-            status: .new, priority: .normal, createdAt: now, updatedAt: now, linkedTicketId: previous?.id, linkReason: reason)
+            status: .new, priority: .normal, createdAt: now, updatedAt: now, linkedTicketId: previous?.id, linkReason: reason,
+            language: content.language?.description)
         var plan = TicketPlan(ticket: ticket, sla: receiving.sla)
         var present: Set<String> = []
         if !content.requesterAddress.isEmpty {

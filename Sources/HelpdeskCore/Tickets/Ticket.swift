@@ -21,11 +21,14 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var assignee: String?
     /// When an agent first answered in public; nil until then.
     public var firstResponseAt: Date?
+    /// The requester's language (`de`, `pt-BR`) from their first message; nil when it named none.
+    public var language: String?
 
     public init(
         id: Int64?, mailbox: String, number: Int, key: String, subject: String, requesterAddress: String,
         requesterName: String?, status: TicketStatus, priority: TicketPriority, createdAt: Date, updatedAt: Date,
-        linkedTicketId: Int64? = nil, linkReason: LinkReason? = nil, assignee: String? = nil, firstResponseAt: Date? = nil
+        linkedTicketId: Int64? = nil, linkReason: LinkReason? = nil, assignee: String? = nil, firstResponseAt: Date? = nil,
+        language: String? = nil
     ) {
         self.id = id
         self.mailbox = mailbox
@@ -42,6 +45,7 @@ public struct Ticket: Sendable, Codable, Equatable {
         self.linkReason = linkReason
         self.assignee = assignee
         self.firstResponseAt = firstResponseAt
+        self.language = language
     }
 
     public var ticketKey: TicketKey? { TicketKey(key) }

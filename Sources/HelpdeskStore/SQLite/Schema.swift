@@ -238,6 +238,10 @@ enum Schema {
                 t.column("kept_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8: requester language", foreignKeyChecks: .immediate) { db in
+            // Mail to the requester is rendered in this language when templates exist for it.
+            try db.alter(table: "ticket") { t in t.add(column: "language", .text) }
+        }
         return migrator
     }
 }

@@ -46,7 +46,8 @@ indirect enum MIMEEntity {
                 body += [ASCII.cr, ASCII.lf]
             }
             body += Array("--\(boundary)--\r\n".utf8)
-            return (["Content-Type: multipart/\(subtype); boundary=\"\(boundary)\""], body)
+            // Folded: with a long Message-ID the line would pass 78 characters.
+            return ([HeaderFolding.fold(name: "Content-Type", value: "multipart/\(subtype); boundary=\"\(boundary)\"", structured: true)], body)
         }
     }
 

@@ -1,12 +1,22 @@
-/// A rendered template split into its header lines and its text body.
+/// A rendered template split into its header lines and its text body, with the HTML part when
+/// the event has an HTML template.
 public struct RenderedTemplate: Sendable, Equatable {
     public var subject: String
     /// Other `Name: value` lines from the template head, in order.
     public var headers: [(name: String, value: String)]
     public var body: String
+    /// The whole HTML document, layout included.
+    public var html: String?
+
+    init(subject: String, headers: [(name: String, value: String)], body: String, html: String? = nil) {
+        self.subject = subject
+        self.headers = headers
+        self.body = body
+        self.html = html
+    }
 
     public static func == (lhs: RenderedTemplate, rhs: RenderedTemplate) -> Bool {
-        lhs.subject == rhs.subject && lhs.body == rhs.body
+        lhs.subject == rhs.subject && lhs.body == rhs.body && lhs.html == rhs.html
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 

@@ -1,123 +1,155 @@
 import Foundation
 public import HelpdeskCore
+import MIME
 import Mustache
 
-/// The reply templates of an installation: `templates/<event>.mustache`, overridden per mailbox by
-/// `templates/<mailbox>/<event>.mustache`. Any template may be used as a partial (`{{> footer}}`).
+/// The reply templates of an installation: `templates/<event>.mustache` (text) and
+/// `<event>.html.mustache` (HTML), overridden per language (`templates/de/`), per mailbox
+/// (`templates/sales/`) and both (`templates/sales/de/`); any other file is a partial
+/// (`{{> footer}}`, `{{> footer.html}}`), and `layout.html.mustache` holds every HTML mail.
 public struct TemplateLibrary: Sendable {
-    /// Events the gateway renders: `templates check` insists on a template for each.
-    public static let requiredEvents = MailEvent.allCases.map(\.rawValue)
-
     public let directory: String
-    private let library: MustacheLibrary
-    /// Template name (`ticket_created`, `support/ticket_created`) → file it came from.
-    private let files: [String: String]
+    /// Files by folder, then by the name they are included by (`footer`, `footer.html`).
+    let files: [TemplateScope: [String: TemplateFile]]
 
     /// How many template files the library holds.
-    public var fileCount: Int { files.count }
+    public var fileCount: Int { files.values.reduce(0) { $0 + $1.count } }
 
-    /// Loads every template; the first syntax error is thrown with its file, line and column.
-    public static func load(directory: String) throws(TemplateProblem) -> TemplateLibrary {
-        let (library, problems) = scan(directory: directory)
-        if let first = problems.first { throw first }
+    /// The languages that have a folder, for messages and previews.
+    public var languages: [String] { Set(files.keys.compactMap(\.language?.description)).sorted() }
+
+    /// Reads and checks every template; nil with every problem when any is wrong, so a broken set
+    /// never replaces a working one. `mailboxes`: the configured names, which override folders
+    /// must use (nil when the config could not be read: folders are then not checked).
+    public static func open(directory: String, mailboxes: [String]?) -> (library: TemplateLibrary?, problems: [TemplateProblem]) {
+        let (library, unread) = TemplateFolderReader(directory: directory, mailboxes: mailboxes).read()
+        // The files that were read are still checked, so one round shows every problem; a file
+        // that could not be read is not reported missing as well.
+        let unreadFiles = Set(unread.map(\.file) + unread.map { $0.file.replacingOccurrences(of: ".mustache", with: ".html.mustache") })
+        let found = unread + TemplateCheck(library: library).problems().filter { !unreadFiles.contains($0.file) }
+        return found.isEmpty ? (library, []) : (nil, found)
+    }
+
+    /// Every problem in the directory (empty when it is fit to use).
+    public static func check(directory: String, mailboxes: [String]?) -> [TemplateProblem] {
+        open(directory: directory, mailboxes: mailboxes).problems
+    }
+
+    /// The checked library; the first problem is thrown when there is any.
+    public static func load(directory: String, mailboxes: [String]?) throws(TemplateProblem) -> TemplateLibrary {
+        let (library, problems) = open(directory: directory, mailboxes: mailboxes)
+        guard let library else { throw problems.first ?? TemplateProblem(file: directory, problem: "cannot be read") }
         return library
     }
 
-    /// Every problem in the directory: syntax errors, missing events, and templates whose output
-    /// is not a valid reply (no Subject, no ticket key in the Subject, bad header lines).
-    public static func check(directory: String, mailboxes: [String] = []) -> [TemplateProblem] {
-        let (library, problems) = scan(directory: directory)
-        guard problems.isEmpty else { return problems }
-        var found: [TemplateProblem] = []
-        for event in requiredEvents where library.files[event] == nil {
-            found.append(TemplateProblem(file: (directory as NSString).appendingPathComponent("\(event).mustache"),
-                                         problem: "missing: the gateway needs this template to send \(event) mail"))
+    /// Which templates a mail of `event` from `mailbox` gets, for readers of `languages` in order
+    /// of preference: the first language (or its shorter tag: `pt-BR`, then `pt`) with a template
+    /// for the event, else the root's. A folder's text and HTML template go together, so an
+    /// override never mixes with the HTML of another folder.
+    func choose(event: MailEvent, mailbox: String, languages: [LanguageTag]) -> TemplateChoice? {
+        var levels: [LanguageTag?] = []
+        for language in languages {
+            for tag in language.fallbacks where !levels.contains(tag) { levels.append(tag) }
         }
-        let sample = TemplateValues.sample
-        for name in library.files.keys.sorted() {
-            guard let event = MailEvent(rawValue: String(name.split(separator: "/").last ?? "")), let file = library.files[name] else { continue }
-            do {
-                let rendered = try library.renderTemplate(named: name, context: sample.mustache)
-                if event.isAboutTicket && !rendered.subject.contains("[\(sample.ticket?.key ?? "")]") {
-                    found.append(TemplateProblem(file: file, line: 1, problem: "the Subject must carry the ticket key as [{{ticket.key}}], so replies thread to the ticket"))
+        levels.append(nil)
+        for level in levels {
+            let chain = TemplateScope.chain(mailbox: mailbox, language: level)
+            // A language level provides the event only from its own folders; the rest of the
+            // chain is for partials and the layout.
+            let own = level == nil ? chain : chain.filter { $0.language == level }
+            for scope in own {
+                let text = files[scope]?[event.rawValue]
+                let html = files[scope]?["\(event.rawValue).html"]
+                if text != nil || html != nil {
+                    return TemplateChoice(event: event, chain: chain, text: text, html: html, language: level?.description ?? "en")
                 }
-            } catch {
-                found.append(error)
             }
         }
-        return found
+        return nil
     }
 
-    /// Renders the template for `event`, preferring the mailbox's own override.
-    func render(event: MailEvent, mailbox: String, values: TemplateValues) throws(TemplateProblem) -> RenderedTemplate {
-        let name = event.rawValue
-        if files["\(mailbox)/\(name)"] != nil {
-            return try renderTemplate(named: "\(mailbox)/\(name)", context: values.mustache)
+    /// Renders a chosen pair: the text part, and the HTML part in its layout. Without a text
+    /// template the text part is made from the HTML.
+    func render(_ choice: TemplateChoice, values: TemplateValues) throws(TemplateProblem) -> RenderedTemplate {
+        let view = library(for: choice.chain)
+        var values = values
+        values.language = choice.language
+        let context = TemplateSchema.context(for: choice.event, values)
+        var html: (head: RenderedTemplate?, document: String)?
+        if let file = choice.html {
+            let output = try Self.output(view, file, context)
+            let (head, content) = try Self.splitHTML(output, file: file)
+            values.layoutContent = content
+            var document = content
+            if let layout = choice.chain.lazy.compactMap({ self.files[$0]?["\(TemplateFile.layoutName).html"] }).first {
+                document = try Self.output(view, layout, TemplateSchema.layoutContext(values))
+            }
+            html = (head, document)
         }
-        guard files[name] != nil else {
-            throw TemplateProblem(file: (directory as NSString).appendingPathComponent("\(name).mustache"), problem: "template missing; create it (see templates/ticket_created.mustache)")
+        if let file = choice.text {
+            switch RenderedTemplate.split(try Self.output(view, file, context)) {
+            case .success(var rendered):
+                rendered.html = html?.document
+                return rendered
+            case .failure(let error): throw TemplateProblem(file: file.path, line: error.line, problem: error.problem)
+            }
         }
-        return try renderTemplate(named: name, context: values.mustache)
+        guard let html, var rendered = html.head else {
+            throw TemplateProblem(file: choice.html?.path ?? directory, problem: "no 'Subject:' line: an HTML template without a text template beside it starts with the header lines")
+        }
+        rendered.body = HTMLText.render(html.document)
+        if !rendered.body.hasSuffix("\n") { rendered.body += "\n" }
+        rendered.html = html.document
+        return rendered
     }
 
+    /// Whether mail of `event` has a template at all (the root's, at least).
     public func hasTemplate(event: MailEvent, mailbox: String) -> Bool {
-        files["\(mailbox)/\(event.rawValue)"] != nil || files[event.rawValue] != nil
+        choose(event: event, mailbox: mailbox, languages: []) != nil
     }
 
-    func renderTemplate(named name: String, context: [String: Any]) throws(TemplateProblem) -> RenderedTemplate {
-        let file = files[name] ?? name
-        guard let text = library.render(context, withTemplate: name) else {
-            throw TemplateProblem(file: file, problem: "template not loaded")
+    /// The names seen along `chain`, each from the first folder that has it.
+    func library(for chain: [TemplateScope]) -> MustacheLibrary {
+        var templates: [String: MustacheTemplate] = [:]
+        for scope in chain.reversed() {
+            for (key, file) in files[scope] ?? [:] { templates[key] = file.template }
         }
-        switch RenderedTemplate.split(text) {
-        case .success(let rendered): return rendered
-        case .failure(let error): throw TemplateProblem(file: file, line: error.line, problem: error.problem)
+        return MustacheLibrary(templates: templates)
+    }
+
+    /// The file a name means along `chain`.
+    func file(_ key: String, along chain: [TemplateScope]) -> TemplateFile? {
+        chain.lazy.compactMap { self.files[$0]?[key] }.first
+    }
+
+    private static func output(_ view: MustacheLibrary, _ file: TemplateFile, _ context: [String: Any]) throws(TemplateProblem) -> String {
+        guard let text = view.render(context, withTemplate: file.key) else { throw TemplateProblem(file: file.path, problem: "template not loaded") }
+        return text
+    }
+
+    /// An HTML template may start with a text template's header lines, for mail without one.
+    private static func splitHTML(_ output: String, file: TemplateFile) throws(TemplateProblem) -> (RenderedTemplate?, String) {
+        let firstLine = output.prefix { $0 != "\n" && $0 != "\r" }.lowercased()
+        guard RenderedTemplate.allowedHeaders.contains(where: { firstLine.hasPrefix("\($0):") }) else { return (nil, output) }
+        switch RenderedTemplate.split(output) {
+        case .success(let rendered): return (rendered, rendered.body)
+        case .failure(let error): throw TemplateProblem(file: file.path, line: error.line, problem: error.problem)
         }
     }
 
-    private static func scan(directory: String) -> (TemplateLibrary, [TemplateProblem]) {
-        var library = MustacheLibrary()
-        var files: [String: String] = [:]
-        var problems: [TemplateProblem] = []
-        let root = URL(fileURLWithPath: directory)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            let problem = TemplateProblem(file: directory, problem: "template directory not found; pass --templates or create it")
-            return (TemplateLibrary(directory: directory, library: library, files: files), [problem])
-        }
-        let enumerator = FileManager.default.enumerator(atPath: directory)
-        var paths: [String] = []
-        while let relative = enumerator?.nextObject() as? String {
-            if relative.hasSuffix(".mustache") && !relative.hasSuffix(".html.mustache") { paths.append(relative) }
-        }
-        for relative in paths.sorted() {
-            let file = root.appendingPathComponent(relative).path
-            let name = String(relative.dropLast(".mustache".count))
-            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                problems.append(TemplateProblem(file: file, problem: "cannot read the file as UTF-8 text"))
-                continue
-            }
-            do {
-                // Text mail: values are inserted as they are, not HTML-escaped. The pragma stays on
-                // line 1 so error line numbers match the file.
-                let template = try MustacheTemplate(string: textPragma + text)
-                library.register(template, named: name)
-                files[name] = file
-            } catch let error as MustacheTemplate.ParserError {
-                let column = error.context.lineNumber == 1 ? error.context.columnNumber - textPragma.count : error.context.columnNumber
-                problems.append(TemplateProblem(file: file, line: error.context.lineNumber, column: max(column, 1), problem: "template syntax: \(error.error)"))
-            } catch {
-                problems.append(TemplateProblem(file: file, problem: "template syntax: \(error)"))
-            }
-        }
-        return (TemplateLibrary(directory: directory, library: library, files: files), problems)
-    }
-
-    private static let textPragma = "{{% CONTENT_TYPE: TEXT }}"
-
-    private init(directory: String, library: MustacheLibrary, files: [String: String]) {
+    init(directory: String, files: [TemplateScope: [String: TemplateFile]]) {
         self.directory = directory
-        self.library = library
         self.files = files
     }
+}
+
+/// The templates one mail is rendered from, and the language they are in.
+struct TemplateChoice: Sendable {
+    var event: MailEvent
+    /// Where partials and the layout are looked up.
+    var chain: [TemplateScope]
+    var text: TemplateFile?
+    var html: TemplateFile?
+    /// `en` for the root's templates.
+    var language: String
 }

@@ -71,7 +71,7 @@ struct TemplateValues: Sendable {
     /// `{{notice.reason}}`, `{{notice.size}}`, `{{notice.limit}}`: why a message was kept aside.
     struct Notice: Sendable {
         var reason: String
-        var size: String
+        var size: String?
         var limit: String
     }
 
@@ -87,34 +87,10 @@ struct TemplateValues: Sendable {
     var rejection: Rejection?
     var sla: SLAValues?
     var notice: Notice?
-
-    /// What Mustache reads: the one place where typed values become a dictionary.
-    var mustache: [String: Any] {
-        var values: [String: Any] = [
-            "mailbox": ["address": mailbox.address, "name": mailbox.name, "key": mailbox.key],
-            "message": ["subject": message.subject, "body": message.body, "reply": message.reply],
-            "reopened": reopened,
-        ]
-        if let ticket {
-            values["ticket"] = ["key": ticket.key, "subject": ticket.subject, "status": ticket.status, "priority": ticket.priority, "number": ticket.number] as [String: Any]
-        }
-        if let requester { values["requester"] = Self.person(requester) }
-        if let author { values["author"] = Self.person(author) }
-        if let agent { values["agent"] = Self.person(agent) }
-        if let linked { values["linked"] = ["key": linked.key, "closed": linked.closed, "unknown_sender": linked.unknownSender] as [String: Any] }
-        if let assignedBy { values["assigned_by"] = assignedBy }
-        if let rejection { values["rejection"] = ["line": rejection.line, "reason": rejection.reason, "unverified": rejection.unverified] as [String: Any] }
-        if let sla {
-            values["sla"] = [
-                "target": sla.target, "duration": sla.duration, "elapsed": sla.elapsed, "due": sla.due, "warn_percent": sla.warnPercent,
-                "business_hours": sla.businessHours, "first_response": sla.firstResponse,
-            ] as [String: Any]
-        }
-        if let notice { values["notice"] = ["reason": notice.reason, "size": notice.size, "limit": notice.limit] }
-        return values
-    }
-
-    private static func person(_ person: Person) -> [String: Any] { ["name": person.name, "address": person.address] }
+    /// The language of the template chosen for the mail (`en` for the shipped ones).
+    var language = "en"
+    /// The rendered HTML content, while the layout around it is rendered.
+    var layoutContent: String?
 
     /// A size as people read it: whole KB (rounded up) below a megabyte, else MB with one decimal.
     static func readableSize(_ bytes: Int) -> String {
@@ -122,12 +98,20 @@ struct TemplateValues: Sendable {
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
-    /// `2026-11-24 18:30 Europe/Berlin`: a time as the people of that zone read it.
-    static func readableTime(_ date: Date, in zone: TimeZone) -> String {
+    /// `2026-11-24 18:30 Europe/Berlin` in English, `24.11.2026, 18:30 Europe/Berlin` in German:
+    /// a time as the people of that zone and language read it. English keeps the ISO order,
+    /// which no reader gets wrong.
+    static func readableTime(_ date: Date, in zone: TimeZone, language: String = "en") -> String {
         let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        if language == "en" || language.hasPrefix("en-") {
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        } else {
+            let locale = Locale(identifier: language.replacingOccurrences(of: "-", with: "_"))
+            formatter.locale = locale
+            formatter.dateFormat = DateFormatter.dateFormat(fromTemplate: "yMdjmm", options: 0, locale: locale) ?? "yyyy-MM-dd HH:mm"
+        }
         return "\(formatter.string(from: date)) \(zone.identifier)"
     }
 

@@ -1,0 +1,71 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+
+/// The planned mail a preview renders: for a real ticket, what the event would say about it now;
+/// for `--sample`, a made-up ticket of the mailbox. Either goes through the same renderer as
+/// real mail, so the preview is the mail.
+enum PreviewPlans {
+    /// A made-up ticket in `mailbox`, its requester writing in `language`.
+    static func sample(_ event: MailEvent, mailbox: MailboxConfig, language: String?, now: Date) -> PlannedMail {
+        let ticket = Ticket(
+            id: 123, mailbox: mailbox.name, number: 123, key: TicketKey(prefix: mailbox.keyPrefix, number: 123).description,
+            subject: "Printer on fire", requesterAddress: "alice@example.test", requesterName: "Alice Example", status: .open,
+            priority: .normal, createdAt: now.addingTimeInterval(-3 * 3_600), updatedAt: now, language: language)
+        let body = "The printer in room 3 is on fire.\nIt smells of toast.\n\n> earlier text\n"
+        let facts = MailFacts(
+            ticket: ticket, subject: ticket.subject, body: body, reply: "The printer in room 3 is on fire.\nIt smells of toast.\n",
+            author: Correspondent(address: ticket.requesterAddress, name: ticket.requesterName))
+        return plan(event, ticket: ticket, facts: facts, mailbox: mailbox, now: now)
+    }
+
+    /// `event` about a stored ticket: the latest comment fitting the event is the message in hand.
+    static func ticket(_ event: MailEvent, ticket: Ticket, comments: [CommentRecord], mailbox: MailboxConfig, now: Date) -> PlannedMail {
+        let wanted: (CommentRecord) -> Bool = switch event {
+        case .agentReply: { $0.authorRole == .agent && $0.visibility == .public }
+        case .ticketCreated, .newTicket, .requesterReply, .ticketAssigned, .messageTooLarge: { $0.authorRole != .agent }
+        case .commandRejected: { $0.authorRole == .agent }
+        case .slaWarning, .slaBreach: { _ in true }
+        }
+        let comment = comments.last(where: wanted) ?? comments.last
+        let facts = MailFacts(
+            ticket: ticket, subject: ticket.subject, body: comment?.body ?? "", reply: comment?.reply,
+            author: comment.map { Correspondent(address: $0.authorAddress, name: $0.authorName) })
+        return plan(event, ticket: ticket, facts: facts, mailbox: mailbox, now: now)
+    }
+
+    private static func plan(_ event: MailEvent, ticket: Ticket, facts: MailFacts, mailbox: MailboxConfig, now: Date) -> PlannedMail {
+        var facts = facts
+        let requester = Correspondent(address: ticket.requesterAddress, name: ticket.requesterName)
+        let agentAddress = ticket.assignee ?? mailbox.agents.first?.email ?? "agent@\(mailbox.domain)"
+        let agent = Correspondent(address: agentAddress, name: mailbox.agents.first { $0.email == agentAddress }?.name)
+        let intent: MailIntent
+        switch event {
+        case .ticketCreated: intent = .acknowledgement(to: requester)
+        case .newTicket: intent = .newTicket(agent: agent)
+        case .requesterReply: intent = .requesterReply(agent: agent)
+        case .agentReply:
+            intent = .agentReply(to: [requester], author: facts.author?.address == requester.address ? agent : facts.author ?? agent)
+            if facts.author?.address == requester.address { facts.author = agent }
+        case .ticketAssigned: intent = .assigned(agent: agent, by: mailbox.assignment.rawValue)
+        case .commandRejected:
+            intent = .commandRejected(agent: agent, line: "#status pendng", reason: "unknown status 'pendng'; did you mean 'pending'?", unverified: false)
+        case .slaWarning, .slaBreach:
+            let target = SLATarget.firstResponse
+            let policy = mailbox.sla
+            let duration = policy?.targets[ticket.priority]?.firstResponse ?? 4 * 3_600
+            facts.clock = ClockFacts(
+                target: target, duration: duration, elapsed: event == .slaWarning ? duration * 0.8 : duration * 1.1,
+                dueAt: ticket.createdAt.addingTimeInterval(duration), timeZone: policy?.calendar.timeZone.identifier ?? "UTC",
+                warningPoint: policy?.warningPoint ?? 0.8, businessHours: policy.map { $0.calendar != .alwaysOpen } ?? false)
+            intent = event == .slaWarning ? .slaWarning(to: agent, target: target, signed: true) : .slaBreach(to: agent, target: target, signed: true)
+        case .messageTooLarge:
+            intent = .messageTooLarge(
+                to: requester, reason: "it is 31.0 MB and the limit is \(TemplateValues.readableSize(mailbox.maximumMessageSize))",
+                size: 31 * 1_048_576, limit: mailbox.maximumMessageSize)
+        }
+        return PlannedMail(
+            intent: intent, messageID: "preview.\(ticket.key).\(event.rawValue)@\(mailbox.domain)", mailbox: mailbox.name,
+            answering: nil, facts: facts)
+    }
+}

@@ -1,0 +1,84 @@
+/// One value a template may use (`ticket.key`), or a group of them (`ticket`), with where its
+/// value comes from. The renderer builds what Mustache reads only through these, and the check
+/// knows a name only through them, so the two cannot disagree.
+public struct TemplateField: Sendable {
+    /// What a name holds, which says how a template may use it.
+    public enum Kind: Sendable {
+        /// One line of text, or several for the bodies of messages.
+        case text
+        case number
+        /// Used as a section: `{{#reopened}}…{{/reopened}}`.
+        case flag
+        /// A section that opens the names inside it: `{{#linked}}{{key}}{{/linked}}`.
+        case group([TemplateField])
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// What it holds, for the README and for error messages.
+    public var about: String
+    /// Absent in some mails of the event (a ticket without a linked one): use it in a section.
+    public var optional: Bool
+    let value: @Sendable (TemplateValues) -> Any?
+
+    init(_ name: String, _ kind: Kind, _ about: String, optional: Bool = false, value: @escaping @Sendable (TemplateValues) -> Any?) {
+        self.name = name
+        self.kind = kind
+        self.about = about
+        self.optional = optional
+        self.value = value
+    }
+
+    static func text(_ name: String, _ about: String, optional: Bool = false, _ value: @escaping @Sendable (TemplateValues) -> String?) -> TemplateField {
+        TemplateField(name, .text, about, optional: optional, value: value)
+    }
+
+    static func number(_ name: String, _ about: String, _ value: @escaping @Sendable (TemplateValues) -> Int?) -> TemplateField {
+        TemplateField(name, .number, about, value: value)
+    }
+
+    static func flag(_ name: String, _ about: String, _ value: @escaping @Sendable (TemplateValues) -> Bool?) -> TemplateField {
+        TemplateField(name, .flag, about, value: value)
+    }
+
+    static func group(
+        _ name: String, _ about: String, optional: Bool = false, present: @escaping @Sendable (TemplateValues) -> Bool, _ fields: [TemplateField]
+    ) -> TemplateField {
+        TemplateField(name, .group(fields), about, optional: optional, value: { present($0) ? true : nil })
+    }
+
+    /// The fields inside a group; empty for a single value.
+    var children: [TemplateField] {
+        if case .group(let fields) = kind { return fields }
+        return []
+    }
+
+    var isGroup: Bool {
+        if case .group = kind { return true }
+        return false
+    }
+
+    /// What Mustache reads for this field, or nil when the mail has no such value.
+    func mustacheValue(_ values: TemplateValues) -> Any? {
+        guard let value = value(values) else { return nil }
+        guard case .group(let fields) = kind else { return value }
+        return TemplateField.context(fields, values)
+    }
+
+    /// The dictionary Mustache renders from: every declared field the values hold.
+    static func context(_ fields: [TemplateField], _ values: TemplateValues) -> [String: Any] {
+        var context: [String: Any] = [:]
+        for field in fields {
+            if let value = field.mustacheValue(values) { context[field.name] = value }
+        }
+        return context
+    }
+
+    /// Every dotted name below `fields` (`ticket.key`), with its field, groups included.
+    static func paths(_ fields: [TemplateField], prefix: String = "") -> [(path: String, field: TemplateField)] {
+        fields.flatMap { field -> [(path: String, field: TemplateField)] in
+            let path = prefix + field.name
+            return [(path, field)] + paths(field.children, prefix: path + ".")
+        }
+    }
+}

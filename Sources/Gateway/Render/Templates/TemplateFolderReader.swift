@@ -1,0 +1,109 @@
+import Foundation
+import HelpdeskCore
+import Mustache
+
+/// Reads `templates/`: which folder means what, every file's syntax, nothing about values yet.
+struct TemplateFolderReader {
+    let directory: String
+    /// Configured mailbox names; nil when unknown, and then any folder that is not a language
+    /// is taken for a mailbox.
+    let mailboxes: [String]?
+
+    func read() -> (TemplateLibrary, [TemplateProblem]) {
+        var files: [TemplateScope: [String: TemplateFile]] = [:]
+        var problems: [TemplateProblem] = []
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let problem = TemplateProblem(file: directory, problem: "template directory not found; pass --templates or create it")
+            return (TemplateLibrary(directory: directory, files: files), [problem])
+        }
+        _ = MailHTMLContentType.registered
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        var paths: [String] = []
+        while let relative = enumerator?.nextObject() as? String {
+            if relative.hasSuffix(".mustache"), !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { paths.append(relative) }
+        }
+        for relative in paths.sorted() {
+            let path = (directory as NSString).appendingPathComponent(relative)
+            var components = relative.split(separator: "/").map(String.init)
+            let fileName = components.removeLast()
+            let scope: TemplateScope
+            switch self.scope(of: components) {
+            case .success(let found): scope = found
+            case .failure(let problem):
+                problems.append(TemplateProblem(file: path, problem: problem.description))
+                continue
+            }
+            let isHTML = fileName.hasSuffix(".html.mustache")
+            let name = String(fileName.dropLast(isHTML ? ".html.mustache".count : ".mustache".count))
+            guard !name.isEmpty, !name.contains(".") else {
+                problems.append(TemplateProblem(
+                    file: path, problem: "a template is named <name>.mustache or <name>.html.mustache; '\(fileName)' is neither"))
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                problems.append(TemplateProblem(file: path, problem: "cannot read the file as UTF-8 text"))
+                continue
+            }
+            let syntax = TemplateSyntax(text)
+            guard syntax.problems.isEmpty else {
+                problems += syntax.problems.map { TemplateProblem(file: path, line: $0.line, column: $0.column, problem: $0.message) }
+                continue
+            }
+            do {
+                // The pragma stays on line 1 so any parser message keeps the file's line numbers.
+                let pragma = "{{% CONTENT_TYPE: \(isHTML ? MailHTMLContentType.name : "TEXT") }}"
+                let template = try MustacheTemplate(string: pragma + text)
+                let file = TemplateFile(scope: scope, name: name, isHTML: isHTML, path: path, syntax: syntax, template: template)
+                files[scope, default: [:]][file.key] = file
+            } catch let error as MustacheTemplate.ParserError {
+                // Our own reading found nothing; this is what the library saw.
+                problems.append(TemplateProblem(file: path, line: error.context.lineNumber, problem: "template syntax: \(error.error)"))
+            } catch {
+                problems.append(TemplateProblem(file: path, problem: "template syntax: \(error)"))
+            }
+        }
+        return (TemplateLibrary(directory: directory, files: files), problems)
+    }
+
+    /// What a folder path under `templates/` means.
+    private func scope(of folders: [String]) -> Result<TemplateScope, FolderProblem> {
+        switch folders.count {
+        case 0:
+            return .success(.root)
+        case 1:
+            if let mailboxes, mailboxes.contains(folders[0]) { return .success(TemplateScope(mailbox: folders[0], language: nil)) }
+            if let language = LanguageTag(folders[0]) { return .success(TemplateScope(mailbox: nil, language: language)) }
+            if mailboxes == nil { return .success(TemplateScope(mailbox: folders[0], language: nil)) }
+            return .failure(FolderProblem(folder: folders[0], mailboxes: mailboxes ?? []))
+        case 2:
+            guard mailboxes?.contains(folders[0]) ?? true else { return .failure(FolderProblem(folder: folders[0], mailboxes: mailboxes ?? [])) }
+            guard let language = LanguageTag(folders[1]) else {
+                return .failure(FolderProblem(folder: folders.joined(separator: "/"), mailboxes: [], insideMailbox: true))
+            }
+            return .success(TemplateScope(mailbox: folders[0], language: language))
+        default:
+            return .failure(FolderProblem(folder: folders.joined(separator: "/"), mailboxes: [], tooDeep: true))
+        }
+    }
+
+    /// A folder under `templates/` that means nothing, in words that say what it could be.
+    private struct FolderProblem: Error, CustomStringConvertible {
+        var folder: String
+        var mailboxes: [String]
+        var insideMailbox = false
+        var tooDeep = false
+
+        var description: String {
+            if tooDeep {
+                return "folder '\(folder)' is too deep: templates go in templates/, templates/<mailbox>/, templates/<language>/ or templates/<mailbox>/<language>/"
+            }
+            if insideMailbox {
+                return "folder '\(folder)' is not a language: a mailbox's folder may only hold language folders such as de or pt-BR"
+            }
+            let known = mailboxes.isEmpty ? "no mailbox is configured" : "mailboxes: \(mailboxes.sorted().joined(separator: ", "))"
+            let guess = ClosestName.to(folder, among: mailboxes).map { "; did you mean '\($0)'?" } ?? ""
+            return "folder '\(folder)' names no mailbox (\(known)) and no language (such as de or pt-BR)\(guess)"
+        }
+    }
+}
