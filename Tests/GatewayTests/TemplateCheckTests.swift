@@ -98,4 +98,13 @@ struct TemplateCheckTests {
         let head = event.isAboutTicket ? "Subject: [{{ticket.key}}] x\n\n" : "Subject: x\n\n"
         #expect(try problems(["\(event.rawValue).mustache": head + body + "\n"]) == [])
     }
+
+    /// The README's list of values is the declaration's, so it cannot go stale.
+    @Test func readmeShowsTheDeclaredSchema() throws {
+        let readme = try String(contentsOf: RepoPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = try #require(readme.range(of: "<!-- templates schema: begin -->\n"))
+        let end = try #require(readme.range(of: "<!-- templates schema: end -->"))
+        #expect(String(readme[begin.upperBound..<end.lowerBound]) == TemplateSchema.markdown,
+                "README.md's Templates section is stale: replace the lines between the markers with `helpdesk templates schema`")
+    }
 }

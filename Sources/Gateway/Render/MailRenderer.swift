@@ -83,7 +83,8 @@ struct MailRenderer: Sendable {
         let facts = mail.facts
         var values = TemplateValues(
             mailbox: .init(address: mailbox.address, name: (mailbox.displayName ?? mailbox.address).oneLine, key: mailbox.keyPrefix),
-            message: .init(subject: facts.subject.oneLine, body: facts.body, reply: facts.reply))
+            // Templates put their own blank line after a body; its final line break would double it.
+            message: .init(subject: facts.subject.oneLine, body: facts.body.withoutTrailingLineBreaks, reply: facts.reply.withoutTrailingLineBreaks))
         values.language = language
         if let ticket = facts.ticket {
             values.ticket = .init(
@@ -120,8 +121,17 @@ struct MailRenderer: Sendable {
             }
         case .messageTooLarge(let to, let reason, let size, let limit):
             values.requester = .init(to)
-            values.notice = .init(reason: reason, size: size.map(TemplateValues.readableSize), limit: TemplateValues.readableSize(limit))
+            values.notice = .init(reason: reason, size: size.map { TemplateValues.readableSize($0, language: language) }, limit: TemplateValues.readableSize(limit, language: language))
         }
         return values
+    }
+}
+
+extension String {
+    /// The text without the line breaks at its end.
+    fileprivate var withoutTrailingLineBreaks: String {
+        var text = Substring(self)
+        while let last = text.last, last.isNewline { text.removeLast() }
+        return String(text)
     }
 }

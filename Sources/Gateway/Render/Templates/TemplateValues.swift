@@ -93,9 +93,12 @@ struct TemplateValues: Sendable {
     var layoutContent: String?
 
     /// A size as people read it: whole KB (rounded up) below a megabyte, else MB with one decimal.
-    static func readableSize(_ bytes: Int) -> String {
+    /// The decimal mark follows the mail's language: 31.0 MB, 31,0 MB.
+    static func readableSize(_ bytes: Int, language: String = "en") -> String {
         if bytes < 1 << 20 { return "\((bytes + 1023) / 1024) KB" }
-        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+        let size = String(format: "%.1f MB", Double(bytes) / 1_048_576)
+        let mark = Locale(identifier: language.replacingOccurrences(of: "-", with: "_")).decimalSeparator ?? "."
+        return mark == "." ? size : size.replacingOccurrences(of: ".", with: mark)
     }
 
     /// `2026-11-24 18:30 Europe/Berlin` in English, `24.11.2026, 18:30 Europe/Berlin` in German:
