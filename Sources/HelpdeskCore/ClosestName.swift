@@ -8,7 +8,7 @@ public enum ClosestName {
             let distance = editDistance(typed, Array(candidate))
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
-        guard let best, best.distance <= 2, best.distance < best.name.count, best.distance > 0 || name == best.name else { return nil }
+        guard let best, best.distance <= 2, best.distance < best.name.count else { return nil }
         return best.name
     }
 

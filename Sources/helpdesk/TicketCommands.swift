@@ -90,7 +90,7 @@ struct Tickets: ParsableCommand {
             }
             print("\(ticket.key)  \(ticket.subject)")
             print("status: \(ticket.status.rawValue)   priority: \(ticket.priority.rawValue)   mailbox: \(ticket.mailbox)   assignee: \(ticket.assignee ?? "-")")
-            print("requester: \(ticket.requesterName.map { "\($0) <\(ticket.requesterAddress)>" } ?? ticket.requesterAddress)")
+            print("requester: \(ticket.requesterName.map { "\($0) <\(ticket.requesterAddress)>" } ?? ticket.requesterAddress)\(ticket.language.map { "   language: \($0)" } ?? "")")
             print("participants: \(participants.map(\.address).joined(separator: ", "))")
             print("tags: \(tags.isEmpty ? "-" : tags.joined(separator: ", "))")
             if let linked, let reason = ticket.linkReason {
@@ -156,6 +156,8 @@ struct TicketJSON: Encodable {
     var priority: String
     var requester: String
     var requesterName: String?
+    /// The requester's language, when their first message named one.
+    var language: String?
     var createdAt: Date
     var updatedAt: Date
     var assignee: String?
@@ -174,6 +176,7 @@ struct TicketJSON: Encodable {
         priority = ticket.priority.rawValue
         requester = ticket.requesterAddress
         requesterName = ticket.requesterName
+        language = ticket.language
         createdAt = ticket.createdAt
         updatedAt = ticket.updatedAt
         assignee = ticket.assignee

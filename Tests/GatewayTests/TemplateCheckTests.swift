@@ -54,9 +54,19 @@ struct TemplateCheckTests {
         (["layout.html.mustache": "<html><body>{{{content}}} {{ticket.key}}</body></html>\n"],
          "layout.html.mustache:1:27: unknown value 'ticket.key'; a layout has mailbox.address, mailbox.name, mailbox.key, language, content"),
         (["footer.mustache": "-- \n{{mailbox.nam}}\n"],
-         "footer.mustache:2:1: unknown value 'mailbox.nam'; did you mean 'mailbox.name'? (in command_rejected mail, which includes this partial)"),
+         "footer.mustache:2:1: unknown value 'mailbox.nam'; did you mean 'mailbox.name'? (in ticket_created mail, which includes this partial)"),
+        (["sales/footer.mustache": "-- \n{{mailbox.nam}}\n"],
+         "sales/footer.mustache:2:1: unknown value 'mailbox.nam'; did you mean 'mailbox.name'? (in ticket_created mail, which includes this partial)"),
+        (["ticket_created.html.mustache": "<p>{{{message.reply}}}</p>\n"],
+         "ticket_created.html.mustache:1:4: 'message.reply' can hold text from mail, which HTML must not take unescaped; write {{message.reply}}"),
+        (["ticket_created.mustache": ack + "{{#reopened}}{{.}}{{/reopened}}\n"],
+         "ticket_created.mustache:3:14: '{{.}}' stands for the value of a text section ({{#ticket.subject}}{{.}}{{/ticket.subject}}); here there is none"),
+        (["ticket_created.mustache": "Subject: [{{ticket.key}}]\r\n\r\nHi {{requester.nmae}}\r\n"],
+         "ticket_created.mustache:3:4: unknown value 'requester.nmae'; did you mean 'requester.name'?"),
+        (["ticket_created.mustache": ack + "{{uppercased(ticket.subject)}}\n"],
+         "ticket_created.mustache:3:1: '{{uppercased(ticket.subject)}}' at 3:1 uses a transform, which templates here do not support; name a value"),
         (["ticket_created.mustache": ack + "{{%CONTENT_TYPE: TEXT}}\n"],
-         "ticket_created.mustache:3:1: '{{%CONTENT_TYPE: TEXT}}' is a pragma, which templates here do not take: the gateway sets how values are escaped"),
+         "ticket_created.mustache:3:1: '{{%CONTENT_TYPE: TEXT}}' at 3:1 is a pragma, which templates here do not take: the gateway sets how values are escaped"),
         (["ticket_created.html.mustache": "", "ticket_created.mustache": "", "de/ticket_created.mustache": "", "de/ticket_created.html.mustache": ""],
          "ticket_created.mustache: missing: the gateway needs this template to send ticket_created mail"),
         (["ticket_created.mustache": "", "ticket_created.html.mustache": "<p>Hello</p>\n"],
@@ -81,6 +91,11 @@ struct TemplateCheckTests {
 
     @Test func shippedSetHasNoProblem() throws {
         #expect(try problems([:]) == [])
+    }
+
+    @Test func aCommentOnTheFirstLineStandsAlone() throws {
+        #expect(try problems(["ticket_created.mustache": "{{! our acknowledgement }}\n" + Self.ack + "Hi {{requester.name}}\n"]) == [])
+        #expect(try problems(["ticket_created.html.mustache": "<p>{{#ticket.subject}}{{.}}{{/ticket.subject}} {{{mailbox.name}}}</p>\n"]) == [])
     }
 
     @Test func aBrokenSetIsNeverLoaded() throws {

@@ -104,8 +104,10 @@ struct TemplateGoldenTests {
                 return
             }
             let golden = [UInt8](data)
+            // A Bool, so a failure prints the first differing line, not both messages as bytes.
+            let same = golden == rendered
             #expect(
-                golden == rendered,
+                same,
                 """
                 rendered \(event.rawValue) (\(language)) differs from golden file \(file.path)
                 \(Self.firstDifference(expected: golden, actual: rendered))

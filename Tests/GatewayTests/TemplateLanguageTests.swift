@@ -21,6 +21,8 @@ struct TemplateLanguageTests {
         (["pt-BR"], "support", "pt"),
         (["pt-PT"], "support", "pt"),
         (["fr"], "support", "root"),
+        (["en-GB", "de"], "support", "root"),
+        (["en"], "sales", "sales"),
         (["fr", "de"], "support", "de"),
         (["de"], "sales", "sales-de"),
         ([], "sales", "sales"),
@@ -79,10 +81,14 @@ struct TemplateLanguageTests {
     @Test func textIsMadeFromHTMLWhenThereIsNoTextTemplate() throws {
         let (_, library) = try load([
             "ticket_created.mustache": "",
-            "ticket_created.html.mustache": "Subject: [{{ticket.key}}] Thanks\n\n<h1>Thanks, {{requester.name}}</h1><p>We got it &amp; will answer.</p>\n",
+            "ticket_created.html.mustache": "Subject: [{{ticket.key}}] Thanks: {{ticket.subject}}\n\n<h1>Thanks, {{requester.name}}</h1><p>We got it &amp; will answer.</p>\n",
         ])
+        var values = TemplateValues.sample
+        values.ticket?.subject = "Can't print <again> & \"now\""
+        let choice = try #require(library.choose(event: .ticketCreated, mailbox: "support", languages: []))
+        #expect(try library.render(choice, values: values).subject == "[SAMPLE-123] Thanks: Can't print <again> & \"now\"", "header lines are text, not HTML")
         let rendered = try library.renderForTest(.ticketCreated, mailbox: "support")
-        #expect(rendered.subject == "[SAMPLE-123] Thanks")
+        #expect(rendered.subject == "[SAMPLE-123] Thanks: Printer on fire")
         #expect(rendered.body.contains("Thanks, Alice Example"))
         #expect(rendered.body.contains("We got it & will answer."))
         #expect(!rendered.body.contains("<"))

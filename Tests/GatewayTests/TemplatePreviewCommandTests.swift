@@ -58,6 +58,9 @@ struct TemplatePreviewCommandTests {
             """.write(toFile: request, atomically: true, encoding: .utf8)
         let ingest = try CommandLineTests.helpdesk(["ingest", "--mailbox", "support", request] + Self.global + local, environment: Self.secret)
         #expect(ingest.status == 0, "\(ingest.stderr)")
+        let show = try CommandLineTests.helpdesk(["tickets", "show", "SUPP-1", "--json"] + Self.global + local)
+        let ticket = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(ticket["language"] as? String == "de", "kept from Content-Language: \(show.stdout)")
 
         let html = try CommandLineTests.helpdesk(["templates", "preview", "requester_reply", "--ticket", "supp-1", "--as", "html"] + Self.global + local)
         #expect(html.status == 0, "\(html.stderr)")

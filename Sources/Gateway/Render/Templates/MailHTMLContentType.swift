@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// Escaping for HTML mail: markup characters become entities, and line breaks become `<br>`,
@@ -29,5 +30,12 @@ struct MailHTMLContentType: MustacheContentType {
             }
         }
         return escaped
+    }
+
+    /// Undoes `escapeText` for one-line values (header fields of an HTML template's head).
+    static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 }

@@ -9,39 +9,65 @@ struct TemplateCheck {
 
     func problems() -> [TemplateProblem] {
         var report = Report()
-        for event in MailEvent.allCases where library.files[.root]?[event.rawValue] == nil && library.files[.root]?["\(event.rawValue).html"] == nil {
+        for event in MailEvent.allCases where !has(event.rawValue, in: .root) && !has("\(event.rawValue).html", in: .root) {
             report.add(TemplateProblem(
                 file: (library.directory as NSString).appendingPathComponent("\(event.rawValue).mustache"),
                 problem: "missing: the gateway needs this template to send \(event.rawValue) mail"))
         }
-        let scopes = library.files.keys.sorted { $0.folder < $1.folder }
-        for scope in scopes {
-            for file in (library.files[scope] ?? [:]).values.sorted(by: { $0.key < $1.key }) {
-                if let event = file.event {
-                    checkNames(file, stack: [TemplateSchema.fields(for: event)], chain: scope.chain, mail: event.rawValue, including: [], report: &report)
-                } else if file.isLayout {
-                    checkLayout(file, chain: scope.chain, report: &report)
+        // Every way a mail can pick its templates: each mailbox with a folder (and one without),
+        // each language with a folder (and none). Partials and layouts are checked along the
+        // chain each mail really uses, so an override is checked where it takes effect.
+        let mailboxes = Set(library.files.keys.compactMap(\.mailbox)).sorted() + [""]
+        let languages = [[]] + Set(library.files.keys.compactMap(\.language)).sorted { $0.description < $1.description }.map { [$0] }
+        for mailbox in mailboxes {
+            for preferred in languages {
+                for event in MailEvent.allCases {
+                    guard let choice = library.choose(event: event, mailbox: mailbox, languages: preferred) else { continue }
+                    for file in [choice.text, choice.html].compactMap({ $0 }) {
+                        checkNames(file, stack: [Level(TemplateSchema.fields(for: event))], chain: choice.chain, mail: event.rawValue, including: [], report: &report)
+                    }
+                    if choice.html != nil, let layout = library.file("\(TemplateFile.layoutName).html", along: choice.chain) {
+                        checkLayout(layout, chain: choice.chain, report: &report)
+                    }
+                    checkRendering(choice, report: &report)
                 }
             }
-            for event in MailEvent.allCases { checkRendering(event, in: scope, report: &report) }
         }
-        for scope in scopes {
-            for file in (library.files[scope] ?? [:]).values.sorted(by: { $0.key < $1.key })
-            where file.event == nil && !file.isLayout && !report.included.contains(file.key) {
-                let guess = ClosestName.to(file.name, among: MailEvent.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
-                report.add(TemplateProblem(
-                    file: file.path,
-                    problem: "'\(file.name)' names no event and no template includes it as a partial\(guess) (events: \(MailEvent.allCases.map(\.rawValue).joined(separator: ", ")))"))
-            }
+        let files = library.files.keys.sorted { $0.folder < $1.folder }.flatMap { (library.files[$0] ?? [:]).values.sorted { $0.key < $1.key } }
+        for file in files where file.isLayout && !report.included.contains(file.path) {
+            checkLayout(file, chain: file.scope.chain, report: &report)
+        }
+        for file in files where file.event == nil && !file.isLayout && !report.included.contains(file.path) {
+            let guess = ClosestName.to(file.name, among: MailEvent.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+            report.add(TemplateProblem(
+                file: file.path,
+                problem: "'\(file.name)' names no event and no template includes it as a partial\(guess) (events: \(MailEvent.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         return report.problems
+    }
+
+    /// Whether a file of that name exists in the folder, read or not.
+    private func has(_ key: String, in scope: TemplateScope) -> Bool {
+        library.files[scope]?[key] != nil || library.unread.contains(scope.folder + key)
+    }
+
+    /// One open section as the check sees it: the names it opens, and whether `{{.}}` inside it
+    /// is one value (a text or number section) rather than a whole group or nothing.
+    struct Level {
+        var fields: [TemplateField]
+        var holdsValue = false
+
+        init(_ fields: [TemplateField], holdsValue: Bool = false) {
+            self.fields = fields
+            self.holdsValue = holdsValue
+        }
     }
 
     /// Problems in order, each place once: a partial included by every event reports once.
     struct Report {
         private(set) var problems: [TemplateProblem] = []
         private var places: Set<String> = []
-        /// Partials some template includes, by the name they are included by.
+        /// Partials and layouts some mail uses, by path.
         var included: Set<String> = []
 
         mutating func add(_ problem: TemplateProblem) {
@@ -54,7 +80,7 @@ struct TemplateCheck {
     /// Walks the tags with Mustache's own lookup: a name is looked for in the innermost open
     /// group first, then outwards; a dotted name continues inside what its first part found.
     private func checkNames(
-        _ file: TemplateFile, stack initial: [[TemplateField]], chain: [TemplateScope], mail: String, including: [String], report: inout Report
+        _ file: TemplateFile, stack initial: [Level], chain: [TemplateScope], mail: String, including: [String], report: inout Report
     ) {
         var stack = initial
         func problem(_ tag: TemplateTag, _ text: String) {
@@ -64,38 +90,43 @@ struct TemplateCheck {
             switch tag.kind {
             case .variable, .raw:
                 if tag.name == "." {
-                    if stack.count == initial.count { problem(tag, "'{{.}}' names the value of a section, and it is outside any section") }
+                    if stack.last?.holdsValue != true || stack.count == initial.count {
+                        problem(tag, "'{{.}}' stands for the value of a text section ({{#ticket.subject}}{{.}}{{/ticket.subject}}); here there is none")
+                    }
                     continue
                 }
                 guard let field = lookup(tag.name, in: stack) else {
-                    problem(tag, unknownValue(tag.name, stack: stack, mail: mail))
+                    problem(tag, unknown("value", tag.name, stack: stack, mail: mail))
                     continue
                 }
                 if field.isGroup {
                     let names = field.children.map { "\(tag.name).\($0.name)" }.joined(separator: ", ")
                     problem(tag, "'\(tag.name)' is a group of values (\(names)); name one of them, or open it as a section")
+                } else if tag.kind == .raw, file.isHTML, !field.trusted {
+                    problem(tag, "'\(tag.name)' can hold text from mail, which HTML must not take unescaped; write {{\(tag.name)}}")
                 }
             case .section, .inverted:
                 guard let field = lookup(tag.name, in: stack) else {
-                    problem(tag, unknownValue(tag.name, stack: stack, mail: mail).replacingOccurrences(of: "unknown value", with: "unknown section"))
-                    stack.append([])
+                    problem(tag, unknown("section", tag.name, stack: stack, mail: mail))
+                    stack.append(Level([]))
                     continue
                 }
-                stack.append(tag.kind == .section ? field.children : [])
+                // Mustache pushes a group's or a text's value; a flag or an inverted section
+                // opens no names.
+                let pushesText = tag.kind == .section && !field.isGroup && field.kindIsValue
+                stack.append(Level(tag.kind == .section ? field.children : [], holdsValue: pushesText))
             case .close:
                 if stack.count > initial.count { stack.removeLast() }
             case .partial:
                 checkPartial(tag, from: file, stack: stack, chain: chain, mail: mail, including: including, report: &report)
-            case .pragma:
-                problem(tag, "'{{%\(tag.name)}}' is a pragma, which templates here do not take: the gateway sets how values are escaped")
-            case .comment:
+            case .pragma, .comment:
                 break
             }
         }
     }
 
     private func checkPartial(
-        _ tag: TemplateTag, from file: TemplateFile, stack: [[TemplateField]], chain: [TemplateScope], mail: String, including: [String],
+        _ tag: TemplateTag, from file: TemplateFile, stack: [Level], chain: [TemplateScope], mail: String, including: [String],
         report: inout Report
     ) {
         func problem(_ tag: TemplateTag, _ text: String) {
@@ -106,13 +137,15 @@ struct TemplateCheck {
             return
         }
         guard let partial = library.file(tag.name, along: chain) else {
+            // A partial that exists but could not be read is reported once, by the reader.
+            if chain.contains(where: { library.unread.contains($0.folder + tag.name) }) { return }
             let known = chain.flatMap { (library.files[$0] ?? [:]).values.filter { $0.event == nil && !$0.isLayout }.map(\.key) }
             let guess = ClosestName.to(tag.name, among: Set(known)).map { "; did you mean '\($0)'?" } ?? ""
             let other = file.isHTML ? "" : (library.file("\(tag.name).html", along: chain) != nil ? "; '\(tag.name).html' is HTML and this template is text" : "")
             problem(tag, "unknown partial '\(tag.name)'\(guess)\(other)")
             return
         }
-        report.included.insert(partial.key)
+        report.included.insert(partial.path)
         if partial.isHTML != file.isHTML {
             problem(tag, file.isHTML
                 ? "'\(tag.name)' is a text partial and this template is HTML: its values would not be escaped; include '\(tag.name).html' (a file \(tag.name).html.mustache)"
@@ -133,6 +166,7 @@ struct TemplateCheck {
     }
 
     private func checkLayout(_ file: TemplateFile, chain: [TemplateScope], report: inout Report) {
+        report.included.insert(file.path)
         guard file.isHTML else {
             report.add(TemplateProblem(file: file.path, problem: "a layout is for HTML mail only: name it layout.html.mustache, with {{{content}}} where the mail goes"))
             return
@@ -143,23 +177,21 @@ struct TemplateCheck {
                 problem: "'content' is HTML already and would be escaped twice; insert it with three braces: {{{content}}}"))
         }
         // What every event has, so the layout renders around any of them.
-        checkNames(file, stack: [TemplateSchema.layoutFields], chain: chain, mail: "every", including: [], report: &report)
+        checkNames(file, stack: [Level(TemplateSchema.layoutFields)], chain: chain, mail: "every", including: [], report: &report)
         if !file.syntax.tags.contains(where: { $0.name == "content" && ($0.kind == .raw || $0.kind == .variable) }) {
             report.add(TemplateProblem(file: file.path, problem: "the layout has no {{{content}}}, so no mail would show its content; put it where the mail goes"))
         }
     }
 
-    /// Renders the event's templates of one folder from sample values, as a mail would be.
-    private func checkRendering(_ event: MailEvent, in scope: TemplateScope, report: inout Report) {
-        let text = library.files[scope]?[event.rawValue]
-        let html = library.files[scope]?["\(event.rawValue).html"]
-        guard text != nil || html != nil else { return }
-        let choice = TemplateChoice(event: event, chain: scope.chain, text: text, html: html, language: scope.language?.description ?? "en")
+    /// Renders a mail's templates from sample values, as a mail would be.
+    private func checkRendering(_ choice: TemplateChoice, report: inout Report) {
+        // Its text template exists but could not be read: that is already reported.
+        if choice.text == nil, let html = choice.html, library.unread.contains(html.scope.folder + choice.event.rawValue) { return }
         do {
             let rendered = try library.render(choice, values: .sample)
-            if event.isAboutTicket, !rendered.subject.contains("[\(TemplateValues.sample.ticket?.key ?? "")]") {
+            if choice.event.isAboutTicket, !rendered.subject.contains("[\(TemplateValues.sample.ticket?.key ?? "")]") {
                 report.add(TemplateProblem(
-                    file: (text ?? html)?.path ?? library.directory, line: 1,
+                    file: (choice.text ?? choice.html)?.path ?? library.directory, line: 1,
                     problem: "the Subject must carry the ticket key as [{{ticket.key}}], so replies thread to the ticket"))
             }
         } catch {
@@ -167,11 +199,11 @@ struct TemplateCheck {
         }
     }
 
-    private func lookup(_ name: String, in stack: [[TemplateField]]) -> TemplateField? {
+    private func lookup(_ name: String, in stack: [Level]) -> TemplateField? {
         let parts = name.split(separator: ".").map(String.init)
         guard let head = parts.first else { return nil }
-        for scope in stack.reversed() {
-            guard var field = scope.first(where: { $0.name == head }) else { continue }
+        for level in stack.reversed() {
+            guard var field = level.fields.first(where: { $0.name == head }) else { continue }
             for part in parts.dropFirst() {
                 guard let child = field.children.first(where: { $0.name == part }) else { return nil }
                 field = child
@@ -181,14 +213,15 @@ struct TemplateCheck {
         return nil
     }
 
-    private func unknownValue(_ name: String, stack: [[TemplateField]], mail: String) -> String {
+    /// `noun`: value or section, as the tag used the name.
+    private func unknown(_ noun: String, _ name: String, stack: [Level], mail: String) -> String {
         let elsewhere = TemplateSchema.events(having: name).map(\.rawValue)
         if !elsewhere.isEmpty, mail != "every" {
-            return "unknown value '\(name)' in \(mail) mail; it exists in \(elsewhere.joined(separator: ", ")) mail"
+            return "unknown \(noun) '\(name)' in \(mail) mail; it exists in \(elsewhere.joined(separator: ", ")) mail"
         }
-        let visible = stack.flatMap { TemplateField.paths($0).map(\.path) }
-        if let guess = ClosestName.to(name, among: visible) { return "unknown value '\(name)'; did you mean '\(guess)'?" }
-        let known = stack.first.map { TemplateField.paths($0).filter { !$0.field.isGroup }.map(\.path).joined(separator: ", ") } ?? ""
-        return "unknown value '\(name)'; \(mail == "every" ? "a layout" : "\(mail) mail") has \(known)"
+        let visible = stack.flatMap { TemplateField.paths($0.fields).map(\.path) }
+        if let guess = ClosestName.to(name, among: visible) { return "unknown \(noun) '\(name)'; did you mean '\(guess)'?" }
+        let known = stack.first.map { TemplateField.paths($0.fields).filter { !$0.field.isGroup }.map(\.path).joined(separator: ", ") } ?? ""
+        return "unknown \(noun) '\(name)'; \(mail == "every" ? "a layout" : "\(mail) mail") has \(known)"
     }
 }

@@ -19,6 +19,8 @@ public struct TemplateField: Sendable {
     public var about: String
     /// Absent in some mails of the event (a ticket without a linked one): use it in a section.
     public var optional: Bool
+    /// Made by the gateway or its admins, never by a sender, so HTML may take it raw (`{{{…}}}`).
+    public var trusted = false
     let value: @Sendable (TemplateValues) -> Any?
 
     init(_ name: String, _ kind: Kind, _ about: String, optional: Bool = false, value: @escaping @Sendable (TemplateValues) -> Any?) {
@@ -47,10 +49,25 @@ public struct TemplateField: Sendable {
         TemplateField(name, .group(fields), about, optional: optional, value: { present($0) ? true : nil })
     }
 
+    /// This field, which HTML templates may insert raw.
+    var trustedRaw: TemplateField {
+        var field = self
+        field.trusted = true
+        return field
+    }
+
     /// The fields inside a group; empty for a single value.
     var children: [TemplateField] {
         if case .group(let fields) = kind { return fields }
         return []
+    }
+
+    /// Text or a number: a section on it pushes the value, which `{{.}}` then names.
+    var kindIsValue: Bool {
+        switch kind {
+        case .text, .number: true
+        case .flag, .group: false
+        }
     }
 
     var isGroup: Bool {

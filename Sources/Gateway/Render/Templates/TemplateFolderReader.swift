@@ -11,11 +11,12 @@ struct TemplateFolderReader {
 
     func read() -> (TemplateLibrary, [TemplateProblem]) {
         var files: [TemplateScope: [String: TemplateFile]] = [:]
+        var unread: Set<String> = []
         var problems: [TemplateProblem] = []
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             let problem = TemplateProblem(file: directory, problem: "template directory not found; pass --templates or create it")
-            return (TemplateLibrary(directory: directory, files: files), [problem])
+            return (TemplateLibrary(directory: directory, files: files, unread: unread), [problem])
         }
         _ = MailHTMLContentType.registered
         let enumerator = FileManager.default.enumerator(atPath: directory)
@@ -36,6 +37,8 @@ struct TemplateFolderReader {
             }
             let isHTML = fileName.hasSuffix(".html.mustache")
             let name = String(fileName.dropLast(isHTML ? ".html.mustache".count : ".mustache".count))
+            // Known to exist, so the check does not also call it missing or unknown.
+            unread.insert(scope.folder + (isHTML ? "\(name).html" : name))
             guard !name.isEmpty, !name.contains(".") else {
                 problems.append(TemplateProblem(
                     file: path, problem: "a template is named <name>.mustache or <name>.html.mustache; '\(fileName)' is neither"))
@@ -51,19 +54,20 @@ struct TemplateFolderReader {
                 continue
             }
             do {
-                // The pragma stays on line 1 so any parser message keeps the file's line numbers.
-                let pragma = "{{% CONTENT_TYPE: \(isHTML ? MailHTMLContentType.name : "TEXT") }}"
+                // On a line of its own, so a tag on the file's first line still stands alone.
+                let pragma = "{{% CONTENT_TYPE: \(isHTML ? MailHTMLContentType.name : "TEXT") }}\n"
                 let template = try MustacheTemplate(string: pragma + text)
                 let file = TemplateFile(scope: scope, name: name, isHTML: isHTML, path: path, syntax: syntax, template: template)
                 files[scope, default: [:]][file.key] = file
+                unread.remove(scope.folder + file.key)
             } catch let error as MustacheTemplate.ParserError {
                 // Our own reading found nothing; this is what the library saw.
-                problems.append(TemplateProblem(file: path, line: error.context.lineNumber, problem: "template syntax: \(error.error)"))
+                problems.append(TemplateProblem(file: path, line: max(error.context.lineNumber - 1, 1), problem: "template syntax: \(error.error)"))
             } catch {
                 problems.append(TemplateProblem(file: path, problem: "template syntax: \(error)"))
             }
         }
-        return (TemplateLibrary(directory: directory, files: files), problems)
+        return (TemplateLibrary(directory: directory, files: files, unread: unread), problems)
     }
 
     /// What a folder path under `templates/` means.

@@ -1,5 +1,5 @@
 import Foundation
-public import HelpdeskCore
+import HelpdeskCore
 import MIME
 import Mustache
 
@@ -11,22 +11,22 @@ public struct TemplateLibrary: Sendable {
     public let directory: String
     /// Files by folder, then by the name they are included by (`footer`, `footer.html`).
     let files: [TemplateScope: [String: TemplateFile]]
+    /// Files that exist but could not be read (`de/footer.html`): reported once, by the reader.
+    let unread: Set<String>
+
+    /// The language of the root templates (the shipped ones are English).
+    static let rootLanguage = "en"
 
     /// How many template files the library holds.
     public var fileCount: Int { files.values.reduce(0) { $0 + $1.count } }
-
-    /// The languages that have a folder, for messages and previews.
-    public var languages: [String] { Set(files.keys.compactMap(\.language?.description)).sorted() }
 
     /// Reads and checks every template; nil with every problem when any is wrong, so a broken set
     /// never replaces a working one. `mailboxes`: the configured names, which override folders
     /// must use (nil when the config could not be read: folders are then not checked).
     public static func open(directory: String, mailboxes: [String]?) -> (library: TemplateLibrary?, problems: [TemplateProblem]) {
         let (library, unread) = TemplateFolderReader(directory: directory, mailboxes: mailboxes).read()
-        // The files that were read are still checked, so one round shows every problem; a file
-        // that could not be read is not reported missing as well.
-        let unreadFiles = Set(unread.map(\.file) + unread.map { $0.file.replacingOccurrences(of: ".mustache", with: ".html.mustache") })
-        let found = unread + TemplateCheck(library: library).problems().filter { !unreadFiles.contains($0.file) }
+        // The files that were read are still checked, so one round shows every problem.
+        let found = unread + TemplateCheck(library: library).problems()
         return found.isEmpty ? (library, []) : (nil, found)
     }
 
@@ -44,14 +44,19 @@ public struct TemplateLibrary: Sendable {
 
     /// Which templates a mail of `event` from `mailbox` gets, for readers of `languages` in order
     /// of preference: the first language (or its shorter tag: `pt-BR`, then `pt`) with a template
-    /// for the event, else the root's. A folder's text and HTML template go together, so an
-    /// override never mixes with the HTML of another folder.
+    /// for the event, the mailbox's folder before the general one; else the mailbox's folder,
+    /// then the root. English is the root's language, so an English reader stops there. A
+    /// folder's text and HTML template go together, so an override never mixes with the HTML of
+    /// another folder.
     func choose(event: MailEvent, mailbox: String, languages: [LanguageTag]) -> TemplateChoice? {
         var levels: [LanguageTag?] = []
         for language in languages {
-            for tag in language.fallbacks where !levels.contains(tag) { levels.append(tag) }
+            for tag in language.fallbacks where !levels.contains(tag) {
+                levels.append(tag)
+                if tag.description == Self.rootLanguage { levels.append(nil) }
+            }
         }
-        levels.append(nil)
+        if !levels.contains(nil) { levels.append(nil) }
         for level in levels {
             let chain = TemplateScope.chain(mailbox: mailbox, language: level)
             // A language level provides the event only from its own folders; the rest of the
@@ -81,7 +86,7 @@ public struct TemplateLibrary: Sendable {
             let (head, content) = try Self.splitHTML(output, file: file)
             values.layoutContent = content
             var document = content
-            if let layout = choice.chain.lazy.compactMap({ self.files[$0]?["\(TemplateFile.layoutName).html"] }).first {
+            if let layout = self.file("\(TemplateFile.layoutName).html", along: choice.chain) {
                 document = try Self.output(view, layout, TemplateSchema.layoutContext(values))
             }
             html = (head, document)
@@ -101,11 +106,6 @@ public struct TemplateLibrary: Sendable {
         if !rendered.body.hasSuffix("\n") { rendered.body += "\n" }
         rendered.html = html.document
         return rendered
-    }
-
-    /// Whether mail of `event` has a template at all (the root's, at least).
-    public func hasTemplate(event: MailEvent, mailbox: String) -> Bool {
-        choose(event: event, mailbox: mailbox, languages: []) != nil
     }
 
     /// The names seen along `chain`, each from the first folder that has it.
@@ -132,14 +132,19 @@ public struct TemplateLibrary: Sendable {
         let firstLine = output.prefix { $0 != "\n" && $0 != "\r" }.lowercased()
         guard RenderedTemplate.allowedHeaders.contains(where: { firstLine.hasPrefix("\($0):") }) else { return (nil, output) }
         switch RenderedTemplate.split(output) {
-        case .success(let rendered): return (rendered, rendered.body)
+        case .success(var rendered):
+            // The head was escaped as HTML; header fields are text.
+            rendered.subject = MailHTMLContentType.unescape(rendered.subject)
+            rendered.headers = rendered.headers.map { ($0.name, MailHTMLContentType.unescape($0.value)) }
+            return (rendered, rendered.body)
         case .failure(let error): throw TemplateProblem(file: file.path, line: error.line, problem: error.problem)
         }
     }
 
-    init(directory: String, files: [TemplateScope: [String: TemplateFile]]) {
+    init(directory: String, files: [TemplateScope: [String: TemplateFile]], unread: Set<String> = []) {
         self.directory = directory
         self.files = files
+        self.unread = unread
     }
 }
 

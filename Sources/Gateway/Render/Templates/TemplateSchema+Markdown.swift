@@ -18,8 +18,7 @@ extension TemplateSchema {
         for (path, field) in TemplateField.paths(fields) {
             let use: String
             switch field.kind {
-            case .group: use = "`{{#\(path)}}…{{/\(path)}}`"
-            case .flag: use = "`{{#\(path)}}…{{/\(path)}}`"
+            case .group, .flag: use = "`{{#\(path)}}…{{/\(path)}}`"
             case .text, .number: use = path == "content" ? "`{{{content}}}`" : "`{{\(path)}}`"
             }
             text += "| \(use) | \(field.about)\(field.optional ? " (may be absent)" : "") |\n"

@@ -20,7 +20,7 @@ public enum TemplateSchema {
     /// What `layout.html.mustache` may use: what every event has, and the rendered content.
     public static let layoutFields: [TemplateField] = [
         mailbox, language,
-        .text("content", "the event's rendered HTML; insert it raw: {{{content}}}") { $0.layoutContent },
+        TemplateField.text("content", "the event's rendered HTML; insert it raw: {{{content}}}") { $0.layoutContent }.trustedRaw,
     ]
 
     /// The Mustache context of one mail: only what the event declares.
@@ -58,9 +58,9 @@ public enum TemplateSchema {
         ])
 
     static let mailbox = TemplateField.group("mailbox", "the support address the mail leaves from", present: { _ in true }, [
-        .text("address", "support@example.com") { $0.mailbox.address },
-        .text("name", "its display name (the address when it has none)") { $0.mailbox.name },
-        .text("key", "its ticket key prefix, SUPP") { $0.mailbox.key },
+        TemplateField.text("address", "support@example.com") { $0.mailbox.address }.trustedRaw,
+        TemplateField.text("name", "its display name (the address when it has none)") { $0.mailbox.name }.trustedRaw,
+        TemplateField.text("key", "its ticket key prefix, SUPP") { $0.mailbox.key }.trustedRaw,
     ])
 
     static let message = TemplateField.group("message", "the message in hand", present: { _ in true }, [
@@ -70,7 +70,7 @@ public enum TemplateSchema {
     ])
 
     static let reopened = TemplateField.flag("reopened", "the message reopened a resolved ticket") { $0.reopened }
-    static let language = TemplateField.text("language", "the language of this mail's template, en, de, pt-BR") { $0.language }
+    static let language = TemplateField.text("language", "the language of this mail's template, en, de, pt-BR") { $0.language }.trustedRaw
     static let assignedBy = TemplateField.text("assigned_by", "who assigned it: an address or the automatic strategy") { $0.assignedBy }
 
     static let rejection = TemplateField.group("rejection", "why the agent's mail changed nothing", present: { $0.rejection != nil }, [

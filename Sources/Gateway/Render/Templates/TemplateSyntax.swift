@@ -52,7 +52,8 @@ struct TemplateSyntax: Sendable {
 
         func advance(to end: Int) {
             while index < end {
-                if characters[index] == "\n" {
+                // "\r\n" is one Character: isNewline catches it and "\n" alike.
+                if characters[index].isNewline {
                     line += 1
                     column = 1
                 } else {
@@ -97,6 +98,24 @@ struct TemplateSyntax: Sendable {
                     message: "'{{\(content)}}' at \(tag.place) is template inheritance, which templates here do not support; use partials and layout.html.mustache"))
                 continue
             }
+            if tag.kind == .pragma {
+                problems.append(Problem(
+                    line: startLine, column: startColumn,
+                    message: "'{{\(content)}}' at \(tag.place) is a pragma, which templates here do not take: the gateway sets how values are escaped"))
+                continue
+            }
+            if tag.kind != .comment, tag.kind != .partial, tag.name.contains("(") {
+                problems.append(Problem(
+                    line: startLine, column: startColumn,
+                    message: "'{{\(content)}}' at \(tag.place) uses a transform, which templates here do not support; name a value"))
+                continue
+            }
+            if tag.kind != .comment, tag.name.count > 1, tag.name.hasPrefix(".") {
+                problems.append(Problem(
+                    line: startLine, column: startColumn,
+                    message: "'{{\(content)}}' at \(tag.place) starts with a dot, which templates here do not support; write the full name"))
+                continue
+            }
             if tag.name.isEmpty, tag.kind != .comment {
                 problems.append(Problem(line: startLine, column: startColumn, message: "empty tag '{{\(content)}}' at \(tag.place): name a value"))
                 continue
@@ -138,7 +157,7 @@ struct TemplateSyntax: Sendable {
         while index + closing.count <= characters.count {
             if Array(characters[index..<index + closing.count]) == closing { return index }
             if !acrossLines {
-                if characters[index] == "\n" { return nil }
+                if characters[index].isNewline { return nil }
                 if characters[index] == "{" && index + 1 < characters.count && characters[index + 1] == "{" { return nil }
             }
             index += 1
@@ -149,7 +168,7 @@ struct TemplateSyntax: Sendable {
     /// The unclosed tag as written, up to the end of its line or the next tag, for the message.
     private static func fragment(_ characters: [Character], from start: Int) -> String {
         var end = start + 2
-        while end < characters.count, characters[end] != "\n", !(characters[end] == "{" && end + 1 < characters.count && characters[end + 1] == "{") {
+        while end < characters.count, !characters[end].isNewline, !(characters[end] == "{" && end + 1 < characters.count && characters[end + 1] == "{") {
             end += 1
         }
         var text = String(characters[start..<end]).trimmingCharacters(in: .whitespaces)
