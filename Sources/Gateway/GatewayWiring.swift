@@ -81,7 +81,7 @@ struct CheckedConfiguration: Sendable {
         }
         return GatewayWiring(
             config: config, templates: templates, pipelines: pipelines, imapEndpoints: imapEndpoints, smtpEndpoints: smtpEndpoints,
-            replySecrets: replySecrets, renderer: MailRenderer(templates: templates, mailboxes: config.mailboxes, secrets: replySecrets))
+            replySecrets: replySecrets, renderer: MailRenderer(templates: templates, mailboxes: config.mailboxes, secrets: replySecrets, attachments: data.attachments))
     }
 }
 

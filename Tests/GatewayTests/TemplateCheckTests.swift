@@ -46,7 +46,7 @@ struct TemplateCheckTests {
         (["sales/deutsch/ticket_created.mustache": ack + "x\n"],
          "sales/deutsch/ticket_created.mustache: folder 'sales/deutsch' is not a language: a mailbox's folder may only hold language folders such as de or pt-BR"),
         (["tickt_created.mustache": ack + "x\n"],
-         "tickt_created.mustache: 'tickt_created' names no event and no template includes it as a partial; did you mean 'ticket_created'? (events: ticket_created, new_ticket, requester_reply, agent_reply, ticket_assigned, command_rejected, sla_warning, sla_breach, message_too_large)"),
+         "tickt_created.mustache: 'tickt_created' names no event and no template includes it as a partial; did you mean 'ticket_created'? (events: ticket_created, new_ticket, requester_reply, agent_reply, ticket_assigned, command_rejected, sla_warning, sla_breach, message_too_large, delivery_partial)"),
         (["ticket_created.html.mustache": "<p>{{> footer}}</p>\n"],
          "ticket_created.html.mustache:1:4: 'footer' is a text partial and this template is HTML: its values would not be escaped; include 'footer.html' (a file footer.html.mustache)"),
         (["layout.html.mustache": "<html><body>{{content}}</body></html>\n"],
@@ -108,8 +108,13 @@ struct TemplateCheckTests {
     /// Every declared name of every event is accepted; so the README's list is usable as written.
     @Test(arguments: MailEvent.allCases)
     func everyDeclaredValueIsAccepted(event: MailEvent) throws {
-        let names = TemplateField.paths(TemplateSchema.fields(for: event)).filter { !$0.field.isGroup }.map(\.path)
-        let body = names.map { "{{\($0)}}" }.joined(separator: "\n")
+        let fields = TemplateField.paths(TemplateSchema.fields(for: event))
+        let names = fields.filter { !$0.field.isGroup && !$0.field.isList }.map { "{{\($0.path)}}" }
+        // A list's items are named inside its section.
+        let lists = fields.filter(\.field.isList).map { list in
+            "{{#\(list.path)}}" + list.field.children.map { "{{\($0.name)}}" }.joined() + "{{/\(list.path)}}"
+        }
+        let body = (names + lists).joined(separator: "\n")
         let head = event.isAboutTicket ? "Subject: [{{ticket.key}}] x\n\n" : "Subject: x\n\n"
         #expect(try problems(["\(event.rawValue).mustache": head + body + "\n"]) == [])
     }

@@ -41,6 +41,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public var maximumMessageSize: Int
     /// A message with a larger attachment is kept aside like an oversize one.
     public var maximumAttachmentSize: Int
+    /// The most an agent's public reply carries to the requester in files, together.
+    public var outgoingAttachmentLimit = MailboxRules.defaultOutgoingAttachmentLimit
     /// Days the raw bytes of recorded messages are kept in the data directory; nil keeps them
     /// for ever, 0 not at all (messages kept aside are always stored).
     public var rawMessageRetentionDays: Int?
@@ -79,7 +81,7 @@ extension MailboxConfig {
     static let knownFields = [
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
         "keep_raw_messages", "stranger_follow_ups", "after_processing", "assignment", "skills", "reply_token_secret_env",
-        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla", "language",
+        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla", "language", "max_outgoing_attachments",
     ]
 
     /// Parses one `mailboxes/<name>.yaml`; the first problem is thrown with its file and field
@@ -163,6 +165,8 @@ extension MailboxConfig {
         let settings = agentSettings(fields, problems: &problems)
         var language: LanguageTag?
         problems.check { () throws(ConfigError) in language = try Self.language(fields) }
+        var outgoingLimit = MailboxRules.defaultOutgoingAttachmentLimit
+        problems.check { () throws(ConfigError) in outgoingLimit = try size(fields, "max_outgoing_attachments") ?? outgoingLimit }
         let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
         guard problems.isEmpty, let address, let key, let smtp else {
             return MailboxFile(file: file, name: name, problems: problems.problems, identity: identity)
@@ -173,6 +177,7 @@ extension MailboxConfig {
             maximumAttachmentSize: attachmentMaximum, rawMessageRetentionDays: retention, strangers: strangers)
         config.afterProcessing = afterProcessing
         config.language = language
+        config.outgoingAttachmentLimit = outgoingLimit
         settings.apply(to: &config)
         return MailboxFile(config: config, identity: identity)
     }

@@ -47,7 +47,8 @@ public struct MailPreview: Sendable {
             let mailbox = try pick(name ?? ticket.mailbox, from: mailboxes)
             plan = PreviewPlans.ticket(event, ticket: ticket, comments: try store.comments(ticketId: id), mailbox: mailbox, now: now)
         }
-        let renderer = MailRenderer(templates: checked.templates, mailboxes: mailboxes, secrets: [:])
+        let renderer = MailRenderer(
+            templates: checked.templates, mailboxes: mailboxes, secrets: [:], attachments: DataDirectory(root: settings.dataDirectory).attachments)
         let rendered: RenderedMail
         do {
             rendered = try renderer.render(plan, ticketId: nil, now: now)

@@ -29,11 +29,14 @@ struct MailRenderer: Sendable {
     let mailboxes: [String: MailboxConfig]
     /// Reply-address secrets by mailbox name.
     let secrets: [String: [UInt8]]
+    /// Where the files an agent's reply carries are kept.
+    let attachments: BlobStore?
 
-    init(templates: TemplateLibrary, mailboxes: [MailboxConfig], secrets: [String: [UInt8]]) {
+    init(templates: TemplateLibrary, mailboxes: [MailboxConfig], secrets: [String: [UInt8]], attachments: BlobStore? = nil) {
         self.templates = templates
         self.mailboxes = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.secrets = secrets
+        self.attachments = attachments
     }
 
     /// `ticketId`: the stored ticket the mail is about (a planned new ticket had none yet).
@@ -52,10 +55,33 @@ struct MailRenderer: Sendable {
         }
         let key = mail.event.isAboutTicket ? mail.facts.ticket.flatMap { $0.ticketKey } : nil
         let replyTo = mail.intent.signedFor.flatMap { signedReplyAddress(mailbox: mailbox, ticketId: ticketId, agent: $0, now: now) }
-        let message = MailComposer(mailbox: mailbox).compose(
+        var message = MailComposer(mailbox: mailbox).compose(
             rendered, event: mail.event, key: key, to: mail.intent.recipients.map { Address(name: $0.name, address: $0.address) },
             messageID: mail.messageID, answering: mail.answering, replyTo: replyTo, now: now)
+        if mail.event == .agentReply {
+            for file in mail.facts.attachments ?? [] {
+                let part = OutgoingPart(filename: file.filename, contentType: file.contentType, bytes: try bytes(of: file), contentID: file.contentID)
+                // Inline only where the HTML part can show it; else it is offered as a file.
+                if file.isInline, file.contentID != nil, message.htmlBody != nil {
+                    message.inlineParts.append(part)
+                } else {
+                    message.attachments.append(OutgoingPart(filename: part.filename, contentType: part.contentType, bytes: part.bytes))
+                }
+            }
+        }
         return RenderedMail(envelopeFrom: mailbox.address, recipients: mail.intent.recipients.map(\.address), message: message.rendered())
+    }
+
+    /// A file's bytes, checked against the hash it is kept under.
+    private func bytes(of file: AttachmentDraft) throws(RenderFailure) -> [UInt8] {
+        guard let attachments else {
+            throw RenderFailure(description: "attachment '\(file.filename)' cannot be read: no data directory is set; pass --data-dir")
+        }
+        do {
+            return try attachments.read(file.sha256)
+        } catch {
+            throw RenderFailure(description: "attachment '\(file.filename)' (\(file.sha256)) cannot be read from \(attachments.root): \(error); restore it from a backup, then the mail is sent on the next try")
+        }
     }
 
     /// `support+TOKEN@…` for `agent` on the ticket, valid for the mailbox's reply_token_days.
@@ -66,6 +92,12 @@ struct MailRenderer: Sendable {
         return ReplyToken.replyAddress(supportAddress: mailbox.address, token: token)
     }
 
+    /// Files as templates list them; nil when there are none, so `{{#attachments}}` is false.
+    private func files(_ drafts: [AttachmentDraft]?, language: String) -> [TemplateValues.File]? {
+        guard let drafts, !drafts.isEmpty else { return nil }
+        return drafts.map { TemplateValues.File(name: $0.filename.oneLine, size: TemplateValues.readableSize($0.size, language: language), contentID: $0.contentID) }
+    }
+
     /// Who reads the mail, in order of preference: the requester's language for mail to them,
     /// the agent's for notifications; then the mailbox's.
     func languages(for mail: PlannedMail, mailbox: MailboxConfig) -> [LanguageTag] {
@@ -73,6 +105,7 @@ struct MailRenderer: Sendable {
         case .acknowledgement, .agentReply, .messageTooLarge:
             return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
         case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
+            .deliveryPartial(let agent),
             .slaWarning(let agent, _, _), .slaBreach(let agent, _, _):
             return mailbox.languages(forAgent: agent.address)
         }
@@ -98,8 +131,16 @@ struct MailRenderer: Sendable {
         values.author = facts.author.map(TemplateValues.Person.init)
         values.reopened = facts.reopened
         switch mail.intent {
-        case .acknowledgement, .agentReply:
+        case .acknowledgement:
             break
+        case .agentReply:
+            values.attachments = files(facts.attachments?.filter { !$0.isInline || $0.contentID == nil }, language: language)
+            values.inlineImages = files(facts.attachments?.filter { $0.isInline && $0.contentID != nil }, language: language)
+            values.leftOut = files(facts.leftOut, language: language)
+        case .deliveryPartial(let agent):
+            values.agent = .init(agent)
+            values.leftOut = files(facts.leftOut, language: language)
+            values.attachmentLimit = facts.attachmentLimit.map { TemplateValues.readableSize($0, language: language) }
         case .newTicket(let agent), .requesterReply(let agent):
             values.agent = .init(agent)
         case .assigned(let agent, let by):

@@ -25,7 +25,7 @@ enum PreviewPlans {
         case .agentReply: { $0.authorRole == .agent && $0.visibility == .public }
         case .ticketCreated, .newTicket, .requesterReply, .ticketAssigned, .messageTooLarge: { $0.authorRole != .agent }
         case .commandRejected: { $0.authorRole == .agent }
-        case .slaWarning, .slaBreach: { _ in true }
+        case .slaWarning, .slaBreach, .deliveryPartial: { _ in true }
         }
         let comment = comments.last(where: wanted) ?? comments.last
         let facts = MailFacts(
@@ -59,6 +59,14 @@ enum PreviewPlans {
                 dueAt: ticket.createdAt.addingTimeInterval(duration), timeZone: policy?.calendar.timeZone.identifier ?? "UTC",
                 warningPoint: policy?.warningPoint ?? 0.8, businessHours: policy.map { $0.calendar != .alwaysOpen } ?? false)
             intent = event == .slaWarning ? .slaWarning(to: agent, target: target, signed: true) : .slaBreach(to: agent, target: target, signed: true)
+        case .deliveryPartial:
+            intent = .deliveryPartial(agent: agent)
+            if facts.leftOut == nil {
+                facts.leftOut = [AttachmentDraft(
+                    sha256: String(repeating: "0", count: 64), filename: "recording.mp4", contentType: "video/mp4", size: 48 << 20,
+                    isInline: false, contentID: nil)]
+            }
+            facts.attachmentLimit = mailbox.outgoingAttachmentLimit
         case .messageTooLarge:
             intent = .messageTooLarge(
                 to: requester, reason: "it is 31.0 MB and the limit is \(TemplateValues.readableSize(mailbox.maximumMessageSize))",

@@ -10,7 +10,7 @@ public struct Correspondent: Sendable, Equatable, Hashable, Codable {
 }
 
 /// A stored attachment to list on the comment: the bytes are already in the blob store.
-public struct AttachmentDraft: Sendable, Equatable {
+public struct AttachmentDraft: Sendable, Equatable, Codable {
     public var sha256: String
     public var filename: String
     public var contentType: String

@@ -201,8 +201,17 @@ public struct InboundRules: Sendable {
                 let author = Correspondent(address: configured.address, name: configured.name ?? comment.authorName)
                 var written = facts
                 written.author = author
+                let files = OutgoingAttachments.split(content.attachments, limit: rules.outgoingAttachmentLimit)
+                written.attachments = files.sent.isEmpty ? nil : files.sent
+                if !files.leftOut.isEmpty {
+                    written.leftOut = files.leftOut
+                    written.attachmentLimit = rules.outgoingAttachmentLimit
+                }
                 let thread = MailThread(parent: found.requesterThread.last, ancestors: Array(found.requesterThread.dropLast()))
                 plan.mail.append(mail.mail(.agentReply(to: people, author: author), about: plan.ticket, answering: thread, facts: written))
+                if !files.leftOut.isEmpty {
+                    plan.mail.append(mail.mail(.deliveryPartial(agent: author), about: plan.ticket, answering: content.thread, facts: written))
+                }
             }
         }
         plan.mail += mail.assignments(plan.events, ticket: plan.ticket, actor: comment.authorAddress, answering: content.thread, facts: facts)

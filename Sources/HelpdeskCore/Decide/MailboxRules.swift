@@ -10,6 +10,11 @@ public struct MailboxRules: Sendable, Equatable {
     public var strangers: StrangerPolicy
     /// Its service levels, or nil when the mailbox has none.
     public var sla: SLAPolicy?
+    /// The most an agent's public reply may carry to the requester in files, in bytes.
+    public var outgoingAttachmentLimit = MailboxRules.defaultOutgoingAttachmentLimit
+
+    /// 20 MB: what the large mail providers accept once base64 has grown it by a third.
+    public static let defaultOutgoingAttachmentLimit = 20 << 20
 
     public init(
         name: String, keyPrefix: String, agents: [Correspondent] = [], assignment: AssignmentPlan = .manual,

@@ -17,6 +17,8 @@ public enum MailEvent: String, Sendable, Codable, CaseIterable {
     case slaBreach = "sla_breach"
     /// To the sender of a message kept aside for its size.
     case messageTooLarge = "message_too_large"
+    /// To an agent whose public reply went out without its files, which were over the limit.
+    case deliveryPartial = "delivery_partial"
 
     /// Whether the mail is about a ticket, so its Subject must carry the key.
     public var isAboutTicket: Bool { self != .messageTooLarge }

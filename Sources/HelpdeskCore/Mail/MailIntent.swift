@@ -20,6 +20,8 @@ public enum MailIntent: Sendable, Equatable, Codable {
     case slaBreach(to: Correspondent, target: SLATarget, signed: Bool)
     /// A message was kept aside for its size; told once to its sender.
     case messageTooLarge(to: Correspondent, reason: String, size: Int?, limit: Int)
+    /// The agent's public reply went out without its files; the facts say which.
+    case deliveryPartial(agent: Correspondent)
 
     public var event: MailEvent {
         switch self {
@@ -32,13 +34,15 @@ public enum MailIntent: Sendable, Equatable, Codable {
         case .slaWarning: .slaWarning
         case .slaBreach: .slaBreach
         case .messageTooLarge: .messageTooLarge
+        case .deliveryPartial: .deliveryPartial
         }
     }
 
     public var recipients: [Correspondent] {
         switch self {
         case .acknowledgement(let to), .messageTooLarge(let to, _, _, _): [to]
-        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _): [agent]
+        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
+            .deliveryPartial(let agent): [agent]
         case .agentReply(let to, _): to
         case .slaWarning(let to, _, _), .slaBreach(let to, _, _): [to]
         }
@@ -48,7 +52,8 @@ public enum MailIntent: Sendable, Equatable, Codable {
     /// nil for mail to requesters and to addresses outside the mailbox.
     public var signedFor: String? {
         switch self {
-        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _):
+        case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
+            .deliveryPartial(let agent):
             agent.address
         case .slaWarning(let to, _, let signed), .slaBreach(let to, _, let signed):
             signed ? to.address : nil
@@ -92,6 +97,14 @@ public struct MailFacts: Sendable, Equatable, Codable {
     public var reopened: Bool
     /// The clock a warning or breach is about.
     public var clock: ClockFacts?
+    /// Files an agent's reply carries to the requester (bytes in the data directory); nil for
+    /// mail that carries none, and for mail decided before files went out.
+    public var attachments: [AttachmentDraft]?
+    /// Files of the agent's reply that were not sent, because together they pass the mailbox's
+    /// limit.
+    public var leftOut: [AttachmentDraft]?
+    /// That limit in bytes, when files were left out.
+    public var attachmentLimit: Int?
 
     public init(
         ticket: Ticket?, subject: String, body: String = "", reply: String? = nil, author: Correspondent? = nil,

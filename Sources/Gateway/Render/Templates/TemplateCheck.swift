@@ -99,7 +99,10 @@ struct TemplateCheck {
                     problem(tag, unknown("value", tag.name, stack: stack, mail: mail))
                     continue
                 }
-                if field.isGroup {
+                if field.isList {
+                    let first = field.children.first?.name ?? "name"
+                    problem(tag, "'\(tag.name)' is a list; open it as a section: {{#\(tag.name)}}{{\(first)}}{{/\(tag.name)}}")
+                } else if field.isGroup {
                     let names = field.children.map { "\(tag.name).\($0.name)" }.joined(separator: ", ")
                     problem(tag, "'\(tag.name)' is a group of values (\(names)); name one of them, or open it as a section")
                 } else if tag.kind == .raw, file.isHTML, !field.trusted {
@@ -205,7 +208,8 @@ struct TemplateCheck {
         for level in stack.reversed() {
             guard var field = level.fields.first(where: { $0.name == head }) else { continue }
             for part in parts.dropFirst() {
-                guard let child = field.children.first(where: { $0.name == part }) else { return nil }
+                // Mustache cannot reach into a list by name; only its section can.
+                guard !field.isList, let child = field.children.first(where: { $0.name == part }) else { return nil }
                 field = child
             }
             return field

@@ -11,6 +11,8 @@ public struct TemplateField: Sendable {
         case flag
         /// A section that opens the names inside it: `{{#linked}}{{key}}{{/linked}}`.
         case group([TemplateField])
+        /// A section repeated for each item, opening the item's names: `{{#attachments}}{{name}}{{/attachments}}`.
+        case list([TemplateField])
     }
 
     public var name: String
@@ -43,6 +45,19 @@ public struct TemplateField: Sendable {
         TemplateField(name, .flag, about, value: value)
     }
 
+    /// `items` gives the list's files; each item's `fields` read it as `TemplateValues.file`.
+    static func list(
+        _ name: String, _ about: String, items: @escaping @Sendable (TemplateValues) -> [TemplateValues.File]?, _ fields: [TemplateField]
+    ) -> TemplateField {
+        TemplateField(name, .list(fields), about, optional: true, value: { values in
+            items(values).map { files in files.map { file in
+                var row = values
+                row.file = file
+                return TemplateField.context(fields, row)
+            } }
+        })
+    }
+
     static func group(
         _ name: String, _ about: String, optional: Bool = false, present: @escaping @Sendable (TemplateValues) -> Bool, _ fields: [TemplateField]
     ) -> TemplateField {
@@ -58,20 +73,27 @@ public struct TemplateField: Sendable {
 
     /// The fields inside a group; empty for a single value.
     var children: [TemplateField] {
-        if case .group(let fields) = kind { return fields }
-        return []
+        switch kind {
+        case .group(let fields), .list(let fields): fields
+        case .text, .number, .flag: []
+        }
     }
 
     /// Text or a number: a section on it pushes the value, which `{{.}}` then names.
     var kindIsValue: Bool {
         switch kind {
         case .text, .number: true
-        case .flag, .group: false
+        case .flag, .group, .list: false
         }
     }
 
     var isGroup: Bool {
         if case .group = kind { return true }
+        return false
+    }
+
+    var isList: Bool {
+        if case .list = kind { return true }
         return false
     }
 
@@ -95,7 +117,8 @@ public struct TemplateField: Sendable {
     static func paths(_ fields: [TemplateField], prefix: String = "") -> [(path: String, field: TemplateField)] {
         fields.flatMap { field -> [(path: String, field: TemplateField)] in
             let path = prefix + field.name
-            return [(path, field)] + paths(field.children, prefix: path + ".")
+            // An item's names are reachable only inside the list's section.
+            return [(path, field)] + (field.isList ? [] : paths(field.children, prefix: path + "."))
         }
     }
 }

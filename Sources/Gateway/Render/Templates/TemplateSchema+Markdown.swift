@@ -1,3 +1,4 @@
+import Foundation
 import HelpdeskCore
 
 extension TemplateSchema {
@@ -18,10 +19,13 @@ extension TemplateSchema {
         for (path, field) in TemplateField.paths(fields) {
             let use: String
             switch field.kind {
-            case .group, .flag: use = "`{{#\(path)}}…{{/\(path)}}`"
+            case .group, .flag, .list: use = "`{{#\(path)}}…{{/\(path)}}`"
             case .text, .number: use = path == "content" ? "`{{{content}}}`" : "`{{\(path)}}`"
             }
-            text += "| \(use) | \(field.about)\(field.optional ? " (may be absent)" : "") |\n"
+            // Items' names are used inside the section, without the list's name.
+            let items = field.isList ? "; each item has " + field.children.map { "`{{\($0.name)}}` (\($0.about))" }.joined(separator: ", ") : ""
+            let about = field.about.replacingOccurrences(of: "|", with: "\\|")
+            text += "| \(use) | \(about)\(items)\(field.optional ? " (may be absent)" : "") |\n"
         }
         return text
     }

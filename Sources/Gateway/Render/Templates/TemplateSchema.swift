@@ -8,7 +8,9 @@ public enum TemplateSchema {
         let common = [mailbox, message, reopened, language]
         let aboutTicket = [ticket, requester, author, linked]
         switch event {
-        case .ticketCreated, .agentReply: return aboutTicket + common
+        case .ticketCreated: return aboutTicket + common
+        case .agentReply: return aboutTicket + [attachments, inlineImages, leftOut] + common
+        case .deliveryPartial: return aboutTicket + [agent, leftOut, attachmentLimit] + common
         case .newTicket, .requesterReply: return aboutTicket + [agent] + common
         case .ticketAssigned: return aboutTicket + [agent, assignedBy] + common
         case .commandRejected: return aboutTicket + [agent, rejection] + common
@@ -88,6 +90,18 @@ public enum TemplateSchema {
         .number("warn_percent", "the share at which the warning goes out, 80") { $0.sla?.warnPercent },
         .flag("business_hours", "the target counts business hours only") { $0.sla?.businessHours },
     ])
+
+    static let attachments = TemplateField.list("attachments", "the files the mail carries, each once", items: { $0.attachments }, fileFields)
+    static let inlineImages = TemplateField.list(
+        "inline_images", "images the agent's mail showed inline; show each with <img src=\"cid:{{content_id}}\" alt=\"{{name}}\">",
+        items: { $0.inlineImages }, fileFields + [TemplateField.text("content_id", "the image's Content-ID, for cid: in HTML") { $0.file?.contentID }])
+    static let leftOut = TemplateField.list("left_out", "files of the agent's reply not sent: together over the mailbox's limit", items: { $0.leftOut }, fileFields)
+    static let attachmentLimit = TemplateField.text("attachment_limit", "the mailbox's max_outgoing_attachments, 20.0 MB", optional: true) { $0.attachmentLimit }
+
+    private static let fileFields: [TemplateField] = [
+        .text("name", "the file name") { $0.file?.name },
+        .text("size", "its size, 240 KB") { $0.file?.size },
+    ]
 
     static let notice = TemplateField.group("notice", "why a message was kept aside", present: { $0.notice != nil }, [
         .text("reason", "the reason, in English") { $0.notice?.reason },

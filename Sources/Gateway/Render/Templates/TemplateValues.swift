@@ -75,6 +75,14 @@ struct TemplateValues: Sendable {
         var limit: String
     }
 
+    /// One file in `{{#attachments}}`, `{{#inline_images}}` or `{{#left_out}}`.
+    struct File: Sendable {
+        var name: String
+        /// As people read it: 240 KB, 3.1 MB.
+        var size: String
+        var contentID: String?
+    }
+
     var ticket: TicketValues?
     var requester: Person?
     var mailbox: MailboxValues
@@ -91,6 +99,14 @@ struct TemplateValues: Sendable {
     var language = "en"
     /// The rendered HTML content, while the layout around it is rendered.
     var layoutContent: String?
+    /// Files the mail carries, images it shows inline, and files it had to leave out.
+    var attachments: [File]?
+    var inlineImages: [File]?
+    var leftOut: [File]?
+    /// The mailbox's limit for files in one reply, when some were left out.
+    var attachmentLimit: String?
+    /// The item a list's fields read while one item is rendered.
+    var file: File?
 
     /// A size as people read it: whole KB (rounded up) below a megabyte, else MB with one decimal.
     /// The decimal mark follows the mail's language: 31.0 MB, 31,0 MB.
@@ -133,5 +149,7 @@ struct TemplateValues: Sendable {
         sla: SLAValues(
             target: "first response", duration: "4h", elapsed: "3h 12m", due: "2026-11-24 18:30 Europe/Berlin", warnPercent: 80,
             businessHours: true, firstResponse: true),
-        notice: Notice(reason: "it is 31.0 MB and the limit is 25.0 MB", size: "31.0 MB", limit: "25.0 MB"))
+        notice: Notice(reason: "it is 31.0 MB and the limit is 25.0 MB", size: "31.0 MB", limit: "25.0 MB"),
+        attachments: [File(name: "invoice.pdf", size: "3.1 MB")], inlineImages: [File(name: "screenshot.png", size: "240 KB", contentID: "screenshot.1@example.test")],
+        leftOut: [File(name: "video.mp4", size: "48.0 MB")], attachmentLimit: "20.0 MB")
 }
