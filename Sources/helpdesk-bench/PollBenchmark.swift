@@ -12,30 +12,15 @@ struct PollBenchmark: ParsableCommand {
         commandName: "poll", abstract: "Deliver N messages and time one poll cycle.")
 
     @Option(help: "How many messages to deliver.") var count = 1000
-    @Option(help: "SMTP port of the test MTA.") var smtpPort = 10025
-    @Option(help: "IMAP port of the test Dovecot.") var imapPort = 10143
-    @Option(help: "File holding the test users' password.") var passwordFile: String
-    @Option(help: "Path of the helpdesk executable (a release build).") var helpdesk: String
+    @OptionGroup var servers: BenchServers
     @Option(help: "Mailbox config directory for helpdesk.") var configDir: String
-    @Option(help: "Templates directory for helpdesk.") var templates: String
-    @Option(help: "Database file for helpdesk (must not exist yet).") var database: String
     @Option(help: "Log level for the measured helpdesk run (its log goes to stderr).") var logLevel = "warning"
 
     func run() throws {
-        let password = try String(contentsOfFile: passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let imap = ServerEndpoint(baseURL: "imap://127.0.0.1:\(imapPort)", path: "INBOX", username: "support@example.test",
-                                  password: password, security: .none)
-        let before = try IMAPClient(endpoint: imap).status().messages
-
+        let password = try servers.password()
+        let imap = servers.supportInbox(password: password)
         var clock = ContinuousClock.now
-        let smtp = try SMTPClient(endpoint: ServerEndpoint(baseURL: "smtp://127.0.0.1:\(smtpPort)", security: .none))
-        var bytes = 0
-        for index in 0..<count {
-            let message = MessageGenerator.request(index: index)
-            bytes += message.count
-            try smtp.send(from: MessageGenerator.sender(index: index), to: ["support@example.test"], message: message)
-        }
-        try waitFor(imap, messages: before + count)
+        let bytes = try servers.deliver(count, password: password)
         let deliverSeconds = elapsedSeconds(since: clock)
         print(String(format: "deliver: %d messages, %.1f MB through OpenSMTPD+LMTP in %.2f s", count, Double(bytes) / 1e6, deliverSeconds))
 
@@ -49,8 +34,8 @@ struct PollBenchmark: ParsableCommand {
 
         clock = ContinuousClock.now
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: helpdesk)
-        process.arguments = ["poll", "--once", "--config-dir", configDir, "--templates", templates, "--database", database, "--log-level", logLevel]
+        process.executableURL = URL(fileURLWithPath: servers.helpdesk)
+        process.arguments = ["poll", "--once", "--config-dir", configDir, "--templates", servers.templates, "--database", servers.database, "--log-level", logLevel]
         var environment = ProcessInfo.processInfo.environment
         environment["SUPPORT_IMAP_PASSWORD"] = password
         process.environment = environment
@@ -66,14 +51,5 @@ struct PollBenchmark: ParsableCommand {
         let total = status.messages
         print(String(format: "baseline: IMAP fetch only of %d messages (%.1f MB) in %.2f s = %.0f msg/s", total, Double(fetched) / 1e6, baselineSeconds, Double(total) / baselineSeconds))
         print(String(format: "poll: %d messages in %.2f s = %.0f msg/s (%.2fx the fetch-only time), peak RSS %.1f MB", total, pollSeconds, Double(total) / pollSeconds, pollSeconds / baselineSeconds, peakMB))
-    }
-
-    private func waitFor(_ endpoint: ServerEndpoint, messages: Int) throws {
-        let deadline = Date(timeIntervalSinceNow: 300)
-        let client = try IMAPClient(endpoint: endpoint)
-        while try client.status().messages < messages {
-            guard Date() < deadline else { throw ValidationError("messages did not all arrive within 300 s") }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
     }
 }
