@@ -25,14 +25,24 @@ public struct RenderedTemplate: Sendable, Equatable {
 
     /// Splits rendered text at the first blank line. The head must hold `Subject:`.
     static func split(_ text: String) -> Result<RenderedTemplate, SplitError> {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
-        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let blank = lines.firstIndex(where: { $0.allSatisfy(\.isWhitespace) }) else {
+        let normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        // Only the head is cut into lines: the body, most of the text, is taken whole.
+        var lines: [Substring] = []
+        var rest = normalized[...]
+        var foundBlank = false
+        while !foundBlank {
+            let end = rest.firstIndex(of: "\n")
+            let line = rest[..<(end ?? rest.endIndex)]
+            rest = end.map { rest[rest.index(after: $0)...] } ?? rest[rest.endIndex...]
+            if line.allSatisfy(\.isWhitespace) { foundBlank = true } else { lines.append(line) }
+            if end == nil { break }
+        }
+        guard foundBlank else {
             return .failure(SplitError(line: nil, problem: "no blank line between the header lines and the body"))
         }
         var subject: String?
         var headers: [(name: String, value: String)] = []
-        for (index, line) in lines[..<blank].enumerated() {
+        for (index, line) in lines.enumerated() {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
                 return .failure(SplitError(line: index + 1, problem: "'\(line)' is not a 'Name: value' header line"))
             }
@@ -47,7 +57,7 @@ public struct RenderedTemplate: Sendable, Equatable {
         guard let subject, !subject.isEmpty else {
             return .failure(SplitError(line: 1, problem: "no 'Subject:' line (or it rendered empty) before the blank line"))
         }
-        var body = lines[(blank + 1)...].joined(separator: "\n")
+        var body = String(rest)
         while body.hasSuffix("\n\n") { body.removeLast() }
         if !body.hasSuffix("\n") { body += "\n" }
         return .success(RenderedTemplate(subject: subject, headers: headers, body: body))
