@@ -31,14 +31,14 @@ public struct MailPreview: Sendable {
         var mailboxes = checked.config.mailboxes
         switch source {
         case .sample(let language):
-            let mailbox = try pick(name, from: mailboxes)
-            if let language, let tag = LanguageTag(language), let index = mailboxes.firstIndex(of: mailbox) {
+            var mailbox = try pick(name, from: mailboxes)
+            if let language {
+                guard let tag = LanguageTag(language) else { throw PreviewError("'\(language)' is not a language tag; write e.g. de or pt-BR") }
                 // Agents' notifications follow the agent's language: the sample agent reads this one.
-                for agent in mailboxes[index].agents.indices { mailboxes[index].agents[agent].language = tag }
-            } else if let language, LanguageTag(language) == nil {
-                throw PreviewError("'\(language)' is not a language tag; write e.g. de or pt-BR")
+                for agent in mailbox.agents.indices { mailbox.agents[agent].language = tag }
+                mailboxes = mailboxes.map { $0.name == mailbox.name ? mailbox : $0 }
             }
-            plan = PreviewPlans.sample(event, mailbox: mailboxes.first { $0.name == mailbox.name } ?? mailbox, language: language, now: now)
+            plan = PreviewPlans.sample(event, mailbox: mailbox, language: language, now: now)
         case .ticket(let key):
             guard let store else { throw PreviewError("a ticket preview needs the database") }
             guard let ticket = try store.ticket(key: key.uppercased()), let id = ticket.id else {

@@ -60,13 +60,10 @@ struct MailRenderer: Sendable {
             messageID: mail.messageID, answering: mail.answering, replyTo: replyTo, now: now)
         if mail.event == .agentReply {
             for file in mail.facts.attachments ?? [] {
-                let part = OutgoingPart(filename: file.filename, contentType: file.contentType, bytes: try bytes(of: file), contentID: file.contentID)
                 // Inline only where the HTML part can show it; else it is offered as a file.
-                if file.isInline, file.contentID != nil, message.htmlBody != nil {
-                    message.inlineParts.append(part)
-                } else {
-                    message.attachments.append(OutgoingPart(filename: part.filename, contentType: part.contentType, bytes: part.bytes))
-                }
+                let inline = file.isInline && file.contentID != nil && message.htmlBody != nil
+                let part = OutgoingPart(filename: file.filename, contentType: file.contentType, bytes: try bytes(of: file), contentID: inline ? file.contentID : nil)
+                if inline { message.inlineParts.append(part) } else { message.attachments.append(part) }
             }
         }
         return RenderedMail(envelopeFrom: mailbox.address, recipients: mail.intent.recipients.map(\.address), message: message.rendered())

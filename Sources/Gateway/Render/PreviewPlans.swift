@@ -45,8 +45,9 @@ enum PreviewPlans {
         case .newTicket: intent = .newTicket(agent: agent)
         case .requesterReply: intent = .requesterReply(agent: agent)
         case .agentReply:
-            intent = .agentReply(to: [requester], author: facts.author?.address == requester.address ? agent : facts.author ?? agent)
-            if facts.author?.address == requester.address { facts.author = agent }
+            // Without an agent's comment yet, the agent answers the requester's words.
+            if facts.author == nil || facts.author?.address == requester.address { facts.author = agent }
+            intent = .agentReply(to: [requester], author: facts.author ?? agent)
         case .ticketAssigned: intent = .assigned(agent: agent, by: mailbox.assignment.rawValue)
         case .commandRejected:
             intent = .commandRejected(agent: agent, line: "#status pendng", reason: "unknown status 'pendng'; did you mean 'pending'?", unverified: false)
