@@ -41,6 +41,9 @@
 set -euo pipefail
 
 DOMAIN=example.test
+# Accepted by OpenSMTPD for any user but unknown to Dovecot: mail to it is taken, then fails at
+# LMTP, and OpenSMTPD returns its own delivery status notification to the envelope sender.
+LOST_DOMAIN=lost.example.test
 USERS=(support sales bob dana carol alice erin frank ooo postmaster)
 START_TIMEOUT=15   # seconds to wait for the ports to accept connections
 STOP_TIMEOUT=10    # seconds to wait for a graceful exit before SIGKILL
@@ -500,6 +503,8 @@ table vusers file:$vt
 listen on 127.0.0.1 port $smtp_port hostname localhost
 action "dovecot_lmtp" lmtp "127.0.0.1:$lmtp_port" rcpt-to virtual <vusers>
 match from any for domain "$DOMAIN" action "dovecot_lmtp"
+action "lost" relay host lmtp://127.0.0.1:$lmtp_port
+match from any for domain "$LOST_DOMAIN" action "lost"
 EOF
   chmod 0600 "$dir/smtpd.conf"
   # Fresh private spool on every start: nothing queued by an earlier run can be delivered now.

@@ -207,7 +207,7 @@ extension HelpdeskGateway {
             // In IDLE the next poll comes with news, or after `fullPoll` at the latest.
             let expected = schedule.idle && watcher.isWatching ? schedule.fullPoll : schedule.interval
             let summary = poll(name, shutdown: shutdown, interval: expected)
-            if summary.ticketsCreated + summary.commentsAdded + summary.duplicates + summary.quarantined > 0 {
+            if summary.ticketsCreated + summary.commentsAdded + summary.duplicates + summary.quarantined + summary.reports > 0 {
                 // Recorded mail may have queued an acknowledgement: send it now, not after `interval`.
                 wakeUp.signal()
             }

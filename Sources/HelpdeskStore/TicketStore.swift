@@ -25,6 +25,42 @@ public protocol InboundStore: Sendable {
     func recordQuarantine(
         _ identity: InboundIdentity, sender: String, reason: String, rawKept: Bool, notice: () -> PlannedMail?
     ) throws -> IngestResult
+    /// Records a bounce (or another report about mail we sent) in one transaction, idempotent as
+    /// any message: finds the mail `match` names, asks `decide` what the bounce does, and writes
+    /// the row's state, history, suppressions and mail. Never a ticket.
+    func recordBounce(
+        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan
+    ) throws -> IngestResult
+}
+
+/// What happens to mail before and after it is sent: paused addresses, loop caps, held-back mail.
+public protocol DeliveryStore: Sendable {
+    /// The pauses holding at `now` for any of `addresses` (lower-cased).
+    func suppressions(for addresses: [String], at now: Date) throws -> [Suppression]
+    /// Every pause holding at `now`, newest first.
+    func suppressions(at now: Date) throws -> [Suppression]
+    /// Ends the pause of `address`; false when it had none.
+    func removeSuppression(address: String) throws -> Bool
+    /// Automatic mail (see `MailEvent.isCapped`) sent to `recipient`, and on `ticketId`, within
+    /// each window of `caps` before `now`.
+    func automaticMailCounts(recipient: String, ticketId: Int64?, caps: LoopCaps, now: Date) throws -> AutomaticMailCounts
+    /// Mail to `recipient` withheld since `since`: the log says so once per window.
+    func withheldCount(recipient: String, since: Date) throws -> Int
+    /// Closes a claimed row as withheld with `reason`, adding `events` to its ticket, in one
+    /// write; false when the claim was lost.
+    func markWithheld(outboxId: Int64, owner: String, reason: String, events: [TicketEvent], at now: Date) throws -> Bool
+    /// Adds delivery notes and mail to a ticket (an agent's reply sent to a paused address).
+    func recordDeliveryNotes(ticketId: Int64, events: [TicketEvent], mail: [PlannedMail], at now: Date) throws
+}
+
+/// How a bounce names the mail it is about.
+public enum BounceMatch: Sendable, Equatable {
+    /// By its signed envelope sender: exact.
+    case outbox(Int64)
+    /// By the returned message's Message-ID (bounces to a plain envelope sender).
+    case messageID(String)
+    /// Nothing to go by: recorded, and nothing else.
+    case none
 }
 
 /// Changes to tickets from outside mail: the command line, the SLA service's auto-close.
@@ -136,4 +172,5 @@ public protocol RetentionStore: Sendable {
 }
 
 /// Everything the gateway needs of a store.
-public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & SLAStore & TicketQueries & RetentionStore & GatewayStateStore & CredentialStore
+public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & DeliveryStore & SLAStore & TicketQueries & RetentionStore
+    & GatewayStateStore & CredentialStore

@@ -65,11 +65,12 @@ public struct DeliveryStatusReport: Sendable, Hashable {
     /// Reads the report of a message, or nil when it is not a delivery status notification.
     /// A report whose status part is missing is still a report, with no recipients.
     public init?(message: Message) {
-        guard let report = Self.reportPart(in: message.root) else { return nil }
+        guard let report = Self.reportPart(in: message.root) ?? Self.untypedReportPart(in: message.root) else {
+            return nil
+        }
         self.init()
-        let statusTypes = ["message/delivery-status", "message/global-delivery-status"]
         var fields = DeliveryStatusFields()
-        if let statusPart = report.children.first(where: { statusTypes.contains($0.contentType.mediaType) }) {
+        if let statusPart = report.children.first(where: { Self.statusTypes.contains($0.contentType.mediaType) }) {
             fields = DeliveryStatusFields(parsing: statusPart.decodedBody()[...])
         }
         reportingMTA = fields.perMessage["Reporting-MTA"].map(Self.withoutType)
@@ -83,6 +84,9 @@ public struct DeliveryStatusReport: Sendable, Hashable {
             ?? originalEnvelopeID.flatMap(MessageIDList.single)
     }
 
+    /// The media types of the machine-readable status part (RFC 3464, RFC 6533).
+    private static let statusTypes: Set<String> = ["message/delivery-status", "message/global-delivery-status"]
+
     /// The first multipart/report of type delivery-status, not looking inside attached messages
     /// (a forwarded bounce is not a bounce of ours).
     private static func reportPart(in part: MessagePart) -> MessagePart? {
@@ -95,6 +99,17 @@ public struct DeliveryStatusReport: Sendable, Hashable {
             if let found = reportPart(in: child) { return found }
         }
         return nil
+    }
+
+    /// The message's own top-level multipart when it directly holds a status part.
+    private static func untypedReportPart(in root: MessagePart) -> MessagePart? {
+        // QUIRK: RFC 3464 section 2 wraps the status part in multipart/report, but OpenSMTPD 6.8 sends
+        // multipart/mixed (notice, status part, returned headers). Only the top level counts: a status
+        // part deeper down, or inside an attached message, is something a person forwarded.
+        guard root.contentType.isMultipart,
+              root.children.contains(where: { statusTypes.contains($0.contentType.mediaType) })
+        else { return nil }
+        return root
     }
 
     /// The header of the returned message: a message/rfc822 part (parsed already) or a

@@ -3,4 +3,9 @@ extension Message {
     public var deliveryStatus: DeliveryStatusReport? {
         DeliveryStatusReport(message: self)
     }
+
+    /// What this message says as a bounce, whichever form it came in, or nil when it is not one.
+    public var bounce: BounceReport? {
+        BounceReport(message: self)
+    }
 }

@@ -66,6 +66,8 @@ struct Ingest: ParsableCommand {
         case .duplicate(let key): "duplicate of a message already on \(key ?? "record"); nothing changed"
         case .alreadyRecorded: "already recorded; nothing changed"
         case .quarantined(let reason): "kept aside: \(reason)"
+        case .bounce(let outboxId?, let key): "delivery report for outbox #\(outboxId)\(key.map { " (\($0))" } ?? "") recorded"
+        case .bounce(nil, _): "delivery report recorded; it matches no mail of ours"
         }
     }
 

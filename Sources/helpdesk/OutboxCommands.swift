@@ -28,7 +28,8 @@ struct Outbox: ParsableCommand {
                 let row = $0.row
                 return ["\(row.id ?? 0)", row.isWaitingForTemplate ? "pending (template)" : row.status.rawValue, row.event,
                         $0.ticketKey ?? "-", String(($0.ticketSubject ?? "-").prefix(40)), row.recipients, "\(row.attempts)",
-                        format.string(from: row.sentAt ?? row.nextAttemptAt), row.lastError ?? ""]
+                        format.string(from: row.sentAt ?? row.nextAttemptAt),
+                        row.status == .bounced ? [row.bounceStatus, row.bounceDiagnostic].compactMap { $0 }.joined(separator: " ") : row.lastError ?? ""]
             }))
         }
     }
@@ -111,6 +112,10 @@ struct OutboxJSON: Encodable {
     var createdAt: Date
     var claimedBy: String?
     var claimExpiresAt: Date?
+    /// For a bounced row: the enhanced status code and what the receiving server said.
+    var bounceStatus: String?
+    var bounceDiagnostic: String?
+    var bouncedAt: Date?
 
     init(_ listing: OutboxListing) {
         let row = listing.row
@@ -124,6 +129,9 @@ struct OutboxJSON: Encodable {
         waitingForTemplate = row.isWaitingForTemplate
         attempts = row.attempts
         nextAttemptAt = row.nextAttemptAt
+        bounceStatus = row.bounceStatus
+        bounceDiagnostic = row.bounceDiagnostic
+        bouncedAt = row.bouncedAt
         sentAt = row.sentAt
         lastError = row.lastError
         messageId = row.messageId

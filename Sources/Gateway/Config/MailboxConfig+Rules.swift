@@ -8,6 +8,8 @@ extension MailboxConfig {
             assignment: AssignmentPlan(strategy: assignment, agents: assignableAgents, rules: skillRules),
             strangers: strangers, sla: sla)
         rules.outgoingAttachmentLimit = outgoingAttachmentLimit
+        rules.hardBouncePause = delivery.hardBouncePause
+        rules.loopCaps = delivery.loopCaps
         return rules
     }
 }

@@ -43,6 +43,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public var maximumAttachmentSize: Int
     /// The most an agent's public reply carries to the requester in files, together.
     public var outgoingAttachmentLimit = MailboxRules.defaultOutgoingAttachmentLimit
+    /// How long a hard bounce pauses automatic mail, and the loop caps.
+    var delivery = DeliverySettings()
     /// Days the raw bytes of recorded messages are kept in the data directory; nil keeps them
     /// for ever, 0 not at all (messages kept aside are always stored).
     public var rawMessageRetentionDays: Int?
@@ -82,7 +84,7 @@ extension MailboxConfig {
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
         "keep_raw_messages", "stranger_follow_ups", "after_processing", "assignment", "skills", "reply_token_secret_env",
         "reply_token_secret_file", "reply_token_days", "authserv_id", "sla", "language", "max_outgoing_attachments",
-    ]
+    ] + DeliverySettings.fields
 
     /// Parses one `mailboxes/<name>.yaml`; the first problem is thrown with its file and field
     /// (`ConfigDirectory.load` reports them all).
@@ -167,6 +169,7 @@ extension MailboxConfig {
         problems.check { () throws(ConfigError) in language = try Self.language(fields) }
         var outgoingLimit = MailboxRules.defaultOutgoingAttachmentLimit
         problems.check { () throws(ConfigError) in outgoingLimit = try size(fields, "max_outgoing_attachments") ?? outgoingLimit }
+        let delivery = DeliverySettings.read(fields, problems: &problems)
         let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
         guard problems.isEmpty, let address, let key, let smtp else {
             return MailboxFile(file: file, name: name, problems: problems.problems, identity: identity)
@@ -178,6 +181,7 @@ extension MailboxConfig {
         config.afterProcessing = afterProcessing
         config.language = language
         config.outgoingAttachmentLimit = outgoingLimit
+        config.delivery = delivery
         settings.apply(to: &config)
         return MailboxFile(config: config, identity: identity)
     }

@@ -23,6 +23,8 @@ public struct IngestionPipeline: Sendable {
     let rules: InboundRules
     /// What the store reads for them: the same for every message.
     let lookup: InboundLookup
+    /// What bounces do.
+    let deliveryRules: DeliveryRules
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -49,6 +51,7 @@ public struct IngestionPipeline: Sendable {
             MessageIDGenerator.make(domain: domains[name] ?? mailbox.domain)
         }
         lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: shared.strategies)
+        deliveryRules = DeliveryRules(mailboxes: shared.rules) { name in MessageIDGenerator.make(domain: domains[name] ?? mailbox.domain) }
         self.logger = logger
         self.now = now
     }
@@ -68,6 +71,12 @@ public struct IngestionPipeline: Sendable {
         }
         let message = Message.parse(raw)
         identity.messageID = message.messageID
+        // Before anything is stored: a bounce's returned files are not ours to keep.
+        if let report = deliveryReport(message) {
+            let result = try recordReport(report, message: message, identity: identity)
+            log(result, uid: uid, suppression: nil)
+            return result
+        }
 
         var files: [(Attachment, [UInt8])] = []
         for attachment in message.attachments {
@@ -189,6 +198,14 @@ public struct IngestionPipeline: Sendable {
         case .quarantined(let reason):
             metadata["reason"] = "\(reason)"
             logger.warning("message kept aside", metadata: metadata)
+        case .bounce(let outboxId, let key):
+            metadata["outbox"] = "\(outboxId.map(String.init) ?? "-")"
+            metadata["ticket"] = "\(key ?? "-")"
+            if outboxId == nil {
+                logger.warning("delivery report matches no mail of ours; recorded only", metadata: metadata)
+            } else {
+                logger.info("delivery report recorded", metadata: metadata)
+            }
         }
     }
 }

@@ -152,6 +152,7 @@ struct MailboxPoller {
         case .commentAdded: summary.commentsAdded += 1
         case .duplicate, .alreadyRecorded: summary.duplicates += 1
         case .quarantined: summary.quarantined += 1
+        case .bounce: summary.reports += 1
         }
     }
 }

@@ -6,6 +6,8 @@ public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
     public var commentsAdded = 0
     public var duplicates = 0
     public var quarantined = 0
+    /// Bounces and other reports about mail we sent.
+    public var reports = 0
     /// Set when the poll stopped early (server unreachable, login refused …).
     public var error: String?
     /// Messages on the server above the cursor that this poll did not record (it stopped early),
@@ -16,6 +18,7 @@ public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = "\(mailbox): \(fetched) fetched, \(ticketsCreated) new tickets, \(commentsAdded) comments, \(duplicates) duplicates, \(quarantined) quarantined"
+        if reports > 0 { text += ", \(reports) delivery reports" }
         if let error { text += "; stopped: \(error)" }
         return text
     }

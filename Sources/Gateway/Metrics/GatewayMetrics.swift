@@ -11,6 +11,7 @@ enum GatewayMetrics {
         case .commentAdded: "comment_added"
         case .duplicate, .alreadyRecorded: "duplicate"
         case .quarantined: "quarantined"
+        case .bounce: "delivery_report"
         }
         Counter(label: "mailgate_messages_ingested_total", dimensions: [("mailbox", mailbox), ("outcome", outcome)]).increment()
     }

@@ -3,14 +3,16 @@ import HelpdeskCore
 import HelpdeskStore
 import Logging
 import MailTransport
+import MIME
 
 /// What one dispatch run did.
 public struct DispatchSummary: Sendable, Equatable, CustomStringConvertible {
-    public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, unrendered: Int = 0) {
+    public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, unrendered: Int = 0, withheld: Int = 0) {
         self.sent = sent
         self.retrying = retrying
         self.failed = failed
         self.unrendered = unrendered
+        self.withheld = withheld
     }
 
     public var sent = 0
@@ -18,9 +20,12 @@ public struct DispatchSummary: Sendable, Equatable, CustomStringConvertible {
     public var failed = 0
     /// Rows whose template did not render: they wait, and are tried again.
     public var unrendered = 0
+    /// Rows not sent: a paused address, or a loop cap.
+    public var withheld = 0
 
     public var description: String {
         "outbox: \(sent) sent, \(retrying) to retry, \(failed) failed" + (unrendered > 0 ? ", \(unrendered) waiting for a template fix" : "")
+            + (withheld > 0 ? ", \(withheld) withheld" : "")
     }
 }
 
@@ -29,7 +34,7 @@ public struct DispatchSummary: Sendable, Equatable, CustomStringConvertible {
 /// good on a permanent (5xx) refusal, or waiting for a template fix. A claim (owner and lease)
 /// makes each row go to one dispatcher, however many run against the same database.
 struct OutboxDispatcher {
-    let store: any OutboxStore
+    let store: any OutboxStore & DeliveryStore
     /// Makes planned mail into bytes; rows that hold bytes already are sent as they are.
     let renderer: MailRenderer?
     /// Opens a connection for a mailbox's mail.
@@ -45,6 +50,8 @@ struct OutboxDispatcher {
     /// one send (twice the longest connect plus transfer timeout, at least 5 minutes); a dispatcher
     /// that died leaves its rows to others after this.
     var lease: TimeInterval = 5 * 60
+    /// Caps and pauses per mailbox, and the warning an agent gets for a reply to a paused address.
+    let deliveryRules: DeliveryRules
     /// A template that failed is tried again after this long at first.
     static let renderRetry: TimeInterval = 60
 
@@ -56,11 +63,15 @@ struct OutboxDispatcher {
     }
 
     init(
-        store: any OutboxStore, renderer: MailRenderer?, connect: @escaping (String) throws(TransportError) -> any MailSubmitter,
+        store: any OutboxStore & DeliveryStore, renderer: MailRenderer?, connect: @escaping (String) throws(TransportError) -> any MailSubmitter,
         schedule: RetrySchedule, logger: Logger, now: @escaping @Sendable () -> Date, shutdown: ShutdownSignal? = nil
     ) {
         self.store = store
         self.renderer = renderer
+        let domains = renderer?.mailboxes.mapValues(\.domain) ?? [:]
+        deliveryRules = DeliveryRules(mailboxes: renderer?.mailboxes.mapValues(\.rules) ?? [:]) { name in
+            MessageIDGenerator.make(domain: domains[name] ?? "localhost")
+        }
         self.connect = connect
         self.schedule = schedule
         self.logger = logger
@@ -70,7 +81,7 @@ struct OutboxDispatcher {
 
     /// SMTP to the endpoint of each mailbox (mailbox name → endpoint with its password resolved).
     init(
-        store: any OutboxStore, endpoints: [String: ServerEndpoint], renderer: MailRenderer?, schedule: RetrySchedule,
+        store: any OutboxStore & DeliveryStore, endpoints: [String: ServerEndpoint], renderer: MailRenderer?, schedule: RetrySchedule,
         logger: Logger, now: @escaping @Sendable () -> Date, shutdown: ShutdownSignal? = nil
     ) {
         self.init(store: store, renderer: renderer, connect: { (mailbox: String) throws(TransportError) -> any MailSubmitter in
@@ -123,7 +134,9 @@ struct OutboxDispatcher {
                 return
             }
         }
-        let mail: RenderedMail
+        let gate = try gate(row, id: id, metadata: metadata, summary: &summary)
+        if case .withhold = gate { return }
+        var mail: RenderedMail
         do {
             mail = try rendered(row)
         } catch {
@@ -135,6 +148,7 @@ struct OutboxDispatcher {
             logger.error("mail not rendered; it waits", metadata: metadata)
             return
         }
+        if mail.isFresh { mail.envelopeFrom = envelopeSender(for: row, id: id, default: mail.envelopeFrom) }
         do throws(TransportError) {
             let client: any MailSubmitter
             if let open = clients[row.mailbox] { client = open } else { client = try connect(row.mailbox) }
@@ -165,6 +179,7 @@ struct OutboxDispatcher {
             return
         }
         summary.sent += 1
+        if case .sendAnyway(let paused) = gate { noteSentAnyway(paused, row: row, metadata: metadata) }
         if row.event == MailEvent.ticketCreated.rawValue {
             GatewayMetrics.acknowledged(mailbox: row.mailbox, after: now().timeIntervalSince(row.createdAt))
         }

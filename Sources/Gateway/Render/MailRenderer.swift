@@ -102,7 +102,7 @@ struct MailRenderer: Sendable {
         case .acknowledgement, .agentReply, .messageTooLarge:
             return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
         case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
-            .deliveryPartial(let agent),
+            .deliveryPartial(let agent), .deliveryFailed(let agent),
             .slaWarning(let agent, _, _), .slaBreach(let agent, _, _):
             return mailbox.languages(forAgent: agent.address)
         }
@@ -138,6 +138,12 @@ struct MailRenderer: Sendable {
             values.agent = .init(agent)
             values.leftOut = files(facts.leftOut, language: language)
             values.attachmentLimit = facts.attachmentLimit.map { TemplateValues.readableSize($0, language: language) }
+        case .deliveryFailed(let agent):
+            values.agent = .init(agent)
+            if let delivery = facts.delivery {
+                // Times as the mailbox's other times read: in its SLA calendar's zone, else UTC.
+                values.delivery = .init(delivery, zone: mailbox.sla?.calendar.timeZone ?? .gmt, language: language)
+            }
         case .newTicket(let agent), .requesterReply(let agent):
             values.agent = .init(agent)
         case .assigned(let agent, let by):

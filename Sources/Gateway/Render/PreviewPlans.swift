@@ -25,7 +25,7 @@ enum PreviewPlans {
         case .agentReply: { $0.authorRole == .agent && $0.visibility == .public }
         case .ticketCreated, .newTicket, .requesterReply, .ticketAssigned, .messageTooLarge: { $0.authorRole != .agent }
         case .commandRejected: { $0.authorRole == .agent }
-        case .slaWarning, .slaBreach, .deliveryPartial: { _ in true }
+        case .slaWarning, .slaBreach, .deliveryPartial, .deliveryFailed: { _ in true }
         }
         let comment = comments.last(where: wanted) ?? comments.last
         let facts = MailFacts(
@@ -68,6 +68,17 @@ enum PreviewPlans {
                     isInline: false, contentID: nil)]
             }
             facts.attachmentLimit = mailbox.outgoingAttachmentLimit
+        case .deliveryFailed:
+            // The common case: the acknowledgement bounced hard, the address is unknown.
+            intent = .deliveryFailed(agent: agent)
+            if facts.delivery == nil {
+                let bouncedAt = now.addingTimeInterval(-5 * 60)
+                let pause = mailbox.rules.hardBouncePause
+                facts.delivery = DeliveryFacts(
+                    address: requester.address, event: .ticketCreated, status: "5.1.1",
+                    diagnostic: "550 5.1.1 <\(requester.address)>: Recipient address rejected: User unknown in virtual mailbox table",
+                    pausedUntil: pause > 0 ? bouncedAt.addingTimeInterval(pause) : nil, bouncedAt: bouncedAt)
+            }
         case .messageTooLarge:
             intent = .messageTooLarge(
                 to: requester, reason: "it is 31.0 MB and the limit is \(TemplateValues.readableSize(mailbox.maximumMessageSize))",

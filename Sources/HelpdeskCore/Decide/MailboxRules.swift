@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What the rules need to know of one mailbox: its agents, key prefix, assignment, strangers
 /// policy and SLA policy. Built from the mailbox's config file at the edge.
 public struct MailboxRules: Sendable, Equatable {
@@ -13,6 +15,14 @@ public struct MailboxRules: Sendable, Equatable {
     /// The most an agent's public reply may carry to the requester in files, in bytes.
     public var outgoingAttachmentLimit = MailboxRules.defaultOutgoingAttachmentLimit
 
+    /// How long a hard bounce stops automatic mail to the address.
+    public var hardBouncePause: TimeInterval = MailboxRules.defaultHardBouncePause
+    /// How many automatic mails one address and one ticket may get.
+    public var loopCaps = LoopCaps.standard
+
+    /// 60 days: long enough that a dead address stops costing reputation, short enough that one
+    /// that comes back (a full mailbox, a renamed domain) is tried again.
+    public static let defaultHardBouncePause: TimeInterval = 60 * 86_400
     /// 20 MB: what the large mail providers accept once base64 has grown it by a third.
     public static let defaultOutgoingAttachmentLimit = 20 << 20
 

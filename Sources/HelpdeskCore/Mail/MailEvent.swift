@@ -19,6 +19,9 @@ public enum MailEvent: String, Sendable, Codable, CaseIterable {
     case messageTooLarge = "message_too_large"
     /// To an agent whose public reply went out without its files, which were over the limit.
     case deliveryPartial = "delivery_partial"
+    /// To the assignee (or every agent): a mail of the ticket bounced, or an agent's reply went
+    /// to an address that bounced before.
+    case deliveryFailed = "delivery_failed"
 
     /// Whether the mail is about a ticket, so its Subject must carry the key.
     public var isAboutTicket: Bool { self != .messageTooLarge }
@@ -30,4 +33,8 @@ public enum MailEvent: String, Sendable, Codable, CaseIterable {
     /// Carries a person's words: not marked automatic, so the requester's mail system treats it
     /// as the human answer it is (loops are still caught by the marker header).
     public var isWritten: Bool { self == .agentReply }
+
+    /// Sent by the gateway on its own to whoever wrote in (acknowledgements, notices): what a
+    /// broken autoresponder answers, so it counts against the loop caps.
+    public var isCapped: Bool { self == .ticketCreated || self == .messageTooLarge }
 }

@@ -22,6 +22,9 @@ public enum MailIntent: Sendable, Equatable, Codable {
     case messageTooLarge(to: Correspondent, reason: String, size: Int?, limit: Int)
     /// The agent's public reply went out without its files; the facts say which.
     case deliveryPartial(agent: Correspondent)
+    /// A mail of the ticket bounced, or an agent's reply went to an address that bounced
+    /// before; the facts' `delivery` says which and why.
+    case deliveryFailed(agent: Correspondent)
 
     public var event: MailEvent {
         switch self {
@@ -35,6 +38,7 @@ public enum MailIntent: Sendable, Equatable, Codable {
         case .slaBreach: .slaBreach
         case .messageTooLarge: .messageTooLarge
         case .deliveryPartial: .deliveryPartial
+        case .deliveryFailed: .deliveryFailed
         }
     }
 
@@ -42,7 +46,7 @@ public enum MailIntent: Sendable, Equatable, Codable {
         switch self {
         case .acknowledgement(let to), .messageTooLarge(let to, _, _, _): [to]
         case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
-            .deliveryPartial(let agent): [agent]
+            .deliveryPartial(let agent), .deliveryFailed(let agent): [agent]
         case .agentReply(let to, _): to
         case .slaWarning(let to, _, _), .slaBreach(let to, _, _): [to]
         }
@@ -53,7 +57,7 @@ public enum MailIntent: Sendable, Equatable, Codable {
     public var signedFor: String? {
         switch self {
         case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
-            .deliveryPartial(let agent):
+            .deliveryPartial(let agent), .deliveryFailed(let agent):
             agent.address
         case .slaWarning(let to, _, let signed), .slaBreach(let to, _, let signed):
             signed ? to.address : nil
@@ -105,6 +109,8 @@ public struct MailFacts: Sendable, Equatable, Codable {
     public var leftOut: [AttachmentDraft]?
     /// That limit in bytes, when files were left out.
     public var attachmentLimit: Int?
+    /// What a `delivery_failed` mail reports.
+    public var delivery: DeliveryFacts?
 
     public init(
         ticket: Ticket?, subject: String, body: String = "", reply: String? = nil, author: Correspondent? = nil,

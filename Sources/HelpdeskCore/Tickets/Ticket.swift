@@ -56,6 +56,9 @@ public struct TicketEvent: Sendable, Codable, Equatable {
     /// What changed.
     public enum Kind: String, Sendable, Codable {
         case created, status, assignee, priority, tag, participant, visibility, sla
+        /// A mail of the ticket bounced, was withheld (suppressed address, loop cap) or went out
+        /// to an address that bounced before.
+        case delivery
     }
 
     public var id: Int64?
@@ -113,4 +116,6 @@ public enum InboundOutcome: String, Sendable, Codable {
     case commentAdded = "comment_added"
     case duplicate
     case quarantined
+    /// A bounce or other report about mail we sent: recorded against that mail, never a ticket.
+    case bounce
 }

@@ -47,6 +47,9 @@ public enum IngestResult: Sendable, Equatable {
     case ticketCreated(TicketRecord, CommentRecord)
     case commentAdded(TicketRecord, CommentRecord)
     case quarantined(reason: String)
+    /// A report about mail we sent: the outbox row it named (nil when none matched) and its
+    /// ticket's key.
+    case bounce(outboxId: Int64?, ticketKey: String?)
 
     /// The ticket the message went to, if any.
     public var ticket: TicketRecord? {

@@ -92,6 +92,64 @@ extension HelpdeskDatabase {
         }
     }
 
+    public func recordBounce(
+        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan
+    ) throws -> IngestResult {
+        try writer.write { db in
+            if try isRecorded(db, identity) {
+                try advanceCursor(db, identity)
+                return .alreadyRecorded
+            }
+            let row: OutboxRecord?
+            switch match {
+            case .outbox(let id): row = try OutboxRecord.fetchOne(db, key: id)
+            case .messageID(let id): row = try OutboxRecord.fetchOne(db, sql: "SELECT * FROM outbox WHERE message_id = ?", arguments: [id])
+            case .none: row = nil
+            }
+            let ticket = try row?.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }
+            let mail = try row.flatMap { row -> BouncedMail? in
+                guard let id = row.id else { return nil }
+                // The same bounce delivered twice (or once to two mailboxes) must act once.
+                let reported = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE outcome = 'bounce' AND detail = ?)",
+                                                  arguments: [Self.bounceDetail(outboxId: id, summary: summary)]) ?? false
+                return BouncedMail(
+                    outboxId: id, mailbox: row.mailbox, event: MailEvent(rawValue: row.event),
+                    recipients: row.recipientList, ticket: ticket, alreadyBounced: reported)
+            }
+            let plan = decide(mail)
+            if let bounced = plan.bounced, let id = mail?.outboxId {
+                // A row still being retried was sent all the same: the bounce is its final word.
+                try db.execute(sql: """
+                    UPDATE outbox SET status = 'bounced', bounce_status = ?, bounce_diagnostic = ?, bounced_at = ?,
+                      claimed_by = NULL, claim_expires_at = NULL
+                    WHERE id = ? AND status IN ('sent', 'failed', 'pending', 'bounced')
+                    """, arguments: [bounced.status, bounced.diagnostic, identity.receivedAt, id])
+            }
+            for var event in plan.events {
+                try event.insert(db)
+            }
+            for suppression in plan.suppressions {
+                try keep(db, suppression)
+            }
+            for planned in plan.mail {
+                try enqueue(db, planned, ticketId: ticket?.id, at: identity.receivedAt)
+            }
+            var inbound = inboundRow(
+                identity, outcome: .bounce, detail: mail.map { Self.bounceDetail(outboxId: $0.outboxId, summary: summary) } ?? "unmatched: \(summary)")
+            inbound.ticketId = ticket?.id
+            inbound.sender = sender
+            try inbound.insert(db)
+            try advanceCursor(db, identity)
+            return .bounce(outboxId: mail?.outboxId, ticketKey: ticket?.key)
+        }
+    }
+
+    /// What the inbound record says of a bounce: the row and what was reported, so a second copy
+    /// of the same report is known.
+    static func bounceDetail(outboxId: Int64, summary: String) -> String {
+        "outbox #\(outboxId): \(summary)"
+    }
+
     // MARK: Lookups
 
     private func isRecorded(_ db: Database, _ identity: InboundIdentity) throws -> Bool {

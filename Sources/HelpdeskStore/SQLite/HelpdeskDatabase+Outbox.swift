@@ -7,11 +7,13 @@ import HelpdeskCore
 extension HelpdeskDatabase {
     /// Puts planned mail in the outbox inside the caller's transaction, with its Message-ID
     /// linked to the ticket for threading. The intent is kept whole; the outbox side renders it.
+    /// Recipients are kept lower-cased: the loop caps and pauses find an address however its
+    /// writer capitalised it.
     func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date) throws {
         let intent = try StoredIntent.encode(mail)
         var row = OutboxRecord(
             id: nil, mailbox: mail.mailbox, ticketId: ticketId, event: mail.event.rawValue, envelopeFrom: nil,
-            recipients: mail.intent.recipients.map(\.address).joined(separator: ","), message: nil, messageId: mail.messageID,
+            recipients: mail.intent.recipients.map { $0.address.lowercased() }.joined(separator: ","), message: nil, messageId: mail.messageID,
             status: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil, intent: intent)
         try row.insert(db)
         if let ticketId {

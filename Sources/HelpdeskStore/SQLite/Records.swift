@@ -74,6 +74,10 @@ public struct MailboxCursor: Sendable, Codable, Equatable {
 /// Delivery state of an outgoing message.
 public enum OutboxStatus: String, Sendable, Codable {
     case pending, sent, failed
+    /// Sent, then returned by the receiving side as undeliverable (a hard bounce).
+    case bounced
+    /// Never sent: its address bounced before, or a loop cap held it back.
+    case withheld
 }
 
 /// An outgoing message waiting in, or done with, the outbox.
@@ -101,6 +105,10 @@ public struct OutboxRecord: Sendable, Equatable {
     /// The dispatcher holding the row, and until when.
     public var claimedBy: String?
     public var claimExpiresAt: Date?
+    /// What the bounce said, for a row that bounced.
+    public var bounceStatus: String?
+    public var bounceDiagnostic: String?
+    public var bouncedAt: Date?
 
     public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
 
@@ -186,6 +194,9 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
         intent = row["intent"]
         claimedBy = row["claimed_by"]
         claimExpiresAt = row["claim_expires_at"]
+        bounceStatus = row["bounce_status"]
+        bounceDiagnostic = row["bounce_diagnostic"]
+        bouncedAt = row["bounced_at"]
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -206,6 +217,9 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
         container["intent"] = intent
         container["claimed_by"] = claimedBy
         container["claim_expires_at"] = claimExpiresAt
+        container["bounce_status"] = bounceStatus
+        container["bounce_diagnostic"] = bounceDiagnostic
+        container["bounced_at"] = bouncedAt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

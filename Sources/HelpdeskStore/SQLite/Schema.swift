@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The named migrations; a released step is never edited, only followed by a new one.
@@ -242,6 +243,54 @@ enum Schema {
             // Mail to the requester is rendered in this language when templates exist for it.
             try db.alter(table: "ticket") { t in t.add(column: "language", .text) }
         }
+        migrator.registerMigration("v9: bounces, suppressions and loop caps", foreignKeyChecks: .immediate) { db in
+            // Only CHECK lists grow here: every stored row passes the wider check, so the schema
+            // text is rewritten in place (SQLite's documented way for CHECK changes, "ALTER TABLE",
+            // section "Making Other Kinds Of Table Schema Changes") instead of copying the outbox
+            // and the inbound record, which hold every message of the installation's life.
+            try widenCheck(db, table: "outbox", from: "'pending','sent','failed'", to: "'pending','sent','failed','bounced','withheld'")
+            try widenCheck(db, table: "inbound_message", from: "'ticket_created','comment_added','duplicate','quarantined'",
+                           to: "'ticket_created','comment_added','duplicate','quarantined','bounce'")
+            try widenCheck(db, table: "ticket_event", from: "'participant','visibility','sla'", to: "'participant','visibility','sla','delivery'")
+            try db.alter(table: "outbox") { t in
+                // What the bounce said, for the row that bounced.
+                t.add(column: "bounce_status", .text)
+                t.add(column: "bounce_diagnostic", .text)
+                t.add(column: "bounced_at", .datetime)
+            }
+            // The loop caps count automatic mail sent to one address and on one ticket lately.
+            try db.execute(sql: """
+                CREATE INDEX outbox_automatic_by_recipient ON outbox (recipients, sent_at)
+                  WHERE event IN ('ticket_created', 'message_too_large');
+                CREATE INDEX outbox_automatic_by_ticket ON outbox (ticket_id, sent_at)
+                  WHERE event IN ('ticket_created', 'message_too_large');
+                """)
+            // Addresses automatic mail skips after a hard bounce; a later bounce extends the pause.
+            try db.create(table: "suppression") { t in
+                t.primaryKey("address", .text)
+                t.column("since", .datetime).notNull()
+                t.column("until", .datetime).notNull().indexed()
+                t.column("status", .text)
+                t.column("diagnostic", .text)
+                t.column("outbox_id", .integer).references("outbox", onDelete: .setNull)
+                t.column("ticket_id", .integer).references("ticket", onDelete: .setNull)
+            }
+        }
         return migrator
+    }
+
+    /// Replaces `old` by `new` inside the CREATE TABLE text of `table`, exactly once; for CHECK
+    /// lists that only grow. Fails (and the migration rolls back) when the text is not as expected.
+    private static func widenCheck(_ db: Database, table: String, from old: String, to new: String) throws {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [table]),
+              sql.components(separatedBy: old).count == 2
+        else { throw DatabaseError(message: "cannot widen the check of \(table): its schema is not the one this migration expects") }
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                       arguments: [sql.replacingOccurrences(of: old, with: new), table])
+        // A new schema version makes every connection read the changed text.
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
     }
 }

@@ -54,6 +54,14 @@ final class HelpDesk {
         try servers.waitForMessages(user: user, count: count)
     }
 
+    /// Waits for one more message in `user`'s INBOX that nobody in the test sent (a bounce the
+    /// MTA returns), so later sends count it.
+    func expectArrival(user: String, timeout: Double = 20) throws {
+        let count = (expected[user] ?? 0) + 1
+        expected[user] = count
+        try servers.waitForMessages(user: user, count: count, timeout: timeout)
+    }
+
     /// Sends a message from `from@example.test`; `to` and `cc` are user names. Returns its Message-ID.
     @discardableResult
     func send(

@@ -11,6 +11,7 @@ public enum TemplateSchema {
         case .ticketCreated: return aboutTicket + common
         case .agentReply: return aboutTicket + [attachments, inlineImages, leftOut] + common
         case .deliveryPartial: return aboutTicket + [agent, leftOut, attachmentLimit] + common
+        case .deliveryFailed: return aboutTicket + [agent, delivery] + common
         case .newTicket, .requesterReply: return aboutTicket + [agent] + common
         case .ticketAssigned: return aboutTicket + [agent, assignedBy] + common
         case .commandRejected: return aboutTicket + [agent, rejection] + common
@@ -108,6 +109,24 @@ public enum TemplateSchema {
         .text("size", "the message's size, 31.0 MB; absent when unknown", optional: true) { $0.notice?.size },
         .text("limit", "the mailbox's limit, 25.0 MB") { $0.notice?.limit },
     ])
+
+    static let delivery = TemplateField.group(
+        "delivery", "the mail that did not arrive, or the reply sent to an address that bounced before", present: { $0.delivery != nil },
+        [
+            .text("address", "the address the mail did not reach") { $0.delivery?.address },
+            .text("kind", "the event of the mail concerned: ticket_created, agent_reply …") { $0.delivery?.kind },
+            .flag("acknowledgement", "the mail was the acknowledgement to the requester (ticket_created)") { $0.delivery?.acknowledgement },
+            .flag("agent_reply", "the mail was an agent's reply") { $0.delivery?.agentReply },
+            .flag("notice", "the mail was another automatic notice") { $0.delivery?.notice },
+            .text("status", "the status code the bounce gave, 5.1.1", optional: true) { $0.delivery?.status },
+            .text("diagnostic", "what the receiving server said, in its words", optional: true) { $0.delivery?.diagnostic },
+            .text("paused_until", "until when automatic mail to the address is paused; in the SLA policy's time zone, else UTC", optional: true) {
+                $0.delivery?.pausedUntil
+            },
+            .text("bounced_at", "when the address bounced; in the SLA policy's time zone, else UTC") { $0.delivery?.bouncedAt },
+            .flag("sent_anyway", "an agent's reply went out although the address bounced before") { $0.delivery?.sentAnyway },
+            .flag("paused", "automatic mail to the address is paused (a hard bounce)") { $0.delivery?.paused },
+        ])
 
     private static func person(
         _ name: String, _ about: String, optional: Bool = false, _ person: @escaping @Sendable (TemplateValues) -> TemplateValues.Person?

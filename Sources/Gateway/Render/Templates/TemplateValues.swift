@@ -75,6 +75,42 @@ struct TemplateValues: Sendable {
         var limit: String
     }
 
+    /// `{{delivery.address}}`, `{{delivery.kind}}`, `{{delivery.status}}`, `{{delivery.diagnostic}}`,
+    /// `{{delivery.paused_until}}`, `{{delivery.bounced_at}}` and flags: which mail of the ticket
+    /// did not arrive, or which reply went to an address that bounced before.
+    struct Delivery: Sendable {
+        var address: String
+        /// The event of the mail concerned, `ticket_created`.
+        var kind: String
+        var acknowledgement: Bool
+        var agentReply: Bool
+        var notice: Bool
+        var status: String?
+        var diagnostic: String?
+        var pausedUntil: String?
+        var bouncedAt: String
+        var sentAnyway: Bool
+        var paused: Bool
+
+        /// `facts` for readers of `language`, times in `zone`. Every value is one line: the
+        /// diagnostic is the receiving server's words.
+        init(_ facts: DeliveryFacts, zone: TimeZone, language: String) {
+            address = facts.address.oneLine
+            kind = facts.event.rawValue
+            acknowledgement = facts.event == .ticketCreated
+            agentReply = facts.event == .agentReply
+            notice = !acknowledgement && !agentReply
+            status = facts.status.map(\.oneLine).flatMap { $0.isEmpty ? nil : $0 }
+            diagnostic = facts.diagnostic.map(\.oneLine).flatMap { $0.isEmpty ? nil : $0 }
+            // A pause that ends as it starts (bounce_pause: 0) is none.
+            let until = facts.pausedUntil.flatMap { $0 > facts.bouncedAt ? $0 : nil }
+            pausedUntil = until.map { TemplateValues.readableTime($0, in: zone, language: language) }
+            bouncedAt = TemplateValues.readableTime(facts.bouncedAt, in: zone, language: language)
+            sentAnyway = facts.sentAnyway
+            paused = until != nil
+        }
+    }
+
     /// One file in `{{#attachments}}`, `{{#inline_images}}` or `{{#left_out}}`.
     struct File: Sendable {
         var name: String
@@ -95,6 +131,8 @@ struct TemplateValues: Sendable {
     var rejection: Rejection?
     var sla: SLAValues?
     var notice: Notice?
+    /// What a `delivery_failed` mail reports.
+    var delivery: Delivery?
     /// The language of the template chosen for the mail (`en` for the shipped ones).
     var language = "en"
     /// The rendered HTML content, while the layout around it is rendered.
@@ -150,6 +188,11 @@ struct TemplateValues: Sendable {
             target: "first response", duration: "4h", elapsed: "3h 12m", due: "2026-11-24 18:30 Europe/Berlin", warnPercent: 80,
             businessHours: true, firstResponse: true),
         notice: Notice(reason: "it is 31.0 MB and the limit is 25.0 MB", size: "31.0 MB", limit: "25.0 MB"),
+        delivery: Delivery(
+            DeliveryFacts(
+                address: "alice@example.test", event: .ticketCreated, status: "5.1.1", diagnostic: "550 5.1.1 User unknown",
+                pausedUntil: Date(timeIntervalSince1970: 1_795_604_400), bouncedAt: Date(timeIntervalSince1970: 1_795_000_000)),
+            zone: TimeZone(identifier: "Europe/Berlin") ?? .gmt, language: "en"),
         attachments: [File(name: "invoice.pdf", size: "3.1 MB")], inlineImages: [File(name: "screenshot.png", size: "240 KB", contentID: "screenshot.1@example.test")],
         leftOut: [File(name: "video.mp4", size: "48.0 MB")], attachmentLimit: "20.0 MB")
 }

@@ -1,0 +1,71 @@
+import Foundation
+import HelpdeskCore
+import HelpdeskStore
+import MIME
+
+/// A message about mail we sent: a bounce, a delay warning, or anything else sent to one of our
+/// bounce addresses (vacation programs answer the envelope sender too).
+struct DeliveryReport {
+    var bounce: BounceReport?
+    /// The outbox row the signed bounce address names.
+    var outboxId: Int64?
+
+    var match: BounceMatch {
+        if let outboxId { return .outbox(outboxId) }
+        if let id = bounce?.originalMessageID { return .messageID(id) }
+        return .none
+    }
+
+    /// Every failed or delayed address, as the rules read them.
+    var recipients: [BouncedRecipient] {
+        (bounce?.recipients ?? []).compactMap { recipient in
+            guard let address = recipient.address else { return nil }
+            return BouncedRecipient(
+                address: address, originalAddress: recipient.originalRecipient, status: recipient.effectiveStatus,
+                diagnostic: recipient.diagnosticCode, permanent: recipient.isPermanentFailure)
+        }
+    }
+
+    /// One line for the record: "5.1.1 ann@example.test; 4.4.7 bob@example.test", or why nothing.
+    var summary: String {
+        let parts = recipients.map { "\($0.status ?? "?") \($0.address)" }
+        if !parts.isEmpty { return parts.joined(separator: "; ") }
+        return bounce == nil ? "no delivery report (an automatic answer to the bounce address)" : "no failed recipient"
+    }
+}
+
+extension IngestionPipeline {
+    /// The report `message` is, or nil for ordinary mail: whatever reached a bounce address of
+    /// ours, and any bounce by its form (one to the plain address is matched by Message-ID).
+    func deliveryReport(_ message: Message) -> DeliveryReport? {
+        for address in Self.envelopeRecipients(message) {
+            for config in mailboxes.values.sorted(by: { $0.name < $1.name })
+            where BounceAddress.looksLikeOne(address, supportAddress: config.address) {
+                // A forged or stale signature still makes it a report, matched by Message-ID only.
+                let verified = secrets[config.name].flatMap { BounceAddress.read(address, supportAddress: config.address, secret: $0) }
+                return DeliveryReport(bounce: message.bounce, outboxId: verified?.outboxId)
+            }
+        }
+        return message.bounce.map { DeliveryReport(bounce: $0, outboxId: nil) }
+    }
+
+    /// Records a report: against the mail it names, never as a ticket.
+    func recordReport(_ report: DeliveryReport, message: Message, identity: InboundIdentity) throws -> IngestResult {
+        let sender = (message.from.first?.address ?? message.returnPath ?? "").lowercased()
+        let recipients = report.recipients
+        return try store.recordBounce(identity, sender: sender, match: report.match, summary: report.summary) { mail in
+            guard let mail else { return .none }
+            return deliveryRules.bounce(recipients, mail: mail, at: identity.receivedAt)
+        }
+    }
+
+    /// Where the MTA delivered the message: the delivery headers first (they carry the envelope
+    /// recipient, our bounce address), then To and Cc.
+    static func envelopeRecipients(_ message: Message) -> [String] {
+        let delivery = ["Delivered-To", "X-Original-To", "Envelope-To"].flatMap { name in
+            message.header.fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+                .map { $0.value.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(["<", ">"])) }
+        }
+        return delivery + (message.to + message.cc).map(\.address)
+    }
+}
