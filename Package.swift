@@ -46,7 +46,8 @@ let package = Package(
         ),
         .target(
             name: "MailTransport",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            // MIME for the wire forms of international addresses (IDNA) in the SMTP envelope.
+            dependencies: ["CCurl", "MIME", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

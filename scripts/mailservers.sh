@@ -11,8 +11,11 @@
 # Defaults: IMAP 10143, SMTP 10025, LMTP 10024. Mail domain example.test; users (login is the
 # full address, e.g. support@example.test) support sales bob dana carol alice erin frank ooo
 # postmaster, all with one random password generated per start; `start --users N` adds box1 …
-# boxN (box1@example.test …, same password; for benchmarks with many mailboxes). `start` writes DIR/env
-# (IMAP_PORT=, SMTP_PORT=, LMTP_PORT=, MAIL_PASSWORD=) and DIR/password (the password only).
+# boxN (box1@example.test …, same password; for benchmarks with many mailboxes). One user has an
+# internationalized domain: anna@xn--bcher-kva.example.test (anna@bücher.example.test as its
+# A-label; login with the A-label form, same password), for tests of international addresses.
+# `start` writes DIR/env (IMAP_PORT=, SMTP_PORT=, LMTP_PORT=, MAIL_PASSWORD=) and DIR/password
+# (the password only).
 #
 # Layout under DIR: dovecot.conf, users (passwd-file), mail/<user>/Maildir, dovecot/ (base_dir),
 # dovecot-state/, dovecot.log; smtpd.conf, virtual (table), smtpd.log, smtpd-spool/smtpd (bind
@@ -44,6 +47,9 @@ DOMAIN=example.test
 # Accepted by OpenSMTPD for any user but unknown to Dovecot: mail to it is taken, then fails at
 # LMTP, and OpenSMTPD returns its own delivery status notification to the envelope sender.
 LOST_DOMAIN=lost.example.test
+# bücher.example.test as an A-label (IDNA): what the SMTP envelope carries for an ASCII local part.
+IDN_DOMAIN=xn--bcher-kva.example.test
+IDN_USERS=(anna)
 USERS=(support sales bob dana carol alice erin frank ooo postmaster)
 START_TIMEOUT=15   # seconds to wait for the ports to accept connections
 STOP_TIMEOUT=10    # seconds to wait for a graceful exit before SIGKILL
@@ -336,6 +342,10 @@ do_start() {
   for u in "${USERS[@]}"; do
     printf '%s@%s:{PLAIN}%s:%s:%s::%s/mail/%s::\n' "$u" "$DOMAIN" "$password" "$duid" "$dgid" "$dir" "$u" >>"$users_tmp"
   done
+  # The IDN users' mail folders carry the domain, so a name may repeat in both domains.
+  for u in "${IDN_USERS[@]}"; do
+    printf '%s@%s:{PLAIN}%s:%s:%s::%s/mail/%s@%s::\n' "$u" "$IDN_DOMAIN" "$password" "$duid" "$dgid" "$dir" "$u" "$IDN_DOMAIN" >>"$users_tmp"
+  done
   chown "root:$dgid" "$users_tmp"; chmod 0640 "$users_tmp"
   mv -f "$users_tmp" "$dir/users"
   if ! setpriv --reuid=dovecot --regid=dovecot --clear-groups test -r "$dir/users" 2>/dev/null; then
@@ -495,14 +505,19 @@ EOF
   for u in "${USERS[@]}"; do
     printf '%s@%s dovecot\n' "$u" "$DOMAIN" >>"$vt.tmp"
   done
+  for u in "${IDN_USERS[@]}"; do
+    printf '%s@%s dovecot\n' "$u" "$IDN_DOMAIN" >>"$vt.tmp"
+  done
   chmod 0644 "$vt.tmp"; mv -f "$vt.tmp" "$vt"
   cat >"$dir/smtpd.conf" <<EOF
 # Private test instance of OpenSMTPD written by scripts/mailservers.sh. Do not edit: rewritten on start.
-# Accepts mail for $DOMAIN from anyone (relays nothing else) and hands it to Dovecot over LMTP.
+# Accepts mail for $DOMAIN and $IDN_DOMAIN from anyone (relays nothing else) and hands it to
+# Dovecot over LMTP.
 table vusers file:$vt
 listen on 127.0.0.1 port $smtp_port hostname localhost
 action "dovecot_lmtp" lmtp "127.0.0.1:$lmtp_port" rcpt-to virtual <vusers>
 match from any for domain "$DOMAIN" action "dovecot_lmtp"
+match from any for domain "$IDN_DOMAIN" action "dovecot_lmtp"
 action "lost" relay host lmtp://127.0.0.1:$lmtp_port
 match from any for domain "$LOST_DOMAIN" action "lost"
 EOF

@@ -29,8 +29,17 @@ public protocol InboundStore: Sendable {
     /// any message: finds the mail `match` names, asks `decide` what the bounce does, and writes
     /// the row's state, history, suppressions and mail. Never a ticket.
     func recordBounce(
-        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan
+        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
     ) throws -> IngestResult
+}
+
+extension InboundStore {
+    /// A report whose bytes were not kept.
+    public func recordBounce(
+        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan
+    ) throws -> IngestResult {
+        try recordBounce(identity, sender: sender, match: match, summary: summary, rawKept: false, decide: decide)
+    }
 }
 
 /// What happens to mail before and after it is sent: paused addresses, loop caps, held-back mail.

@@ -25,9 +25,12 @@ public struct Address: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The header form: a bare address without a name, else the name (as atoms, a quoted string
     /// or RFC 2047 encoded words) and the address in angle brackets. CR, LF and other controls
-    /// are removed so no input can start a new header line.
+    /// are removed so no input can start a new header line. The address is in its wire form
+    /// (`WireAddress.header`): an IDN domain as its A-label, or UTF-8 for a non-ASCII local part;
+    /// a domain IDNA refuses stays as written (sending it fails with a clear error).
     var rendered: String {
-        let spec = HeaderSanitizer.address(address)
+        let written = HeaderSanitizer.address(address)
+        let spec = WireAddress(written)?.header ?? written
         let clean = HeaderSanitizer.value(name ?? "").trimmingWhitespace
         guard !clean.isEmpty else { return spec }
         return "\(HeaderText.phrase(clean)) <\(spec)>"

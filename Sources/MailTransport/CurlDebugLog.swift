@@ -5,6 +5,8 @@ import CCurl
 final class CurlDebugLog {
     let replies = ServerReplyLog()
     var certificateSubject: String?
+    /// What an SMTP server offers; unlike `replies`, it lasts as long as the connection.
+    var smtpExtensions = SMTPExtensions()
 
     private static let subjectPrefix = Array(" subject: ".utf8)
 
@@ -12,6 +14,15 @@ final class CurlDebugLog {
         guard let context, let data else { return 0 }
         let log = Unmanaged<CurlDebugLog>.fromOpaque(context).takeUnretainedValue()
         guard type == CURLINFO_TEXT else {
+            if type == CURLINFO_HEADER_IN, size > 0 {
+                data.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+                    for line in UnsafeBufferPointer(start: bytes, count: size).split(separator: UInt8(ascii: "\n")) {
+                        var text = String(decoding: line.prefix(ServerReplyLog.maximumLineLength), as: UTF8.self)
+                        if text.last == "\r" { text.removeLast() }
+                        log.smtpExtensions.read(text)
+                    }
+                }
+            }
             return ServerReplyLog.debugCallback(handle, type, data, size, Unmanaged.passUnretained(log.replies).toOpaque())
         }
         // libcurl's OpenSSL backend logs " subject: CN=…" just before it checks the host name.

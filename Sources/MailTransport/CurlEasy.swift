@@ -11,6 +11,8 @@ final class CurlEasy {
     var replies: ServerReplyLog { debugLog.replies }
     /// Everything libcurl's debug callback keeps: the server's lines and its certificate's subject.
     private let debugLog = CurlDebugLog()
+    /// The SMTP extensions the server of the current connection announced.
+    var smtpExtensions: SMTPExtensions { debugLog.smtpExtensions }
     /// The server a TLS error names; set by `configure(for:)`.
     var tlsPeer = TLSPeer()
     /// Set for servers with `auth: oauth2`; every transfer then logs in with its access token.

@@ -12,6 +12,9 @@ public struct TransportError: Error, CustomStringConvertible, Sendable {
         case notFound
         case protocolError
         case setup
+        /// The message cannot be expressed for this server, whatever it is sent with later: an
+        /// address with a non-ASCII local part to a server without SMTPUTF8, or a domain IDNA refuses.
+        case unsupported
     }
 
     public var kind: Kind
@@ -37,7 +40,7 @@ public struct TransportError: Error, CustomStringConvertible, Sendable {
         switch kind {
         case .connection, .timeout, .tls: return true
         case .rejected: return !(500..<600).contains(responseCode)
-        case .authentication, .notFound, .protocolError, .setup: return false
+        case .authentication, .notFound, .protocolError, .setup, .unsupported: return false
         }
     }
 

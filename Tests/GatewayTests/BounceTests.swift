@@ -53,7 +53,8 @@ struct BounceTests {
         let summaries = try desk.cycle()
         #expect(summaries.map(\.reports).reduce(0, +) == 1)
         #expect(try desk.database.tickets(status: nil, mailbox: nil).map(\.key) == ["SUPP-1"], "a bounce is never a ticket")
-        #expect(try desk.database.inboundMessages(mailbox: "support").last?.outcome == .bounce)
+        let recorded = try #require(try desk.database.inboundMessages(mailbox: "support").last)
+        #expect(recorded.outcome == .bounce && recorded.rawKept, "recorded, its bytes kept like any message's")
 
         let bounced = try #require(try desk.database.outbox().first { $0.id == id })
         #expect(bounced.status == .bounced)

@@ -50,10 +50,14 @@ extension IngestionPipeline {
     }
 
     /// Records a report: against the mail it names, never as a ticket.
-    func recordReport(_ report: DeliveryReport, message: Message, identity: InboundIdentity) throws -> IngestResult {
+    /// Its bytes are kept as any message's are: an unmatched report, or mail that only looked like
+    /// one, can still be read.
+    func recordReport(_ report: DeliveryReport, message: Message, raw: [UInt8], identity: InboundIdentity) throws -> IngestResult {
         let sender = (message.from.first?.address ?? message.returnPath ?? "").lowercased()
         let recipients = report.recipients
-        return try store.recordBounce(identity, sender: sender, match: report.match, summary: report.summary) { mail in
+        let rawKept = mailbox.rawMessageRetentionDays != 0
+        if rawKept { _ = try data.messages.put(raw) }
+        return try store.recordBounce(identity, sender: sender, match: report.match, summary: report.summary, rawKept: rawKept) { mail in
             guard let mail else { return .none }
             return deliveryRules.bounce(recipients, mail: mail, at: identity.receivedAt)
         }

@@ -73,7 +73,7 @@ public struct IngestionPipeline: Sendable {
         identity.messageID = message.messageID
         // Before anything is stored: a bounce's returned files are not ours to keep.
         if let report = deliveryReport(message) {
-            let result = try recordReport(report, message: message, identity: identity)
+            let result = try recordReport(report, message: message, raw: raw, identity: identity)
             log(result, uid: uid, suppression: nil)
             return result
         }

@@ -7,11 +7,14 @@ extension OutboxDispatcher {
     /// Asks the delivery rules whether a claimed row goes out: paused addresses and the loop
     /// caps. A withheld row is closed here, with a note on its ticket; the log says so once per
     /// cap window (and once per mail for paused addresses), so a loop cannot flood it.
-    func gate(_ row: OutboxRecord, id: Int64, metadata: Logger.Metadata, summary: inout DispatchSummary) throws -> DeliveryGate {
+    /// `batchPauses`: the pauses holding for any recipient of the claimed batch, read once per batch.
+    func gate(
+        _ row: OutboxRecord, id: Int64, batchPauses: [Suppression], metadata: Logger.Metadata, summary: inout DispatchSummary
+    ) throws -> DeliveryGate {
         guard let event = MailEvent(rawValue: row.event) else { return .send }
         let recipients = row.recipientList
         let at = now()
-        let paused = try store.suppressions(for: recipients, at: at)
+        let paused = batchPauses.filter { recipients.contains($0.address) }
         let caps = deliveryRules.mailboxes[row.mailbox]?.loopCaps ?? .standard
         var counts = AutomaticMailCounts()
         if event.isCapped, paused.isEmpty, let recipient = recipients.first {

@@ -109,10 +109,13 @@ struct OutboxDispatcher {
             // Rows of a mailbox whose server is down stay due; leave them for the next run.
             let workable = claimed.filter { !unreachable.contains($0.mailbox) }
             guard !workable.isEmpty else { break }
+            // One read per batch instead of one per mail: a pause a bounce starts meanwhile holds
+            // from the next batch on.
+            let pauses = try store.suppressions(for: Array(Set(workable.flatMap(\.recipientList))), at: now())
             for row in workable {
                 if shutdown?.isRequested == true { break }
                 guard !unreachable.contains(row.mailbox) else { continue }
-                try send(row, clients: &clients, unreachable: &unreachable, summary: &summary)
+                try send(row, batchPauses: pauses, clients: &clients, unreachable: &unreachable, summary: &summary)
             }
             try store.releaseClaims(owner: owner)
             if claimed.count < batchSize { break }
@@ -121,7 +124,7 @@ struct OutboxDispatcher {
     }
 
     private func send(
-        _ row: OutboxRecord, clients: inout [String: any MailSubmitter], unreachable: inout Set<String>, summary: inout DispatchSummary
+        _ row: OutboxRecord, batchPauses: [Suppression], clients: inout [String: any MailSubmitter], unreachable: inout Set<String>, summary: inout DispatchSummary
     ) throws {
         guard let id = row.id else { return }
         var metadata: Logger.Metadata = ["mailbox": "\(row.mailbox)", "outbox": "\(id)", "event": "\(row.event)"]
@@ -134,7 +137,7 @@ struct OutboxDispatcher {
                 return
             }
         }
-        let gate = try gate(row, id: id, metadata: metadata, summary: &summary)
+        let gate = try gate(row, id: id, batchPauses: batchPauses, metadata: metadata, summary: &summary)
         if case .withhold = gate { return }
         var mail: RenderedMail
         do {
@@ -156,9 +159,10 @@ struct OutboxDispatcher {
             try client.send(from: mail.envelopeFrom, to: mail.recipients, message: mail.message)
         } catch {
             metadata["error"] = "\(error)"
-            // Only the server's own 5xx refusal is final. Anything else (a wrong password, a
-            // removed config, a garbled session) may be fixed; the schedule bounds the retries.
-            let refused = error.kind == .rejected && (500..<600).contains(error.responseCode)
+            // Only the server's own 5xx refusal, or an address this server cannot take at all
+            // (`.unsupported`), is final. Anything else (a wrong password, a removed config, a
+            // garbled session) may be fixed; the schedule bounds the retries.
+            let refused = error.kind == .unsupported || (error.kind == .rejected && (500..<600).contains(error.responseCode))
             let retry = refused ? nil : schedule.delay(afterFailedAttempts: row.attempts + 1)
             try store.markAttemptFailed(
                 outboxId: id, owner: owner, error: error.description, retryAt: retry.map { now().addingTimeInterval(Double($0)) },

@@ -45,15 +45,15 @@ extension HelpdeskDatabase {
             var counts = AutomaticMailCounts()
             // Automatic mail has one recipient, so equality finds it, along the partial indexes.
             for window in caps.perRecipient {
-                counts.recipient[window] = try Int.fetchOne(db, sql: """
+                counts.recipient[window] = try Int.fetchOne(db.cachedStatement(sql: """
                     SELECT COUNT(*) FROM outbox WHERE recipients = ? AND sent_at > ? AND event IN (\(automatic))
-                    """, arguments: [recipient.lowercased(), now.addingTimeInterval(-window.seconds)]) ?? 0
+                    """), arguments: [recipient.lowercased(), now.addingTimeInterval(-window.seconds)]) ?? 0
             }
             if let ticketId {
                 for window in caps.perTicket {
-                    counts.ticket[window] = try Int.fetchOne(db, sql: """
+                    counts.ticket[window] = try Int.fetchOne(db.cachedStatement(sql: """
                         SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND sent_at > ? AND event IN (\(automatic))
-                        """, arguments: [ticketId, now.addingTimeInterval(-window.seconds)]) ?? 0
+                        """), arguments: [ticketId, now.addingTimeInterval(-window.seconds)]) ?? 0
                 }
             }
             return counts

@@ -93,7 +93,7 @@ extension HelpdeskDatabase {
     }
 
     public func recordBounce(
-        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan
+        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
     ) throws -> IngestResult {
         try writer.write { db in
             if try isRecorded(db, identity) {
@@ -138,6 +138,7 @@ extension HelpdeskDatabase {
                 identity, outcome: .bounce, detail: mail.map { Self.bounceDetail(outboxId: $0.outboxId, summary: summary) } ?? "unmatched: \(summary)")
             inbound.ticketId = ticket?.id
             inbound.sender = sender
+            inbound.rawKept = rawKept
             try inbound.insert(db)
             try advanceCursor(db, identity)
             return .bounce(outboxId: mail?.outboxId, ticketKey: ticket?.key)

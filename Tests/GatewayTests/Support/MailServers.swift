@@ -65,8 +65,9 @@ final class MailServers {
 
     var passwordFile: String { directory.path("password") }
 
+    /// `user` is a name in example.test, or a whole address (`anna@xn--bcher-kva.example.test`).
     func imapEndpoint(user: String, folder: String = "INBOX") -> ServerEndpoint {
-        ServerEndpoint(baseURL: "imap://127.0.0.1:\(imapPort)", path: folder, username: "\(user)@example.test",
+        ServerEndpoint(baseURL: "imap://127.0.0.1:\(imapPort)", path: folder, username: Self.login(user),
                        password: password, security: .none, connectTimeout: 5, transferTimeout: 30)
     }
 
@@ -90,7 +91,7 @@ final class MailServers {
             if let last, last.messages >= count { return last }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        throw HarnessError("\(user)@example.test has \(last?.messages ?? -1) messages after \(timeout) s, expected \(count); see \(directory.path("smtpd.log")) and \(directory.path("dovecot.log"))")
+        throw HarnessError("\(Self.login(user)) has \(last?.messages ?? -1) messages after \(timeout) s, expected \(count); see \(directory.path("smtpd.log")) and \(directory.path("dovecot.log"))")
     }
 
     /// Every message in `user`'s INBOX, in UID order.
@@ -99,6 +100,9 @@ final class MailServers {
         let status = try client.status()
         return try client.uids(after: 0, below: status.uidNext).map { try client.fetch(uid: $0) }
     }
+
+    /// The IMAP login of a user name or address.
+    static func login(_ user: String) -> String { user.contains("@") ? user : "\(user)@example.test" }
 
     @discardableResult
     static func script(_ arguments: [String]) throws -> String {

@@ -25,7 +25,8 @@ public struct RenderedTemplate: Sendable, Equatable {
 
     /// Splits rendered text at the first blank line. The head must hold `Subject:`.
     static func split(_ text: String) -> Result<RenderedTemplate, SplitError> {
-        let normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        // A byte scan: Foundation's `contains` on String goes through CFString, for every mail.
+        let normalized = text.utf8.contains(UInt8(ascii: "\r")) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         // Only the head is cut into lines: the body, most of the text, is taken whole.
         var lines: [Substring] = []
         var rest = normalized[...]
