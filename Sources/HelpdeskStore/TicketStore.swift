@@ -31,6 +31,9 @@ public protocol InboundStore: Sendable {
     func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
     ) throws -> IngestResult
+    /// Whether the outbox sent a mail with this Message-ID: a bounce by its form alone is one
+    /// only when it returns mail of ours.
+    func sentOutboxMail(messageID: String) throws -> Bool
 }
 
 extension InboundStore {

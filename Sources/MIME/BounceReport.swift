@@ -460,12 +460,15 @@ private struct BounceNotice {
                 length += word.count + 1
             }
         }
-        var text = words.joined(separator: " ")
+        // One "word" may be a whole hostile line: cut before the parenthesis loop below.
+        var text = String(words.joined(separator: " ").prefix(maxDiagnosticLength))
         // "Remote Server returned '550 …'" and "(reason: 550 …)": the closing mark is not the server's.
         let opener = start > line.range.lowerBound ? bytes[start - 1] : 0
         if opener == ASCII.apostrophe || opener == ASCII.quote, text.utf8.last == opener { text.removeLast() }
-        while text.hasSuffix(")"), text.count(where: { $0 == ")" }) > text.count(where: { $0 == "(" }) {
+        var unbalanced = text.count(where: { $0 == ")" }) - text.count(where: { $0 == "(" })
+        while text.hasSuffix(")"), unbalanced > 0 {
             text.removeLast()
+            unbalanced -= 1
         }
         return text.trimmingWhitespace
     }

@@ -18,6 +18,8 @@ public enum IDNA {
     /// label, a label over 63 or a name over 253 octets, characters IDNA never allows (controls,
     /// spaces, `@` and other symbols or punctuation), or an `xn--` label that is not Punycode.
     public static func asciiDomain(_ domain: String) -> String? {
+        // Its ASCII form is never shorter in code points: refuse a long name before any work.
+        guard domain.unicodeScalars.count <= maxDomainLength else { return nil }
         var labels: [String] = []
         for label in domain.split(omittingEmptySubsequences: false, whereSeparator: { dots.contains($0) }) {
             guard let ascii = asciiLabel(String(label)) else { return nil }
@@ -52,7 +54,10 @@ public enum IDNA {
             return lower
         }
         let unicode = label.lowercased().precomposedStringWithCanonicalMapping
-        guard isValidULabel(unicode), let encoded = Punycode.encode(unicode) else { return nil }
+        // An A-label holds "xn--" and at least one character per code point: a longer label can
+        // never fit, and encoding it first would cost time quadratic in its length.
+        guard unicode.unicodeScalars.count <= maxLabelLength - acePrefix.count,
+              isValidULabel(unicode), let encoded = Punycode.encode(unicode) else { return nil }
         let aLabel = acePrefix + encoded
         return aLabel.utf8.count <= maxLabelLength ? aLabel : nil
     }

@@ -122,6 +122,26 @@ struct BounceTests {
         #expect(try desk.database.suppressions(at: desk.clock.now()).map(\.address) == [Self.ghost])
     }
 
+    /// A person at a mail system writing about returned mail is a request, not a bounce: only
+    /// reports that return a mail of ours (or reach a bounce address) are read as reports.
+    @Test func aRequestThatReadsLikeABounceIsATicket() throws {
+        let desk = try Self.desk(signed: false)
+        defer { desk.stop() }
+        try desk.sendRaw(from: "postmaster", rcpt: "support@example.test", user: "support", """
+            From: Postmaster <postmaster@example.test>
+            To: support@example.test
+            Subject: Returned mail from your servers - please help
+            Message-ID: <\(UUID().uuidString.lowercased())@example.test>
+            Content-Type: text/plain; charset=utf-8
+
+            Since Monday our customers get your mail back: 550 5.1.1 user unknown.
+            """)
+        let summaries = try desk.cycle()
+        #expect(summaries.map(\.reports).reduce(0, +) == 0)
+        #expect(try desk.database.tickets(status: nil, mailbox: nil).map(\.key) == ["SUPP-1"])
+        #expect(try desk.database.suppressions(at: desk.clock.now()).isEmpty)
+    }
+
     @Test func withoutASecretTheBounceIsMatchedByItsMessageID() throws {
         let desk = try Self.desk(signed: false)
         defer { desk.stop() }

@@ -73,6 +73,8 @@ struct DeliveryConfigTests {
         ("10 per 10 minutes", CapWindow(count: 10, seconds: 600)),
         ("10 per 0 minutes", nil),
         ("10 per fortnight", nil),
+        ("1 per 9223372036854775807 days", nil),
+        ("1 per 400d", nil),
         ("10 per 0m", nil),
         ("0 per 10m", nil),
         ("-1 per 10m", nil),

@@ -105,6 +105,8 @@ struct OAuth2MailTests {
         let sent = try gateway.dispatchOutbox()
         // The acknowledgement to Alice and the new-ticket notice to Bob.
         #expect(sent.sent == 2 && sent.failed == 0 && sent.retrying == 0)
+        // The MTA delivers after it has accepted: wait for it rather than race it.
+        try setup.servers.waitForMessages(user: "alice", count: 1)
         let ack = try #require(try setup.servers.messages(user: "alice").first)
         #expect(String(decoding: ack, as: UTF8.self).contains("SUPP-1"))
         // IMAP and SMTP share one login: one token, fetched once for both.

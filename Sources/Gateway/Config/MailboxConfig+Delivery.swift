@@ -52,6 +52,9 @@ struct DeliverySettings: Sendable, Equatable {
         return windows
     }
 
+    /// A year: a longer window is a typo, and would overflow when the log writes it.
+    static let maxWindow: TimeInterval = 366 * 86_400
+
     /// "10 per 10m" → 10 within 600 s; also "30 per day", "5 per hour", "10 per 10 minutes", as
     /// the log and notes write them.
     static func capWindow(_ text: String) -> CapWindow? {
@@ -61,9 +64,9 @@ struct DeliverySettings: Sendable, Equatable {
         let units: [String: TimeInterval] = ["minute": 60, "minutes": 60, "hour": 3_600, "hours": 3_600, "day": 86_400, "days": 86_400]
         if let unit = units[span] { return CapWindow(count: count, seconds: unit) }
         if parts.count == 4, let amount = Int(parts[2]), amount > 0, let unit = units[String(parts[3])] {
-            return CapWindow(count: count, seconds: Double(amount) * unit)
+            return Double(amount) * unit <= maxWindow ? CapWindow(count: count, seconds: Double(amount) * unit) : nil
         }
-        guard parts.count == 3, let seconds = SLADuration.parse(span), seconds > 0 else { return nil }
+        guard parts.count == 3, let seconds = SLADuration.parse(span), seconds > 0, seconds <= maxWindow else { return nil }
         return CapWindow(count: count, seconds: seconds)
     }
 }

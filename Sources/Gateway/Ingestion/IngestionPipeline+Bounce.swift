@@ -9,10 +9,12 @@ struct DeliveryReport {
     var bounce: BounceReport?
     /// The outbox row the signed bounce address names.
     var outboxId: Int64?
+    /// The returned mail's Message-ID, for a bounce to a mailbox that does not sign its senders.
+    var messageID: String?
 
     var match: BounceMatch {
         if let outboxId { return .outbox(outboxId) }
-        if let id = bounce?.originalMessageID { return .messageID(id) }
+        if let messageID { return .messageID(messageID) }
         return .none
     }
 
@@ -36,17 +38,24 @@ struct DeliveryReport {
 
 extension IngestionPipeline {
     /// The report `message` is, or nil for ordinary mail: whatever reached a bounce address of
-    /// ours, and any bounce by its form (one to the plain address is matched by Message-ID).
-    func deliveryReport(_ message: Message) -> DeliveryReport? {
+    /// ours (a forged signature makes it a report that names nothing), and, for a mailbox that
+    /// does not sign its envelope senders, a bounce by its form that returns a mail we sent.
+    /// Anything else goes on as a message, so a request that only reads like a bounce is never
+    /// lost.
+    func deliveryReport(_ message: Message) throws -> DeliveryReport? {
         for address in Self.envelopeRecipients(message) {
             for config in mailboxes.values.sorted(by: { $0.name < $1.name })
             where BounceAddress.looksLikeOne(address, supportAddress: config.address) {
-                // A forged or stale signature still makes it a report, matched by Message-ID only.
                 let verified = secrets[config.name].flatMap { BounceAddress.read(address, supportAddress: config.address, secret: $0) }
                 return DeliveryReport(bounce: message.bounce, outboxId: verified?.outboxId)
             }
         }
-        return message.bounce.map { DeliveryReport(bounce: $0, outboxId: nil) }
+        // With a secret, every bounce of ours comes to a signed address: a Message-ID, which every
+        // recipient has seen, proves nothing there.
+        guard secrets[mailbox.name] == nil, let bounce = message.bounce, let id = bounce.originalMessageID,
+              try store.sentOutboxMail(messageID: id)
+        else { return nil }
+        return DeliveryReport(bounce: bounce, outboxId: nil, messageID: id)
     }
 
     /// Records a report: against the mail it names, never as a ticket.

@@ -72,7 +72,7 @@ public struct IngestionPipeline: Sendable {
         let message = Message.parse(raw)
         identity.messageID = message.messageID
         // Before anything is stored: a bounce's returned files are not ours to keep.
-        if let report = deliveryReport(message) {
+        if let report = try deliveryReport(message) {
             let result = try recordReport(report, message: message, raw: raw, identity: identity)
             log(result, uid: uid, suppression: nil)
             return result

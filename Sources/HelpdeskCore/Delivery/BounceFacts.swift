@@ -31,8 +31,11 @@ public struct BouncedMail: Sendable, Equatable {
     public var recipients: [String]
     /// The ticket now, when the mail belongs to one.
     public var ticket: Ticket?
-    /// This very report was recorded before (the same bounce, delivered twice).
+    /// This very report was recorded before (the same bounce, delivered twice), or the mail
+    /// bounced already.
     public var alreadyBounced: Bool
+    /// Named by its signed envelope sender, not only by a Message-ID its recipients have seen.
+    public var signed = false
 
     public init(outboxId: Int64, mailbox: String, event: MailEvent?, recipients: [String], ticket: Ticket?, alreadyBounced: Bool) {
         self.outboxId = outboxId

@@ -25,8 +25,10 @@ public struct DeliveryRules: Sendable {
                 named.address = original
                 return named
             }
-            // An alias or forward the receiving side expanded: a mail to one address is about it.
-            guard mail.recipients.count == 1, let only = mail.recipients.first else { return nil }
+            // An alias or forward the receiving side expanded: a signed mail to one address is about
+            // it. Unsigned, only the addresses the mail went to count, or anyone who saw its
+            // Message-ID could pause any address.
+            guard mail.signed, mail.recipients.count == 1, let only = mail.recipients.first else { return nil }
             var named = reported
             named.address = only
             return named
@@ -67,8 +69,10 @@ public struct DeliveryRules: Sendable {
 
     // MARK: Before sending
 
-    /// Whether a claimed mail goes out. Automatic mail (everything but an agent's reply) skips
-    /// paused addresses; mail that answers whoever wrote in also counts against the loop caps.
+    /// Whether a claimed mail goes out. Automatic mail to whoever wrote in (acknowledgements,
+    /// notices) skips paused addresses and counts against the loop caps; an agent's reply goes
+    /// out anyway, with a warning; notifications to agents always go (one full mailbox must not
+    /// silence an agent for weeks; their bounces are noted on the ticket).
     /// `suppressions` are those holding for the mail's recipients at `now`.
     public static func gate(
         event: MailEvent, recipients: [String], suppressions: [Suppression], counts: AutomaticMailCounts, caps: LoopCaps
@@ -76,8 +80,8 @@ public struct DeliveryRules: Sendable {
         let wanted = Set(recipients.map { $0.lowercased() })
         let paused = suppressions.filter { wanted.contains($0.address) }
         if event == .agentReply { return paused.isEmpty ? .send : .sendAnyway(paused) }
-        if let first = paused.first { return .withhold(.suppressed(first)) }
         guard event.isCapped else { return .send }
+        if let first = paused.first { return .withhold(.suppressed(first)) }
         for window in caps.perRecipient where (counts.recipient[window] ?? 0) >= window.count {
             return .withhold(.recipientCap(address: recipients.first?.lowercased() ?? "", window: window))
         }

@@ -106,17 +106,23 @@ extension HelpdeskDatabase {
             case .messageID(let id): row = try OutboxRecord.fetchOne(db, sql: "SELECT * FROM outbox WHERE message_id = ?", arguments: [id])
             case .none: row = nil
             }
-            let ticket = try row?.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }
+            let rowTicket = try row?.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }
             let mail = try row.flatMap { row -> BouncedMail? in
-                guard let id = row.id else { return nil }
+                // Never attempted, so never bounced: a report about it is made up.
+                guard let id = row.id, row.attempts > 0 else { return nil }
                 // The same bounce delivered twice (or once to two mailboxes) must act once.
                 let reported = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE outcome = 'bounce' AND detail = ?)",
                                                   arguments: [Self.bounceDetail(outboxId: id, summary: summary)]) ?? false
-                return BouncedMail(
+                // One bounce acts per mail: later reports, forged or repeated, tell nobody again.
+                var mail = BouncedMail(
                     outboxId: id, mailbox: row.mailbox, event: MailEvent(rawValue: row.event),
-                    recipients: row.recipientList, ticket: ticket, alreadyBounced: reported)
+                    recipients: row.recipientList, ticket: rowTicket, alreadyBounced: reported || row.status == .bounced)
+                if case .outbox = match { mail.signed = true }
+                return mail
             }
             let plan = decide(mail)
+            // A report that names no mail of ours belongs to no ticket either.
+            let ticket = mail?.ticket
             if let bounced = plan.bounced, let id = mail?.outboxId {
                 // A row still being retried was sent all the same: the bounce is its final word.
                 try db.execute(sql: """
@@ -142,6 +148,12 @@ extension HelpdeskDatabase {
             try inbound.insert(db)
             try advanceCursor(db, identity)
             return .bounce(outboxId: mail?.outboxId, ticketKey: ticket?.key)
+        }
+    }
+
+    public func sentOutboxMail(messageID: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ? AND attempts > 0)", arguments: [messageID]) ?? false
         }
     }
 

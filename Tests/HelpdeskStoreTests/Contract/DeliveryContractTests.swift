@@ -172,9 +172,10 @@ struct BounceContractTests {
         #expect(try store.history(ticketId: ticketId).filter { $0.kind == .delivery }.count == 1)
         #expect(try store.inboundMessages(mailbox: nil).count == before[1] + 1, "the copy is recorded as read")
 
-        // Another report about the same mail is news.
+        // Another report about a mail that bounced already acts no more either: one bounce acts
+        // per mail, so forged reports cannot mail the agents again and again.
         let other = try D.bounce(store, D.identity(52), match: .outbox(id), summary: "alice@x.test 5.2.2")
-        #expect(other.mail?.alreadyBounced == false)
+        #expect(other.mail?.alreadyBounced == true)
     }
 
     @Test("a report matching no mail is recorded as read, and nothing else", arguments: StoreBackend.all)
@@ -418,3 +419,22 @@ struct LoopCapContractTests {
     }
 }
 
+
+@Suite("Store contract: made-up bounces")
+struct ForgedBounceContractTests {
+    typealias C = Contract
+    typealias D = Delivery
+
+    @Test("a report about a mail never sent names no mail", arguments: StoreBackend.all)
+    func neverSent(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        try C.ingest(store, C.identity(1, messageID: "q1@x.test"), C.content(), ids: TestMessageIDs())
+        let row = try #require(try store.outbox(status: .pending).first)
+        #expect(try !store.sentOutboxMail(messageID: row.messageId), "queued, not sent")
+        let (result, mail, _) = try D.bounce(store, D.identity(50), match: .messageID(row.messageId))
+        #expect(mail == nil)
+        #expect(result == .bounce(outboxId: nil, ticketKey: nil))
+        #expect(try store.outbox(status: .pending).map(\.id) == [row.id], "the row waits to be sent, untouched")
+    }
+}
