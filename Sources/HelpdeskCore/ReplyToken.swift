@@ -54,13 +54,7 @@ public struct ReplyToken: Sendable, Equatable {
         }
         let payload = Array(bytes[0..<payloadLength])
         let expected = mac(payload: payload, agent: agent, secret: secret)
-        // Accumulating XOR takes the same time wherever the first difference is, so timing
-        // reveals nothing about how much of a guessed MAC was right.
-        var difference: UInt8 = 0
-        for index in 0..<macLength {
-            difference |= expected[index] ^ bytes[payloadLength + index]
-        }
-        guard difference == 0 else { throw .wrongSignature }
+        guard sameMAC(expected[...], bytes[payloadLength...]) else { throw .wrongSignature }
 
         let ticketId = Int64(bitPattern: payload[0..<8].reduce(0) { $0 << 8 | UInt64($1) })
         let seconds = payload[8..<12].reduce(0) { $0 << 8 | UInt32($1) }
@@ -92,6 +86,15 @@ public struct ReplyToken: Sendable, Equatable {
     }
 
     // MARK: - Internals
+
+    /// Equal MACs, compared in constant time: accumulating XOR takes the same time wherever the
+    /// first difference is, so timing reveals nothing about how much of a guessed MAC was right.
+    static func sameMAC(_ expected: ArraySlice<UInt8>, _ given: ArraySlice<UInt8>) -> Bool {
+        guard expected.count == given.count else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(expected, given) { difference |= left ^ right }
+        return difference == 0
+    }
 
     /// Local part and domain, split at the last "@"; tolerates `<…>` and spaces around.
     private static func split(_ address: String) -> (local: String, domain: String)? {

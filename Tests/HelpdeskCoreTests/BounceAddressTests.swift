@@ -105,6 +105,14 @@ struct BounceAddressTests {
         #expect(Self.read(text) == nil, "\(text)")
     }
 
+    /// The quick test lets every real bounce address through, and ordinary ones not.
+    @Test func mayBeOneLetsEveryBounceAddressThrough() throws {
+        let made = BounceAddress(outboxId: 42).address(supportAddress: Self.support, secret: Array("0123456789abcdef".utf8))
+        #expect(BounceAddress.mayBeOne(made) && BounceAddress.mayBeOne(made.uppercased()))
+        #expect(!BounceAddress.mayBeOne(Self.support))
+        #expect(!BounceAddress.mayBeOne("alice+news@example.test"))
+    }
+
     @Test func looksLikeOneIsAboutTheFormNotTheSignature() throws {
         #expect(BounceAddress.looksLikeOne("support+b-42-aaaaaaaa@example.test", supportAddress: Self.support), "a forged one")
         #expect(BounceAddress.looksLikeOne("SUPPORT+B-42-AAAAAAAA@EXAMPLE.TEST", supportAddress: Self.support))

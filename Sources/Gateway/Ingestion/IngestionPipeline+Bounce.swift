@@ -43,9 +43,10 @@ extension IngestionPipeline {
     /// Anything else goes on as a message, so a request that only reads like a bounce is never
     /// lost.
     func deliveryReport(_ message: Message) throws -> DeliveryReport? {
-        for address in Self.envelopeRecipients(message) {
-            for config in mailboxes.values.sorted(by: { $0.name < $1.name })
-            where BounceAddress.looksLikeOne(address, supportAddress: config.address) {
+        // Every message passes here: only an address with the bounce marker is compared with the
+        // mailboxes (support addresses are unique, so at most one matches).
+        for address in Self.envelopeRecipients(message) where BounceAddress.mayBeOne(address) {
+            for config in mailboxes.values where BounceAddress.looksLikeOne(address, supportAddress: config.address) {
                 let verified = secrets[config.name].flatMap { BounceAddress.read(address, supportAddress: config.address, secret: $0) }
                 return DeliveryReport(bounce: message.bounce, outboxId: verified?.outboxId)
             }
