@@ -36,13 +36,13 @@ public enum AddressParser {
                     builder = MailboxBuilder()
                     inGroup = true
                 } else {
-                    defects.append(Defect("stray \":\" in address list"))
+                    defects.append(.strayAddressPunctuation(":"))
                 }
             case .special(ASCII.semicolon):
                 finish()
                 inGroup = false
             case .special(ASCII.greaterThan):
-                defects.append(Defect("stray \">\" in address list"))
+                defects.append(.strayAddressPunctuation(">"))
             case .comment(let text):
                 builder.comments.append(text)
             case .special, .word, .quoted:
@@ -51,7 +51,7 @@ public enum AddressParser {
         }
         if addresses.count >= maxAddresses {
             if tokenizer.next() != nil {
-                defects.append(Defect("more than \(maxAddresses) addresses in one field: the rest skipped"))
+                defects.append(.tooManyAddresses(limit: maxAddresses))
             }
             return addresses
         }
@@ -254,7 +254,7 @@ struct MailboxBuilder {
                 return Address(name: displayName([]), address: words[0].raw)
             }
             let text = tokens.map(\.raw).joined(separator: " ")
-            defects.append(Defect("no address in \"\(text.prefix(80))\""))
+            defects.append(.noAddress(String(text.prefix(80))))
             return nil
         }
         // The local part: the word right before "@" (even across obsolete whitespace), and words
@@ -271,7 +271,7 @@ struct MailboxBuilder {
             while end < tokens.count, !tokens[end].spaced, tokens[end].isWord || isAt(tokens[end]) { end += 1 }
         }
         guard tokens[start..<end].contains(where: \.isWord) else {
-            defects.append(Defect("no address in \"\(tokens.map(\.raw).joined().prefix(80))\""))
+            defects.append(.noAddress(String(tokens.map(\.raw).joined().prefix(80))))
             return nil
         }
         let address = tokens[start..<end].map(\.raw).joined()

@@ -16,41 +16,40 @@ public enum Charset {
         switch name {
         case "UTF-8":
             if let text = String(validating: bytes, as: UTF8.self) { return Decoded(text: text, defects: []) }
-            return fallback(bytes, reason: "invalid UTF-8 in text labelled \(label)")
+            return fallback(bytes) { .invalidUTF8(charset: label, readAs: $0) }
         case "US-ASCII":
             // QUIRK: 8-bit text labelled US-ASCII is common; read it as UTF-8 or Latin-1 rather than drop it.
             if let text = String(validating: bytes, as: UTF8.self) {
                 if Bytes.isASCII(bytes) { return Decoded(text: text, defects: []) }
-                return Decoded(text: text, defects: [Defect("8-bit bytes in text labelled \(label): read as UTF-8")])
+                return Decoded(text: text, defects: [.eightBitInASCII(charset: label, readAs: .utf8)])
             }
-            return fallback(bytes, reason: "8-bit bytes in text labelled \(label)")
+            return fallback(bytes) { .eightBitInASCII(charset: label, readAs: $0) }
         case "ISO-8859-1", "WINDOWS-1252":
             // QUIRK: like every browser (WHATWG Encoding), read ISO-8859-1 as its superset
             // windows-1252: C1 controls never mean anything in mail, the curly quotes do.
             return Decoded(text: windows1252String(bytes), defects: [])
         case "":
-            return fallback(bytes, reason: "unknown charset \"\(label)\"")
+            return fallback(bytes) { .unknownCharset(label, readAs: $0) }
         default:
             if let converted = IconvConverter.convert(Array(bytes), from: name) {
                 var defects: [Defect] = []
                 if converted.invalidSequences > 0 {
-                    defects.append(Defect("\(converted.invalidSequences) invalid byte sequence(s) in \(label) text replaced"))
+                    defects.append(.invalidSequences(count: converted.invalidSequences, charset: label))
                 }
                 return Decoded(text: converted.text, defects: defects)
             }
-            return fallback(bytes, reason: "unknown charset \"\(label)\"")
+            return fallback(bytes) { .unknownCharset(label, readAs: $0) }
         }
     }
 
     /// Text from bytes whose charset is unknown or wrong: UTF-8 (with U+FFFD) if mostly valid,
     /// else ISO-8859-1 (read as windows-1252), which every byte sequence is.
-    static func fallback<C: Collection<UInt8>>(_ bytes: C, reason: String) -> Decoded {
+    static func fallback<C: Collection<UInt8>>(_ bytes: C, defect: (Defect.TextReading) -> Defect) -> Decoded {
         let (nonASCII, invalid) = utf8Errors(bytes)
         if invalid == 0 || invalid * 4 <= nonASCII {
-            let note = invalid == 0 ? "read as UTF-8" : "read as UTF-8 with replacement characters"
-            return Decoded(text: String(decoding: bytes, as: UTF8.self), defects: [Defect("\(reason): \(note)")])
+            return Decoded(text: String(decoding: bytes, as: UTF8.self), defects: [defect(invalid == 0 ? .utf8 : .utf8WithReplacements)])
         }
-        return Decoded(text: windows1252String(bytes), defects: [Defect("\(reason): read as ISO-8859-1")])
+        return Decoded(text: windows1252String(bytes), defects: [defect(.latin1)])
     }
 
     /// Counts non-ASCII bytes, and bytes that are not part of a valid UTF-8 sequence.

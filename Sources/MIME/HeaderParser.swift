@@ -84,7 +84,7 @@ enum HeaderParser {
             while cut > range.lowerBound, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
             value.append(contentsOf: bytes[range.lowerBound..<cut])
             truncated = true
-            defects.append(Defect("header field \(name ?? "") longer than \(maxFieldLength) bytes: truncated"))
+            defects.append(.fieldTooLong(name: name ?? "", limit: maxFieldLength))
         }
 
         /// Whether a field line follows before the empty line; remembered so runs of junk stay linear.
@@ -104,7 +104,7 @@ enum HeaderParser {
         var index = bytes.startIndex
         if Bytes.hasPrefix(bytes, at: index, caseInsensitive: [0xEF, 0xBB, 0xBF]) {
             // A byte order mark written by a text editor: not part of the first field name.
-            defects.append(Defect("byte order mark before the header: skipped"))
+            defects.append(.byteOrderMark)
             index += 3
         }
         var isFirstLine = true
@@ -128,7 +128,7 @@ enum HeaderParser {
                         && (bytes[next.start].isWSP || fieldNameEnd(in: bytes, line: next) != nil)
                     if !continues {
                         flush()
-                        defects.append(Defect("header ended by a line of spaces instead of an empty line"))
+                        defects.append(.headerEndedBySpaces)
                         return Result(header: MessageHeader(fields: fields), bodyStart: current.next, defects: defects)
                     }
                 }
@@ -137,31 +137,31 @@ enum HeaderParser {
                 } else if !skippingFields, !blank {
                     if !headerLineFollows(after: current) {
                         // Indented text where a header should be: it is the body, keep it.
-                        defects.append(Defect(isFirstLine ? "message has no header" : "header not ended by an empty line"))
+                        defects.append((isFirstLine ? .noHeader : .headerNotEnded))
                         return Result(header: MessageHeader(fields: fields), bodyStart: current.start, defects: defects)
                     }
-                    defects.append(Defect("continuation line without a header field: skipped"))
+                    defects.append(.orphanContinuationLine)
                 }
                 continue
             }
             flush()
             guard let (nameEnd, colon) = fieldNameEnd(in: bytes, line: current) else {
                 if isFirstLine, Bytes.hasPrefix(bytes, at: current.start, caseInsensitive: Array("From ".utf8)) {
-                    defects.append(Defect("mbox \"From \" line before the header: skipped"))
+                    defects.append(.mboxFromLine)
                     continue
                 }
                 if headerLineFollows(after: current) {
-                    defects.append(Defect("header line without a colon: skipped"))
+                    defects.append(.lineWithoutColon)
                     continue
                 }
                 // Nothing header-like follows: this line is where the body starts (the empty line
                 // is missing), so keep it as body rather than lose the text.
-                defects.append(Defect(isFirstLine ? "message has no header" : "header not ended by an empty line"))
+                defects.append((isFirstLine ? .noHeader : .headerNotEnded))
                 return Result(header: MessageHeader(fields: fields), bodyStart: current.start, defects: defects)
             }
             if fields.count >= maxFields {
                 if !skippingFields {
-                    defects.append(Defect("more than \(maxFields) header fields: the rest skipped"))
+                    defects.append(.tooManyFields(limit: maxFields))
                     skippingFields = true
                 }
                 continue

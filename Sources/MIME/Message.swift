@@ -84,7 +84,7 @@ public struct Message: Sendable {
         message.references = header.all("References").flatMap(MessageIDList.parse)
         if let date = header["Date"] {
             message.date = RFC5322Date.parse(date)
-            if message.date == nil { defects.append(Defect("unreadable Date \"\(date.prefix(80))\"")) }
+            if message.date == nil { defects.append(.unreadableDate(String(date.prefix(80)))) }
         }
         message.autoSubmitted = header["Auto-Submitted"].flatMap(Self.leadingToken)
         message.precedence = header["Precedence"].flatMap(Self.leadingToken)

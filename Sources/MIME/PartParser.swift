@@ -21,7 +21,7 @@ struct PartParser {
             } else {
                 // RFC 2045 section 5.2: an unreadable Content-Type means text/plain in US-ASCII.
                 part.contentType = .textPlain
-                defects.append(Defect("unreadable Content-Type \"\(raw.prefix(80))\": read as text/plain"))
+                defects.append(.unreadableContentType(String(raw.prefix(80))))
             }
         } else {
             part.contentType = defaultType
@@ -30,7 +30,7 @@ struct PartParser {
             part.transferEncoding = encoding.trimmingWhitespace.lowercased()
             let known = ["7bit", "8bit", "binary", "base64", "quoted-printable"]
             if !known.contains(part.transferEncoding) {
-                defects.append(Defect("unknown Content-Transfer-Encoding \"\(encoding.prefix(40))\": body kept as is"))
+                defects.append(.unknownTransferEncoding(String(encoding.prefix(40))))
             }
         }
         if let disposition = header["Content-Disposition"] {
@@ -41,7 +41,7 @@ struct PartParser {
             part.children = parseMultipart(part, depth: depth)
         } else if part.contentType.type == "message", ["rfc822", "global"].contains(part.contentType.subtype) {
             if depth + 1 > Self.maxDepth {
-                defects.append(Defect("parts nested deeper than \(Self.maxDepth): the rest kept unparsed"))
+                defects.append(.nestedTooDeep(limit: Self.maxDepth))
             } else if claimPart() {
                 // QUIRK: RFC 2046 section 5.2.1 forbids encoding message/rfc822, but it happens.
                 let inner = ["base64", "quoted-printable"].contains(part.transferEncoding)
@@ -54,20 +54,20 @@ struct PartParser {
 
     private mutating func parseMultipart(_ part: MessagePart, depth: Int) -> [MessagePart] {
         guard depth + 1 <= Self.maxDepth else {
-            defects.append(Defect("parts nested deeper than \(Self.maxDepth): the rest kept unparsed"))
+            defects.append(.nestedTooDeep(limit: Self.maxDepth))
             return []
         }
         guard let boundary = part.contentType.boundary, !boundary.isEmpty else {
-            defects.append(Defect("\(part.contentType.mediaType) without a boundary: body kept as one part"))
+            defects.append(.multipartWithoutBoundary(mediaType: part.contentType.mediaType))
             return []
         }
         let split = MultipartSplitter.split(part.rawBody, boundary: Array(boundary.utf8), maxParts: Self.maxParts)
         if split.parts.isEmpty {
-            defects.append(Defect("\(part.contentType.mediaType) with no parts: boundary \"\(boundary.prefix(70))\" not found"))
+            defects.append(.boundaryNotFound(mediaType: part.contentType.mediaType, boundary: String(boundary.prefix(70))))
             return []
         }
         if !split.isClosed, !split.isTruncated {
-            defects.append(Defect("\(part.contentType.mediaType) without its closing boundary"))
+            defects.append(.missingClosingBoundary(mediaType: part.contentType.mediaType))
         }
         let childDefault: ContentType = part.contentType.subtype == "digest" ? .messageRFC822 : .textPlain
         var children: [MessagePart] = []
@@ -82,7 +82,7 @@ struct PartParser {
     private mutating func claimPart() -> Bool {
         guard partCount < Self.maxParts else {
             if !reportedPartLimit {
-                defects.append(Defect("more than \(Self.maxParts) parts: the rest kept unparsed"))
+                defects.append(.tooManyParts(limit: Self.maxParts))
                 reportedPartLimit = true
             }
             return false

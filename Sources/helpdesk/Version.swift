@@ -1,2 +1,2 @@
 /// The release this build is: what `helpdesk --version` prints.
-let mailgateVersion = "0.14.0"
+let mailgateVersion = "0.15.0"

@@ -82,7 +82,7 @@ struct MessageFieldsTests {
     @Test func unreadableDateIsADefect() {
         let parsed = Message.parse(message(["Date: soon", "", ""]))
         #expect(parsed.date == nil)
-        #expect(parsed.defects.count == 1)
+        #expect(parsed.defects == [.unreadableDate("soon")])
     }
 
     @Test func parsesDataToo() {
