@@ -88,6 +88,30 @@ final class RecordingSubmitter: MailSubmitter, Sendable {
     }
 }
 
+/// Passes mail on; its first send waits (up to a minute) until the other dispatcher's has come.
+final class MeetingSubmitter: MailSubmitter, Sendable {
+    let inner: RecordingSubmitter
+    let meeting: DispatchGroup
+    let arrived = Mutex(false)
+
+    init(inner: RecordingSubmitter, meeting: DispatchGroup) {
+        self.inner = inner
+        self.meeting = meeting
+    }
+
+    func send(from: String, to recipients: [String], message: [UInt8]) throws(TransportError) {
+        let first = arrived.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first {
+            meeting.leave()
+            _ = meeting.wait(timeout: .now() + 60)
+        }
+        try inner.send(from: from, to: recipients, message: message)
+    }
+}
+
 @Suite("Outbox claims and rendering at the edge", .serialized, .timeLimit(.minutes(5)))
 struct OutboxClaimTests {
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
@@ -102,9 +126,15 @@ struct OutboxClaimTests {
         let summaries = Mutex<[DispatchSummary]>([])
         // Two stores on one file, one per thread: two processes, as `helpdesk run` beside a cron
         // `outbox flush`. Small batches, so the two interleave claim by claim.
+        // Each holds its first send until the other has one in hand too, so both take part
+        // however the threads are scheduled (a loaded machine once let one drain all 500).
+        let meeting = DispatchGroup()
+        meeting.enter()
+        meeting.enter()
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let meet = MeetingSubmitter(inner: submitter, meeting: meeting)
             let summary = (try? OutboxDispatcher(
-                store: try HelpdeskDatabase(path: path), renderer: renderer, connect: { _ in submitter }, schedule: .standard,
+                store: try HelpdeskDatabase(path: path), renderer: renderer, connect: { _ in meet }, schedule: .standard,
                 logger: OutboxDispatcherTests.quiet, now: { Self.now }
             ).dispatchDue(batchSize: 25)) ?? DispatchSummary(failed: -1)
             summaries.withLock { $0.append(summary) }

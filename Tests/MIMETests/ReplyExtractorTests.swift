@@ -66,6 +66,66 @@ struct ReplyExtractorTests {
         #expect(ReplyExtractor.newText(reply.input) == reply.expected)
     }
 
+    // MARK: Clients and languages of issue 16 (the fixtures in Tests/Fixtures/replies have more)
+
+    static let clientsAndLanguagesCases: [ReplyCase] = [
+        .init(
+            "Russian Gmail, old form",
+            "Да.\n\nпонедельник, 6 октября 2014 г. пользователь Иван Петров <ivan@example.ru> написал:\n> Старое",
+            "Да."),
+        .init(
+            "Russian Gmail, weekday first and the address wrapped",
+            "Да.\n\nпонедельник, 6 октября 2014 г. пользователь Константин Константинопольский\n<k@example.ru> написал:\n> Старое",
+            "Да."),
+        .init("Russian Gmail without a verb", "Да.\n\nпн, 6 окт. 2014 г. в 10:00, Иван <ivan@example.ru>:\n> Старое", "Да."),
+        .init("Japanese Gmail", "はい。\n\n2014年10月6日(月) 10:00 Taro Yamada <taro@example.jp>:\n> 古い", "はい。"),
+        .init("Chinese, full-width colon", "好的。\n\n在 2014年10月6日 上午10:00，王伟 <wang@example.cn> 写道：\n> 旧", "好的。"),
+        .init("Chinese Gmail, name first", "好的。\n\n王伟 <wang@example.cn> 于2014年10月6日周一 10:00写道：\n> 旧", "好的。"),
+        .init("Korean Gmail", "네.\n\n2014년 10월 6일 (월) 오전 10:00, 홍길동 <hong@example.kr>님이 작성:\n> 옛", "네."),
+        .init(
+            "Hebrew Gmail with direction marks",
+            "כן.\n\nבתאריך יום ב׳, 6 באוק׳ 2014 ב-10:00 מאת \u{202A}Name\u{202C}\u{200F} <\u{202A}name@example.il\u{202C}\u{200F}>:\u{202C}\n> ישן",
+            "כן."),
+        .init("Arabic Gmail", "نعم.\n\nفي الاثنين، 6 أكتوبر 2014 في 10:00 ص، كتب Name <name@example.sa>:\n> قديم", "نعم."),
+        .init("Greek Gmail", "Ναι.\n\nΣτις Δευ, 6 Οκτ 2014 στις 10:00 π.μ., ο/η Name <n@example.gr> έγραψε:\n> Παλιό", "Ναι."),
+        .init("Turkish Gmail, name first", "Evet.\n\nName <n@example.tr>, 6 Eki 2014 Pzt, 10:00 tarihinde şunu yazdı:\n> Eski", "Evet."),
+        .init(
+            "Zoho between dashes, without a colon",
+            "Fine.\n\n---- On Tue, 22 Dec 2015 14:17:36 +0530 Ann <ann@example.org> wrote ----\n\nOld",
+            "Fine."),
+        .init("Eudora", "Yes.\n\nAt 6/16/2016 08:32 PM, you wrote:\n>Old", "Yes."),
+        .init("Thunderbird without an address", "Ok.\n\nAnn 於 2014/10/6 10:00 寫道:\n> 舊", "Ok."),
+        .init(
+            "GMX block opening with the date",
+            "Danke.\n\nGesendet: Montag, 06. Oktober 2014 um 10:00 Uhr\nVon: \"Support\" <s@example.de>\nAn: j@example.de\nBetreff: Re: x\n\nAlt",
+            "Danke."),
+        .init(
+            "Foxmail block with full-width colons",
+            "好。\n\n发件人： Support\n发送时间： 2014-10-06 10:00\n收件人： 王伟\n主题： Re: x\n\n旧",
+            "好。"),
+        .init("QQ Mail separator", "好。\n\n------------------ 原始邮件 ------------------\n发件人: \"S\"<s@example.cn>;\n\n旧", "好。"),
+        .init("Greek Outlook block", "Ναι.\n\nΑπό: S <s@example.gr>\nΣτάλθηκε: Δευτέρα\nΠρος: N\nΘέμα: x\n\nΠαλιό", "Ναι."),
+        .init("Hebrew Outlook block", "כן.\n\nמאת: S <s@example.il>\nנשלח: יום שני\nאל: N\nנושא: x\n\nישן", "כן."),
+        .init("A name wrapped above the address", "Ok.\n\nSupport Team Of Example\n<s@example.org>, 6 Eki 2014 Pzt, 10:00 tarihinde şunu yazdı:\n> Eski", "Ok."),
+        .init("Quote header and quote only: nothing new", "On Mon, Oct 6, 2014 at 10:00 AM Ann <ann@example.org> wrote:\n> Old\n> text", ""),
+        .init("Original Message with nothing above it", "-----Original Message-----\nFrom: A\nSent: B\nTo: C\nSubject: D\n\nOld text", ""),
+        .init("A year and wrote: in text stay", "In 2019 my boss wrote:\nPlease fix it.", "In 2019 my boss wrote:\nPlease fix it."),
+        .init("Original: as a heading stays", "Original:\nold label\nFixed:\nnew label", "Original:\nold label\nFixed:\nnew label"),
+    ]
+
+    @Test(arguments: Self.clientsAndLanguagesCases)
+    func clientsAndLanguages(_ reply: ReplyCase) {
+        #expect(ReplyExtractor.newText(reply.input) == reply.expected)
+    }
+
+    @Test func foldingMakesCaseWidthAndMarksIrrelevant() {
+        #expect(FoldedText("ΑΠΌ：") == FoldedText("από:"))
+        #expect(FoldedText("İLETİ") == FoldedText("ileti"))
+        #expect(FoldedText("ŁÓDŹ ŽLUŤOUČKÝ") == FoldedText("łódź žluťoučký"))
+        #expect(FoldedText("\u{200F}מאת\u{202C}:") == FoldedText("מאת:"))
+        #expect(FoldedText("ОТПРАВЛЕНО\u{3000}С") == FoldedText("отправлено с"))
+    }
+
     // MARK: Outlook and forwarded messages
 
     static let outlookBlocksCases: [ReplyCase] = [
@@ -104,7 +164,7 @@ struct ReplyExtractorTests {
 
     static let quotesCases: [ReplyCase] = [
         .init("Trailing quote after text", "My answer.\n\n> Their question\n> more", "My answer."),
-        .init("Only a quote is kept", "> Email with only quote.", "> Email with only quote."),
+        .init("A bare quote without a header is kept", "> Email with only quote.", "> Email with only quote."),
         .init("Quote then text is kept", "> This is a quote.\n\nAnd this is some text.", "> This is a quote.\n\nAnd this is some text."),
         .init(
             "Inline reply keeps quotes between answers, drops the attribution and the trailing quote",
@@ -142,6 +202,13 @@ struct ReplyExtractorTests {
         .init("Dutch footer", "Ja\n\nVerzonden met BlackBerry Work", "Ja"),
         .init("Spanish footer", "Sí\n\nEnviado desde mi iPhone", "Sí"),
         .init("Chinese footer", "好\n\n寄自我的 iPhone", "好"),
+        .init("Simplified Chinese footer", "好\n\n从我的iPhone发送", "好"),
+        .init("Japanese footer with a space", "はい\n\niPhone から送信", "はい"),
+        .init("Korean footer", "네\n\n내 iPhone에서 보냄", "네"),
+        .init("Turkish footer", "Evet\n\niPhone'umdan gönderildi", "Evet"),
+        .init("Greek footer", "Ναι\n\nΣτάλθηκε από το iPhone μου", "Ναι"),
+        .init("Hebrew footer", "כן\n\nנשלח מה-iPhone שלי", "כן"),
+        .init("Czech footer", "Ano\n\nOdesláno z iPhonu", "Ano"),
         .init("Get Outlook for iOS", "Sure\n\nGet Outlook for iOS<https://aka.ms/o0ukef>", "Sure"),
         .init("Get Outlook for Android as a Markdown link", "Sure\n\nGet [Outlook for Android](https://aka.ms/ghei36)", "Sure"),
         .init("Footer above the quote", "Works.\n\nSent from my iPad\n\nOn 5 May 2020, at 10:00, Bob wrote:\n> Old", "Works."),

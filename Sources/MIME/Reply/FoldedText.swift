@@ -33,55 +33,54 @@ struct FoldedText: Equatable {
     }
 
     mutating func append(_ source: ArraySlice<UInt8>) {
+        bytes.reserveCapacity(bytes.count + source.count)
         var index = source.startIndex
-        let end = source.endIndex
-        while index < end {
+        while index < source.endIndex {
             let byte = source[index]
-            let next: UInt8 = index + 1 < end ? source[index + 1] : 0
-            let third: UInt8 = index + 2 < end ? source[index + 2] : 0
-            switch byte {
-            case ASCII.space, ASCII.tab, ASCII.cr, ASCII.lf, 0x0B, 0x0C:
-                appendSpace()
+            if byte < 0x80 {
+                // ASCII, most of every text: folded here without decoding.
+                switch byte {
+                case ASCII.space, ASCII.tab, ASCII.lf, 0x0B, 0x0C, ASCII.cr: appendSpace()
+                case 0x41...0x5A: emit(byte | 0x20)
+                default: emit(byte)
+                }
                 index += 1
-            case 0x41...0x5A:
-                emit(byte | 0x20)
+                continue
+            }
+            guard let decoded = Self.decodeScalar(source, at: index) else {
+                // Not UTF-8 (a line cut mid-character, or a pattern of raw bytes): compared as it is.
+                emit(source[index])
                 index += 1
-            case 0xC2 where next == 0xA0:
-                // U+00A0 no-break space, as in French "a écrit :".
-                appendSpace()
-                index += 2
-            case 0xE2 where next == 0x80 && (0x80...0x8A).contains(third) || next == 0x80 && third == 0xAF:
-                // U+2000–U+200A and U+202F: typographic spaces.
-                appendSpace()
-                index += 3
-            case 0xE2 where next == 0x80 && (0x8B...0x8F).contains(third):
-                // U+200B–U+200F: zero-width marks some clients put around dates; they carry nothing.
-                index += 3
-            case 0xC3 where (0x80...0x9E).contains(next) && next != 0x97:
-                // Latin-1 capitals (À … Þ, not ×) to their small letters: "Ämne" like "ämne".
-                emit(0xC3, next + 0x20)
-                index += 2
-            case 0xD0 where (0x90...0x9F).contains(next):
-                // Cyrillic А–П.
-                emit(0xD0, next + 0x20)
-                index += 2
-            case 0xD0 where (0xA0...0xAF).contains(next):
-                // Cyrillic Р–Я.
-                emit(0xD1, next - 0x20)
-                index += 2
-            case 0xD0 where (0x80...0x8F).contains(next):
-                // Cyrillic Ѐ–Џ (Ukrainian Є, І, Ї among them).
-                emit(0xD1, next + 0x10)
-                index += 2
-            case 0xC5 where next == 0x81:
-                // Polish Ł.
-                emit(0xC5, 0x82)
-                index += 2
-            default:
-                emit(byte)
-                index += 1
+                continue
+            }
+            index += decoded.length
+            switch Self.fold(decoded.scalar) {
+            case .ignored: continue
+            case .space: appendSpace()
+            case .scalar(let folded): emit(scalar: folded)
             }
         }
+    }
+
+    /// The scalar starting at `index` and its length in bytes, or nil where the bytes are not UTF-8.
+    private static func decodeScalar(_ bytes: ArraySlice<UInt8>, at index: Int) -> (scalar: UInt32, length: Int)? {
+        let lead = bytes[index]
+        if lead < 0x80 { return (UInt32(lead), 1) }
+        let length: Int
+        var value: UInt32
+        switch lead {
+        case 0xC2...0xDF: (length, value) = (2, UInt32(lead & 0x1F))
+        case 0xE0...0xEF: (length, value) = (3, UInt32(lead & 0x0F))
+        case 0xF0...0xF4: (length, value) = (4, UInt32(lead & 0x07))
+        default: return nil
+        }
+        guard index + length <= bytes.endIndex else { return nil }
+        for offset in 1..<length {
+            let byte = bytes[index + offset]
+            guard byte & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(byte & 0x3F)
+        }
+        return (value, length)
     }
 
     private mutating func emit(_ byte: UInt8) {
@@ -92,9 +91,23 @@ struct FoldedText: Equatable {
         bytes.append(byte)
     }
 
-    private mutating func emit(_ first: UInt8, _ second: UInt8) {
-        emit(first)
-        bytes.append(second)
+    private mutating func emit(scalar: UInt32) {
+        switch scalar {
+        case 0..<0x80:
+            emit(UInt8(scalar))
+        case 0x80..<0x800:
+            emit(UInt8(0xC0 | scalar >> 6))
+            bytes.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            emit(UInt8(0xE0 | scalar >> 12))
+            bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            emit(UInt8(0xF0 | scalar >> 18))
+            bytes.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | scalar & 0x3F))
+        }
     }
 
     func hasPrefix(_ pattern: FoldedText) -> Bool {

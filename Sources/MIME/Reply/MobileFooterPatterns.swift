@@ -33,13 +33,22 @@ enum MobileFooterPatterns {
         "отправлено с ", "отправлено из ", "надіслано з ", "надіслано із ",
         // Finnish
         "lähetetty ",
+        // Greek, Hebrew, Arabic
+        "στάλθηκε από ", "εστάλη από ", "נשלח מ", "أُرسلت من ", "أرسلت من ", "تم الإرسال من ",
         // Chinese, Japanese
-        "寄自我的", "发自我的", "從我的", "来自我的",
+        "寄自我的", "发自我的", "從我的", "从我的", "来自我的",
     ].map(FoldedText.init)
 
-    /// Devices and apps; a footer names one, which keeps "Sent from home" a sentence.
+    /// Endings of footers in languages that put the verb last, with a device named before them:
+    /// "iPhone から送信", "내 iPhone에서 보냄", "iPhone'umdan gönderildi".
+    static let appSuffixes: [FoldedText] = [
+        "から送信", "에서 보냄", "gönderildi", "发送", "傳送",
+    ].map(FoldedText.init)
+
+    /// Devices and apps (and declined forms, Czech "z iPhonu"); a footer names one, which keeps
+    /// "Sent from home" a sentence.
     static let deviceWords: [FoldedText] = [
-        "iphone", "ipad", "ipod", "android", "blackberry", "mobil", "phone", "handy", "cell", "galaxy",
+        "iphone", "iphonu", "ipad", "ipod", "android", "blackberry", "mobil", "phone", "handy", "cell", "galaxy",
         "samsung", "huawei", "xiaomi", "pixel", "nokia", "htc", "motorola", "sony", "xperia", "windows",
         "outlook", "mail", "airmail", "gmail", "yahoo", "spark", "tablet", "device", "appareil",
         "téléphone", "telefon", "teléfono", "telefone", "telefono", "móvil", "movil", "celular",

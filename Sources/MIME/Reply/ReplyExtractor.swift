@@ -40,8 +40,10 @@ public enum ReplyExtractor {
             lines: lines,
             isQuote: kinds.map { $0 == .quote },
             isDelimiter: kinds.map { $0 == .delimiter }
-        ).headerLines()
-        for line in 0..<lines.count where headers[line] { kinds[line] = .header }
+        ).headers()
+        for line in 0..<lines.count {
+            if let header = headers[line] { kinds[line] = .header(header) }
+        }
         // A footer counts only where it ends the writer's text: followed by nothing but blank
         // lines, other footers, quotes, headers or a delimiter. Checking is the costly part,
         // so it is done from the end backwards, and only on lines in that position.

@@ -7,10 +7,13 @@
 ///    it introduces is unquoted (Outlook, forwarded mail) or is a quote running to the end
 ///    (top posting). A header whose quote is followed by more text is an inline reply: the
 ///    header goes, the quote stays as context for the answer under it.
-/// 4. Quotes after the last line of text are history, unless there is no text at all (a
-///    message that is only a quote keeps it: there is nothing else to show).
-/// 5. A message that opens with a header and its quote, then only text (bottom posting, or a
-///    forward with a note under it), keeps only the text.
+/// 4. Quotes after the last line of text are history. A message without any text keeps its
+///    quote when nothing introduced it (a bare "> …" is all there is to show) or when it is
+///    forwarded mail; under any other quote header it is a reply that added nothing, and its
+///    new text is empty.
+/// 5. A message that opens with a header and its quote, then only text (bottom posting), or
+///    with a header and unquoted text (a forward without a note), keeps only the text; unless
+///    the header is "-----Original Message-----", which says that text is a reply's history.
 /// 6. Remaining header lines go; leading and trailing blank lines go.
 struct ReplyLayout {
     let kinds: [ReplyLineKind]
@@ -23,7 +26,7 @@ struct ReplyLayout {
         var kept = Array(lines[..<cut])
         kept = withoutTrailingQuotes(kept)
         kept = withoutBottomPostedHistory(kept)
-        kept.removeAll { kinds[$0] == .header }
+        kept.removeAll { kinds[$0].isHeader }
         guard let first = kept.firstIndex(where: { kinds[$0] != .blank }),
             let last = kept.lastIndex(where: { kinds[$0] != .blank })
         else { return [] }
@@ -37,12 +40,12 @@ struct ReplyLayout {
         while position < lines.count {
             let kind = kinds[lines[position]]
             if kind == .text { seenText = true }
-            guard kind == .header, seenText else {
+            guard kind.isHeader, seenText else {
                 position += 1
                 continue
             }
             var next = position
-            while next < lines.count, kinds[lines[next]] == .header || kinds[lines[next]] == .blank { next += 1 }
+            while next < lines.count, kinds[lines[next]].isHeader || kinds[lines[next]] == .blank { next += 1 }
             if next == lines.count || kinds[lines[next]] != .quote { return position }
             while next < lines.count, kinds[lines[next]] != .text { next += 1 }
             if next == lines.count { return position }
@@ -53,16 +56,23 @@ struct ReplyLayout {
 
     /// Rule 4.
     private func withoutTrailingQuotes(_ lines: [Int]) -> [Int] {
-        guard let lastText = lines.lastIndex(where: { kinds[$0] == .text }) else { return lines }
+        guard let lastText = lines.lastIndex(where: { kinds[$0] == .text }) else {
+            let headers = lines.compactMap { kinds[$0].header }
+            return headers.isEmpty || headers.contains(.forwardSeparator) ? lines : []
+        }
         return Array(lines[...lastText])
     }
 
     /// Rule 5.
     private func withoutBottomPostedHistory(_ lines: [Int]) -> [Int] {
-        guard let firstText = lines.firstIndex(where: { kinds[$0] == .text }),
-            lines[..<firstText].contains(where: { kinds[$0] == .header }),
-            !lines[firstText...].contains(where: { kinds[$0] == .quote })
-        else { return lines }
-        return Array(lines[firstText...])
+        guard let firstText = lines.firstIndex(where: { kinds[$0] == .text }) else { return lines }
+        let opening = lines[..<firstText]
+        let headers = opening.compactMap { kinds[$0].header }
+        guard !headers.isEmpty, !lines[firstText...].contains(where: { kinds[$0] == .quote }) else { return lines }
+        if opening.contains(where: { kinds[$0] == .quote }) { return Array(lines[firstText...]) }
+        // "-----Original Message-----" says what follows is history; any other header may
+        // stand above text of its own (a forward, or an answer under "On … wrote:").
+        let history = headers.contains(.replySeparator) && !headers.contains(.forwardSeparator)
+        return history ? [] : Array(lines[firstText...])
     }
 }

@@ -33,6 +33,11 @@ enum SignatureDetector {
             if patterns.deviceWords.contains(where: clause.contains), isApology(rest) { return true }
         }
         if text.wordCount <= 5, patterns.fromDeviceSuffixes.contains(where: text.hasSuffix) { return true }
+        if text.wordCount <= 6, patterns.appSuffixes.contains(where: text.hasSuffix),
+            patterns.deviceWords.contains(where: text.contains)
+        {
+            return true
+        }
         for prefix in patterns.outlookPrefixes where text.hasPrefix(prefix) {
             let rest = text.slice(from: prefix.count)
             if rest.wordCount <= 3, patterns.outlookPlatforms.contains(where: rest.contains) { return true }
