@@ -32,6 +32,8 @@ public struct ContentType: Sendable, Hashable {
     public var boundary: String? { parameters["boundary"] }
     public var isMultipart: Bool { type == "multipart" }
     public var isText: Bool { type == "text" }
+    /// text/plain, compared without building the media type string.
+    var isPlainText: Bool { type == "text" && subtype == "plain" }
 
     /// The RFC 2045 default: text/plain in US-ASCII.
     public static let textPlain = ContentType(type: "text", subtype: "plain", parameters: ["charset": "us-ascii"])

@@ -138,7 +138,7 @@ public enum EncodedWord {
             || byte == ASCII.plus || byte == ASCII.hyphen || byte == ASCII.slash || byte == ASCII.space
     }
 
-    private static func encodeQ(_ bytes: [UInt8]) -> [UInt8] {
+    static func encodeQ(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         for byte in bytes {
             if byte == ASCII.space {

@@ -67,7 +67,13 @@ enum HeaderParser {
             guard let current = name else { return }
             name = nil
             let trimmed = Bytes.trimmed(value[...])
-            fields.append(HeaderField(name: current, value: Bytes.headerString(trimmed)))
+            // 8-bit bytes inside encoded words must be escaped before the value becomes text,
+            // which would lose which charset they were in.
+            if !Bytes.isASCII(trimmed), let escaped = EncodedWord.escapingRawBytes(trimmed, defects: &defects) {
+                fields.append(HeaderField(name: current, value: Bytes.headerString(escaped)))
+            } else {
+                fields.append(HeaderField(name: current, value: Bytes.headerString(trimmed)))
+            }
             value.removeAll(keepingCapacity: true)
             truncated = false
         }
@@ -149,6 +155,13 @@ enum HeaderParser {
                 if isFirstLine, Bytes.hasPrefix(bytes, at: current.start, caseInsensitive: Array("From ".utf8)) {
                     defects.append(.mboxFromLine)
                     continue
+                }
+                if Bytes.hasPrefix(bytes, at: current.start, caseInsensitive: [ASCII.hyphen, ASCII.hyphen]) {
+                    // A boundary line is never part of a header: the empty line before the body is
+                    // missing (a forwarded message glued to its parts). Skipping it would lose the
+                    // first part, and pull that part's fields into this header.
+                    defects.append((isFirstLine ? .noHeader : .headerNotEnded))
+                    return Result(header: MessageHeader(fields: fields), bodyStart: current.start, defects: defects)
                 }
                 if headerLineFollows(after: current) {
                     defects.append(.lineWithoutColon)

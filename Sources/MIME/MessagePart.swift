@@ -11,8 +11,12 @@ public struct MessagePart: Sendable {
     /// The body as transferred (still transfer-encoded). For a multipart, everything after the
     /// header including the boundary lines.
     public var rawBody: ArraySlice<UInt8>
-    /// The parts of a multipart, or the one embedded message of a message/rfc822 part.
+    /// The parts of a multipart, or the one embedded message of a message/rfc822 part; for a
+    /// text or winmail.dat part, the files the reader took out of it (see `origin`).
     public var children: [MessagePart]
+    /// Whether the part was read from the MIME structure or made by the reader from content
+    /// inside its parent.
+    public var origin: PartOrigin = .mime
 
     public init(
         header: MessageHeader = MessageHeader(), contentType: ContentType = .textPlain, transferEncoding: String = "7bit",
@@ -47,10 +51,16 @@ public struct MessagePart: Sendable {
         }
     }
 
-    /// The body as text: transfer-decoded, converted from its charset, line ends "\n".
+    /// The body as text: transfer-decoded, converted from its charset, line ends "\n"; without
+    /// the uuencoded files taken out of it, and unwrapped when it is `format=flowed`.
     public func decodedText() -> Charset.Decoded {
-        var decoded = Charset.decode(decodedBody(), charset: contentType.charset)
+        var body = decodedBody()
+        if children.contains(where: { $0.origin == .uuencoded }) { body = UUDecoder.removingBlocks(from: body) }
+        var decoded = Charset.decode(body, charset: contentType.charset)
         decoded.text = decoded.text.normalizingLineEnds
+        if contentType.isFlowed {
+            decoded.text = FormatFlowed.unwrap(decoded.text, deleteSpace: contentType.deletesFlowedSpace)
+        }
         return decoded
     }
 

@@ -40,16 +40,29 @@ struct PartParser {
         if part.contentType.isMultipart {
             part.children = parseMultipart(part, depth: depth)
         } else if part.contentType.type == "message", ["rfc822", "global"].contains(part.contentType.subtype) {
-            if depth + 1 > Self.maxDepth {
-                defects.append(.nestedTooDeep(limit: Self.maxDepth))
-            } else if claimPart() {
-                // QUIRK: RFC 2046 section 5.2.1 forbids encoding message/rfc822, but it happens.
-                let inner = ["base64", "quoted-printable"].contains(part.transferEncoding)
-                    ? part.decodedBody()[...] : part.rawBody
-                part.children = [parse(inner, depth: depth + 1)]
-            }
+            // QUIRK: RFC 2046 section 5.2.1 forbids encoding message/rfc822, but it happens.
+            let inner = ["base64", "quoted-printable"].contains(part.transferEncoding)
+                ? part.decodedBody()[...] : part.rawBody
+            part.children = parseEmbeddedMessage(skippingBlankLines(inner), depth: depth)
+        } else if depth > 0, let inner = mislabelledMessage(part) {
+            defects.append(.mislabelledMessage(declared: part.contentType.mediaType))
+            part.contentType = .messageRFC822
+            part.children = parseEmbeddedMessage(inner, depth: depth)
+        } else if part.isTNEF {
+            part.children = tnefParts(of: part)
+        } else if part.contentType.isPlainText, !part.isAttachment, UUDecoder.mayContainBlock(part.rawBody) {
+            part.children = uuencodedParts(of: part)
         }
         return part
+    }
+
+    private mutating func parseEmbeddedMessage(_ bytes: ArraySlice<UInt8>, depth: Int) -> [MessagePart] {
+        guard depth + 1 <= Self.maxDepth else {
+            defects.append(.nestedTooDeep(limit: Self.maxDepth))
+            return []
+        }
+        guard claimPart() else { return [] }
+        return [parse(bytes, depth: depth + 1)]
     }
 
     private mutating func parseMultipart(_ part: MessagePart, depth: Int) -> [MessagePart] {
@@ -57,15 +70,22 @@ struct PartParser {
             defects.append(.nestedTooDeep(limit: Self.maxDepth))
             return []
         }
-        guard let boundary = part.contentType.boundary, !boundary.isEmpty else {
-            defects.append(.multipartWithoutBoundary(mediaType: part.contentType.mediaType))
-            return []
+        let mediaType = part.contentType.mediaType
+        let declared = part.contentType.boundary.flatMap { $0.isEmpty ? nil : $0 }
+        var split = declared.map { MultipartSplitter.split(part.rawBody, boundary: Array($0.utf8), maxParts: Self.maxParts) }
+        if split?.parts.isEmpty ?? true {
+            guard let recovered = BoundaryRecovery.recover(in: part.rawBody, declared: declared, maxParts: Self.maxParts) else {
+                if let declared {
+                    defects.append(.boundaryNotFound(mediaType: mediaType, boundary: String(declared.prefix(70))))
+                } else {
+                    defects.append(.multipartWithoutBoundary(mediaType: mediaType))
+                }
+                return []
+            }
+            defects.append(.recoveredBoundary(mediaType: mediaType, declared: declared, used: recovered.boundary))
+            split = recovered.split
         }
-        let split = MultipartSplitter.split(part.rawBody, boundary: Array(boundary.utf8), maxParts: Self.maxParts)
-        if split.parts.isEmpty {
-            defects.append(.boundaryNotFound(mediaType: part.contentType.mediaType, boundary: String(boundary.prefix(70))))
-            return []
-        }
+        guard let split else { return [] }
         if !split.isClosed, !split.isTruncated {
             defects.append(.missingClosingBoundary(mediaType: part.contentType.mediaType))
         }
@@ -79,7 +99,7 @@ struct PartParser {
     }
 
     /// Counts one more part; false (with a defect, once) past the limit.
-    private mutating func claimPart() -> Bool {
+    mutating func claimPart() -> Bool {
         guard partCount < Self.maxParts else {
             if !reportedPartLimit {
                 defects.append(.tooManyParts(limit: Self.maxParts))

@@ -1,7 +1,8 @@
 /// Finds the text a person reads in a MIME tree. Candidates are text/plain and text/html leaves
 /// that are not attachments (a lone root part counts even when marked as one). The best is the
-/// first plain part with content, else HTML with content, then empty ones, and only then parts
-/// inside attached messages (a message forwarded without a note of its own).
+/// first plain part with content, else HTML with content, then empty ones, then parts inside
+/// attached messages (a message forwarded without a note of its own), and last the body of a
+/// winmail.dat.
 struct TextSelection {
     let root: MessagePart
 
@@ -44,7 +45,11 @@ struct TextSelection {
     private func collect(
         _ part: MessagePart, path: [Int], isRoot: Bool, inMessage: Bool, into candidates: inout [Candidate]
     ) {
-        if part.contentType.isMultipart || part.contentType.type == "message" {
+        // Containers: multiparts, attached messages, and a winmail.dat with its content taken out.
+        // A text part's children are files taken out of it; the text itself is the candidate.
+        let isContainer = part.contentType.isMultipart || part.contentType.type == "message"
+            || (!part.children.isEmpty && !part.contentType.isText)
+        if isContainer {
             let opensMessage = part.contentType.type == "message"
             for (index, child) in part.children.enumerated() {
                 collect(child, path: path + [index], isRoot: false, inMessage: inMessage || opensMessage, into: &candidates)
@@ -60,7 +65,8 @@ struct TextSelection {
         }
         let hasContent = part.rawBody.contains { !$0.isWhitespace }
         // Lower is better; ties keep document order because `min` returns the first minimum.
-        let rank = (inMessage ? 2 : 0) + (hasContent ? 0 : 1)
+        // The body inside a winmail.dat is the text only when the message has no other.
+        let rank = (part.origin == .tnefBody ? 4 : 0) + (inMessage ? 2 : 0) + (hasContent ? 0 : 1)
         candidates.append(Candidate(part: part, path: path, isHTML: isHTML, rank: rank))
     }
 

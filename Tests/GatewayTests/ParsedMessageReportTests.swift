@@ -155,6 +155,31 @@ struct ParsedMessageReportTests {
         #expect(attachments.first?["size"] as? Int == 8)
     }
 
+    @Test func uuencodedFilesFromCorpus() throws {
+        guard let bytes = try Self.corpusMessage("mimetools-testmsgs/uu-zeegee.msg") else { return }
+        let object = try Self.json(bytes)
+        #expect((object["text"] as? String)?.contains("begin 644") == false)
+        let attachments = try #require(object["attachments"] as? [[String: Any]])
+        // Sizes and digests checked with Python's binascii.a2b_uu, line by line.
+        #expect(attachments.map { $0["filename"] as? String } == ["up.gif", "zeegee.gif"])
+        #expect(attachments.map { $0["content_type"] as? String } == ["image/gif", "image/gif"])
+        #expect(attachments.map { $0["size"] as? Int } == [110, 4834])
+        #expect(attachments.map { $0["sha256"] as? String } == [
+            "3714b7bf6df15c3f650e224c76228db1ea642944af4301b78ff82d32b09749d1",
+            "2ecf8cdc2d1a976d54a58ff697465db8296a36ec430e68db8513445a3704f844",
+        ])
+        // The files show in the tree under the text they were taken from.
+        let parts = try #require(object["parts"] as? [String: Any])
+        #expect(parts["content_type"] as? String == "text/plain")
+        let files = try #require(parts["parts"] as? [[String: Any]])
+        #expect(files.map { $0["content_type"] as? String } == ["image/gif", "image/gif"])
+        #expect(files.map { $0["disposition"] as? String } == ["attachment", "attachment"])
+        #expect(object["defects"] as? [String] == [
+            "uuencoded file \"up.gif\" in the text: taken out as an attachment",
+            "uuencoded file \"zeegee.gif\" in the text: taken out as an attachment",
+        ])
+    }
+
     @Test func summaryNamesTheEssentials() throws {
         guard let bytes = try Self.corpusMessage("testmsgs/simple-attachment.msg") else { return }
         let summary = ParsedMessageReport(bytes: bytes).summary
