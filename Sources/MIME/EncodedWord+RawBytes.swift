@@ -12,13 +12,14 @@ extension EncodedWord {
         var index = bytes.startIndex
         while index + 1 < bytes.endIndex {
             guard bytes[index] == ASCII.equals, bytes[index + 1] == ASCII.question,
-                  let word = rawQWord(bytes, at: index)
+                  let word = scanWord(bytes, at: index)
             else {
                 index += 1
                 continue
             }
             index = word.end
-            guard word.hasRawBytes else { continue }
+            // B words are left alone: raw bytes cannot be base64.
+            guard !word.isBase64, bytes[word.text].contains(where: { $0 >= 0x80 }) else { continue }
             if output.isEmpty { output.reserveCapacity(bytes.count + 16) }
             output += bytes[copied..<word.start]
             output += rewritten(word, in: bytes, defects: &defects)
@@ -29,43 +30,7 @@ extension EncodedWord {
         return output
     }
 
-    /// A Q word's parts as byte ranges; B words are left alone (raw bytes cannot be base64).
-    private struct RawWord {
-        var start: Int
-        var charset: Range<Int>
-        var text: Range<Int>
-        var end: Int
-        var hasRawBytes: Bool
-    }
-
-    /// The same grammar as `parseWord`, without decoding.
-    private static func rawQWord(_ bytes: ArraySlice<UInt8>, at start: Int) -> RawWord? {
-        var index = start + 2
-        let charsetStart = index
-        while index < bytes.endIndex, bytes[index] != ASCII.question {
-            let byte = bytes[index]
-            guard byte > 0x20, byte < 0x7F, index - charsetStart < 64 else { return nil }
-            index += 1
-        }
-        guard index + 2 < bytes.endIndex, index > charsetStart, bytes[index + 2] == ASCII.question,
-              bytes[index + 1].asciiLowercased == 0x71   // "q"
-        else { return nil }
-        var charsetEnd = index
-        if let star = bytes[charsetStart..<index].firstIndex(of: ASCII.asterisk) { charsetEnd = star }
-        let textStart = index + 3
-        var textEnd = textStart
-        var hasRawBytes = false
-        while textEnd < bytes.endIndex, bytes[textEnd] != ASCII.question {
-            guard !bytes[textEnd].isWhitespace else { return nil }
-            if bytes[textEnd] >= 0x80 { hasRawBytes = true }
-            textEnd += 1
-        }
-        guard textEnd + 1 < bytes.endIndex, bytes[textEnd + 1] == ASCII.equals else { return nil }
-        return RawWord(start: start, charset: charsetStart..<charsetEnd, text: textStart..<textEnd, end: textEnd + 2,
-                       hasRawBytes: hasRawBytes)
-    }
-
-    private static func rewritten(_ word: RawWord, in bytes: ArraySlice<UInt8>, defects: inout [Defect]) -> [UInt8] {
+    private static func rewritten(_ word: WordBounds, in bytes: ArraySlice<UInt8>, defects: inout [Defect]) -> [UInt8] {
         let label = String(decoding: bytes[word.charset], as: UTF8.self)
         let text = bytes[word.text]
         if Charset.canonicalName(label) != "UTF-8", rawRunsAreUTF8(text) {

@@ -64,29 +64,50 @@ public enum EncodedWord {
     /// Parses `=?charset?enc?text?=` at `start`: the charset (language suffix dropped), the decoded
     /// bytes, and the index after the word; nil when it is not a well-formed word.
     private static func parseWord(_ bytes: [UInt8], at start: Int) -> (charset: String, bytes: [UInt8], end: Int)? {
+        guard let word = scanWord(bytes[...], at: start) else { return nil }
+        let payload = bytes[word.text]
+        let decoded = word.isBase64 ? Base64.decode(payload) : QuotedPrintable.decodeQ(payload)
+        return (String(decoding: bytes[word.charset], as: UTF8.self), decoded, word.end)
+    }
+
+    /// Where the parts of an encoded word lie, as byte ranges.
+    struct WordBounds {
+        var start: Int
+        /// The charset label without an RFC 2231 language suffix (`*en`).
+        var charset: Range<Int>
+        var isBase64: Bool
+        var text: Range<Int>
+        /// The index after the closing `?=`.
+        var end: Int
+    }
+
+    /// Finds the bounds of `=?charset?enc?text?=` at `start` (B or Q), or nil when it is not a
+    /// well-formed word: a charset of printable ASCII up to 64 bytes, no whitespace in the text.
+    /// The text is not checked for 8-bit bytes, so callers can find and repair them.
+    static func scanWord(_ bytes: ArraySlice<UInt8>, at start: Int) -> WordBounds? {
         var index = start + 2
         let charsetStart = index
-        while index < bytes.count, bytes[index] != ASCII.question {
+        while index < bytes.endIndex, bytes[index] != ASCII.question {
             let byte = bytes[index]
             guard byte > 0x20, byte < 0x7F, index - charsetStart < 64 else { return nil }
             index += 1
         }
-        guard index + 2 < bytes.count, index > charsetStart, bytes[index + 2] == ASCII.question else { return nil }
+        guard index + 2 < bytes.endIndex, index > charsetStart, bytes[index + 2] == ASCII.question else { return nil }
         let encoding = bytes[index + 1].asciiLowercased
         guard encoding == 0x62 || encoding == 0x71 else { return nil }   // "b" or "q"
         var charsetEnd = index
         if let star = bytes[charsetStart..<index].firstIndex(of: ASCII.asterisk) { charsetEnd = star }
         let textStart = index + 3
         var textEnd = textStart
-        while textEnd < bytes.count, bytes[textEnd] != ASCII.question {
+        while textEnd < bytes.endIndex, bytes[textEnd] != ASCII.question {
             guard !bytes[textEnd].isWhitespace else { return nil }
             textEnd += 1
         }
-        guard textEnd + 1 < bytes.count, bytes[textEnd + 1] == ASCII.equals else { return nil }
-        let payload = bytes[textStart..<textEnd]
-        let decoded = encoding == 0x62 ? Base64.decode(payload) : QuotedPrintable.decodeQ(payload)
-        let charset = String(decoding: bytes[charsetStart..<charsetEnd], as: UTF8.self)
-        return (charset, decoded, textEnd + 2)
+        guard textEnd + 1 < bytes.endIndex, bytes[textEnd + 1] == ASCII.equals else { return nil }
+        return WordBounds(
+            start: start, charset: charsetStart..<charsetEnd, isBase64: encoding == 0x62,
+            text: textStart..<textEnd, end: textEnd + 2
+        )
     }
 
     // MARK: Encoding

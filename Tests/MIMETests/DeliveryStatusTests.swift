@@ -174,4 +174,27 @@ struct DeliveryStatusTests {
         let report = try #require(parsed.deliveryStatus)
         #expect(report.failedRecipients.map(\.address) == ["j@example.org"])
     }
+
+    /// A notice with far more groups than any of our messages has recipients: the first
+    /// `maxRecipients` are read, in order, and the rest skipped. Groups folded into one field
+    /// block stop earlier, at the header parser's field limit (3 fields a group here).
+    @Test(arguments: [true, false])
+    func recipientGroupsAreCapped(separated: Bool) throws {
+        let count = DeliveryStatusFields.maxRecipients + 500
+        var lines = [
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=r", "", "--r",
+            "Content-Type: message/delivery-status", "", "Reporting-MTA: dns; mx.example.org", "",
+        ]
+        for index in 0..<count {
+            lines += ["Final-Recipient: rfc822; r\(index)@example.org", "Action: failed", "Status: 5.1.1"]
+            if separated { lines.append("") }
+        }
+        lines.append("--r--")
+        let report = try #require(Message.parse(message(lines)).deliveryStatus)
+        let expected = separated ? DeliveryStatusFields.maxRecipients : (HeaderParser.maxFields + 2) / 3
+        #expect(report.recipients.count == expected)
+        #expect(report.recipients.first?.address == "r0@example.org")
+        #expect(report.recipients.last?.address == "r\(expected - 1)@example.org")
+        #expect(report.reportingMTA == "mx.example.org")
+    }
 }
