@@ -15,6 +15,10 @@ struct PollBenchmark: ParsableCommand {
     @OptionGroup var servers: BenchServers
     @Option(help: "Mailbox config directory for helpdesk.") var configDir: String
     @Option(help: "Log level for the measured helpdesk run (its log goes to stderr).") var logLevel = "warning"
+    @Option(help: "A profiler command to run the measured poll under, e.g. \"perf record -g -o poll.perf\" (split on spaces).")
+    var wrapper: String?
+    @Flag(help: "Time recording only: the poll leaves the acknowledgements queued (`poll --no-send`).")
+    var noSend = false
 
     func run() throws {
         let password = try servers.password()
@@ -34,8 +38,9 @@ struct PollBenchmark: ParsableCommand {
 
         clock = ContinuousClock.now
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: servers.helpdesk)
-        process.arguments = ["poll", "--once", "--config-dir", configDir, "--templates", servers.templates, "--database", servers.database, "--log-level", logLevel]
+        let wrapperWords = (wrapper ?? "").split(separator: " ").map(String.init)
+        process.executableURL = URL(fileURLWithPath: wrapperWords.isEmpty ? servers.helpdesk : "/usr/bin/env")
+        process.arguments = wrapperWords + (wrapperWords.isEmpty ? [] : [servers.helpdesk]) + ["poll", "--once", "--config-dir", configDir, "--templates", servers.templates, "--database", servers.database, "--log-level", logLevel] + (noSend ? ["--no-send"] : [])
         var environment = ProcessInfo.processInfo.environment
         environment["SUPPORT_IMAP_PASSWORD"] = password
         process.environment = environment

@@ -94,6 +94,9 @@ struct Poll: ParsableCommand {
     @Option(help: "Poll only this mailbox (its file name without .yaml).")
     var mailbox: String?
 
+    @Flag(help: "Record new mail only: replies stay queued in the outbox for `helpdesk run` or `helpdesk outbox flush`.")
+    var noSend = false
+
     func run() throws {
         let logger = options.makeLogger()
         let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
@@ -101,7 +104,7 @@ struct Poll: ParsableCommand {
         shutdown.installSignalHandlers()
         let summaries = try gateway.pollOnce(mailbox: mailbox, shutdown: shutdown)
         for summary in summaries { print(summary) }
-        print(try gateway.dispatchOutbox())
+        if !noSend { print(try gateway.dispatchOutbox()) }
         if let failed = summaries.first(where: { $0.error != nil }) {
             throw CommandFailure("mailbox \(failed.mailbox): poll stopped: \(failed.error ?? ""); messages not yet recorded stay on the server and are read again on the next poll")
         }

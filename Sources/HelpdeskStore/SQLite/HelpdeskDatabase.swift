@@ -12,6 +12,15 @@ public struct HelpdeskDatabase: TicketStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        if let threshold = ProcessInfo.processInfo.environment["MAILGATE_SQL_PROFILE_MS"].flatMap(Double.init) {
+            configuration.prepareDatabase { db in
+                db.trace(options: .profile) { event in
+                    if case .profile(let statement, let duration) = event, duration * 1000 >= threshold {
+                        FileHandle.standardError.write(Data(String(format: "sql %.3f ms: %@\n", duration * 1000, statement.sql).utf8))
+                    }
+                }
+            }
+        }
         try self.init(writer: DatabasePool(path: path, configuration: configuration))
     }
 
