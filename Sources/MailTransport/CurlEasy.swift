@@ -126,6 +126,19 @@ final class CurlEasy {
         return Array(buffer[..<received])
     }
 
+    /// Appends what is there on a CONNECT_ONLY connection (at most `count` bytes) to `buffer`: the
+    /// count appended, nil when nothing is yet, 0 when the server closed the connection.
+    func receive(appendingTo buffer: inout [UInt8], upTo count: Int) throws(TransportError) -> Int? {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        var received = 0
+        let code = buffer.withUnsafeMutableBytes { curl_easy_recv(handle, $0.baseAddress! + start, count, &received) }
+        buffer.removeLast(count - (code == CURLE_OK ? received : 0))
+        if code == CURLE_AGAIN { return nil }
+        guard code == CURLE_OK else { throw error(for: code, doing: "reading from the server") }
+        return received
+    }
+
     /// Runs the transfer; a failure becomes a `TransportError` naming the server's last reply.
     /// With OAuth2, a refused login is tried once more with a newly fetched access token: the
     /// provider may have revoked the cached one before its time.
