@@ -13,6 +13,10 @@ import Darwin
 public struct BlobStore: Sendable {
     /// The folder that holds the `ab/cd/<sha256>` tree.
     public let root: String
+    /// Whether `put` makes each file durable (fsync of the file and its folder) before it
+    /// returns. A batch writer turns this off and calls `syncFileSystem()` once before it
+    /// commits what refers to the files: one flush for the batch instead of two per file.
+    public var syncsEachFile = true
 
     public init(root: String) {
         // "/srv/blobs/" and "/srv/blobs" name the same store; keep paths free of "//".
@@ -41,12 +45,32 @@ public struct BlobStore: Sendable {
             guard fchmod(fd, 0o640) == 0 else { throw BlobStoreError.io("chmod", path: temp, errno: errno) }
             try writeAll(fd, bytes, path: temp)
             // Data must be on disk before the name points at it, or a crash can leave an empty blob.
-            guard fsync(fd) == 0 else { throw BlobStoreError.io("fsync", path: temp, errno: errno) }
+            // Deferred, a crash before the batch's flush can leave one too, but nothing refers to
+            // it yet, and the size check above writes it again.
+            if syncsEachFile {
+                guard fsync(fd) == 0 else { throw BlobStoreError.io("fsync", path: temp, errno: errno) }
+            }
         }
         guard rename(temp, file) == 0 else { throw BlobStoreError.io("rename to \(file)", path: temp, errno: errno) }
         renamed = true
-        syncFolder(folder)
+        if syncsEachFile { syncFolder(folder) }
         return id
+    }
+
+    /// Makes everything written to the store's file system durable (syncfs(2)): the files `put`
+    /// left unsynced, their folders and names. Throws when the flush fails, so the caller does
+    /// not commit records that name files which may be lost.
+    public func syncFileSystem() throws {
+        var folder = root
+        // The root may not exist yet when nothing was stored: its nearest existing parent is on
+        // the same file system.
+        while !isDirectory(folder), let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            folder = String(folder[..<slash])
+        }
+        let fd = open(folder, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw BlobStoreError.io("open", path: folder, errno: errno) }
+        defer { close(fd) }
+        guard linuxSyncfs(fd) == 0 else { throw BlobStoreError.io("flush (syncfs) the file system of", path: folder, errno: errno) }
     }
 
     /// Where the blob `sha256` lives, or nil unless `sha256` is exactly 64 hex digits (guards against path traversal).
@@ -139,7 +163,7 @@ public struct BlobStore: Sendable {
                 // mkdir's mode is filtered by the umask; set it outright.
                 guard chmod(path, 0o750) == 0 else { throw BlobStoreError.io("chmod", path: path, errno: errno) }
                 // A new folder's own entry must survive a power loss too, or the file in it would.
-                if let slash = path.lastIndex(of: "/") { syncFolder(slash == path.startIndex ? "/" : String(path[..<slash])) }
+                if syncsEachFile, let slash = path.lastIndex(of: "/") { syncFolder(slash == path.startIndex ? "/" : String(path[..<slash])) }
             } else if errno != EEXIST {
                 throw BlobStoreError.io("create folder", path: path, errno: errno)
             }
@@ -193,6 +217,18 @@ public struct BlobStore: Sendable {
         }
     }
 }
+
+#if os(Linux)
+/// syncfs(2): glibc declares it only under _GNU_SOURCE, which the Glibc module does not set.
+@_silgen_name("syncfs")
+private func linuxSyncfs(_ fd: Int32) -> Int32
+#else
+/// Elsewhere, sync(2): every file system, but just as durable.
+private func linuxSyncfs(_ fd: Int32) -> Int32 {
+    sync()
+    return 0
+}
+#endif
 
 /// read(2), out of reach inside `BlobStore`, whose own `read` shadows it.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {

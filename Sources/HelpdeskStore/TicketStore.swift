@@ -6,15 +6,9 @@ public import HelpdeskCore
 // comes back in the same transaction. It knows no rules and no templates. Each protocol below is
 // one job; `TicketStore` is all of them, what a backend implements and the contract tests check.
 
-/// Inbound mail: idempotent recording, cursors, messages kept aside.
-public protocol InboundStore: Sendable {
-    /// Where a mailbox's poller stands.
-    func cursor(mailbox: String) throws -> MailboxCursor?
-    /// Starts a mailbox over after its UIDVALIDITY changed.
-    func resetCursor(mailbox: String, uidValidity: UInt32, at now: Date) throws
-    /// UIDs recorded for a mailbox under this UIDVALIDITY, among `uids`.
-    func recordedUIDs(mailbox: String, uidValidity: UInt32, among uids: [UInt32]) throws -> Set<UInt32>
-    /// Records one message in one transaction: unless it was recorded before (identity) or is a
+/// Recording inbound mail, one message per call: what a poller's batch is given.
+public protocol InboundRecorder {
+    /// Records one message atomically: unless it was recorded before (identity) or is a
     /// copy of one recorded (Message-ID and sender, or bytes), reads the snapshot, asks `decide`
     /// for the plan and writes it (ticket, history, comment, attachments, mail), and the cursor.
     func record(
@@ -25,18 +19,38 @@ public protocol InboundStore: Sendable {
     func recordQuarantine(
         _ identity: InboundIdentity, sender: String, reason: String, rawKept: Bool, notice: () -> PlannedMail?
     ) throws -> IngestResult
-    /// Records a bounce (or another report about mail we sent) in one transaction, idempotent as
+    /// Records a bounce (or another report about mail we sent) atomically, idempotent as
     /// any message: finds the mail `match` names, asks `decide` what the bounce does, and writes
     /// the row's state, history, suppressions and mail. Never a ticket.
     func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
     ) throws -> IngestResult
+}
+
+/// Inbound mail: idempotent recording, cursors, messages kept aside.
+public protocol InboundStore: InboundRecorder, Sendable {
+    /// Where a mailbox's poller stands.
+    func cursor(mailbox: String) throws -> MailboxCursor?
+    /// Starts a mailbox over after its UIDVALIDITY changed.
+    func resetCursor(mailbox: String, uidValidity: UInt32, at now: Date) throws
+    /// UIDs recorded for a mailbox under this UIDVALIDITY, among `uids`.
+    func recordedUIDs(mailbox: String, uidValidity: UInt32, among uids: [UInt32]) throws -> Set<UInt32>
     /// Whether the outbox sent a mail with this Message-ID: a bounce by its form alone is one
     /// only when it returns mail of ours.
     func sentOutboxMail(messageID: String) throws -> Bool
+    /// Runs `body` as one transaction that commits when it returns: each message recorded through
+    /// the recorder it is given is atomic on its own (a savepoint), so one that fails leaves the
+    /// others' work in place, and a backlog pays for one commit per batch, not per message.
+    /// When `body` throws, nothing it recorded is kept.
+    func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T
 }
 
 extension InboundStore {
+    /// Without transactions of its own to share, a backend records each message on its own.
+    public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
+        try body(self)
+    }
+
     /// A report whose bytes were not kept.
     public func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan

@@ -43,6 +43,19 @@ public final class IMAPBulkReader {
         return messages
     }
 
+    /// At most the first `limit` bytes of a message's header section, nil when the folder no
+    /// longer holds it: enough to answer the sender of a message too large to download.
+    public func header(of uid: UInt32, limit: Int = 1 << 20) throws(TransportError) -> [UInt8]? {
+        try fetch([uid], items: "UID BODY.PEEK[HEADER]<0.\(limit)>").first { $0.uid == uid }?.literal("BODY[HEADER]<0>")
+    }
+
+    /// Whether the folder holds a message with this UID (UID SEARCH).
+    public func holds(_ uid: UInt32) throws(TransportError) -> Bool {
+        try wire.run("UID SEARCH UID \(uid)").contains { line in
+            line.hasPrefix("* SEARCH") && line.split(separator: " ").dropFirst(2).contains { UInt32($0) == uid }
+        }
+    }
+
     private func fetch(_ uids: [UInt32], items: String) throws(TransportError) -> [IMAPFetchResponse] {
         guard !uids.isEmpty else { return [] }
         let command = "UID FETCH \(Self.sequenceSet(uids)) (\(items))"

@@ -62,14 +62,18 @@ extension IngestionPipeline {
     /// Records a report: against the mail it names, never as a ticket.
     /// Its bytes are kept as any message's are: an unmatched report, or mail that only looked like
     /// one, can still be read.
-    func recordReport(_ report: DeliveryReport, message: Message, raw: [UInt8], identity: InboundIdentity) throws -> IngestResult {
+    func recordReport(_ report: DeliveryReport, message: Message, raw: [UInt8], identity: InboundIdentity) throws -> PreparedMessage {
         let sender = (message.from.first?.address ?? message.returnPath ?? "").lowercased()
         let recipients = report.recipients
         let rawKept = mailbox.rawMessageRetentionDays != 0
         if rawKept { _ = try data.messages.put(raw) }
-        return try store.recordBounce(identity, sender: sender, match: report.match, summary: report.summary, rawKept: rawKept) { mail in
-            guard let mail else { return .none }
-            return deliveryRules.bounce(recipients, mail: mail, at: identity.receivedAt)
+        let match = report.match
+        let summary = report.summary
+        return PreparedMessage(uid: identity.uid, suppression: nil) { [deliveryRules] recorder in
+            try recorder.recordBounce(identity, sender: sender, match: match, summary: summary, rawKept: rawKept) { mail in
+                guard let mail else { return .none }
+                return deliveryRules.bounce(recipients, mail: mail, at: identity.receivedAt)
+            }
         }
     }
 

@@ -13,7 +13,7 @@ public struct IngestionPipeline: Sendable {
     /// Every configured mailbox by name: a follow-up may belong to another mailbox's ticket.
     let mailboxes: [String: MailboxConfig]
     let store: any InboundStore
-    let data: DataDirectory
+    private(set) var data: DataDirectory
     let policy: AutoReplyPolicy
     /// Key prefixes of every configured mailbox: subject tokens of others are not ours to honour.
     let knownPrefixes: Set<String>
@@ -56,8 +56,31 @@ public struct IngestionPipeline: Sendable {
         self.now = now
     }
 
+    /// The same pipeline writing files unsynced: for a batch that calls `data.syncFileSystem()`
+    /// once before it commits.
+    func deferringFileSync() -> IngestionPipeline {
+        var copy = self
+        copy.data = data.deferringSync()
+        return copy
+    }
+
     /// Records `raw`; `uidValidity`/`uid` identify it on the IMAP server when it came from there.
     public func ingest(raw: [UInt8], uidValidity: UInt32? = nil, uid: UInt32? = nil) throws -> IngestResult {
+        try record(try prepare(raw: raw, uidValidity: uidValidity, uid: uid), in: store)
+    }
+
+    /// Records what `prepare` made of a message, through `recorder` (the store, or a batch of
+    /// it), and logs and counts the outcome.
+    func record(_ prepared: PreparedMessage, in recorder: any InboundRecorder) throws -> IngestResult {
+        let result = try prepared.record(recorder)
+        log(result, uid: prepared.uid, suppression: prepared.suppression)
+        return result
+    }
+
+    /// Everything but recording: parses `raw`, stores its files (attachments, the raw message),
+    /// classifies it and gathers what the rules need. Touches no record, so it can run ahead of
+    /// the transaction that records the message.
+    func prepare(raw: [UInt8], uidValidity: UInt32? = nil, uid: UInt32? = nil) throws -> PreparedMessage {
         let receivedAt = now()
         let digest = SHA256.hex(of: raw)
         var identity = InboundIdentity(
@@ -65,17 +88,13 @@ public struct IngestionPipeline: Sendable {
         guard raw.count <= mailbox.maximumMessageSize else {
             let header = Message.parse(Array(MessageBytes.headerSection(of: raw)))
             identity.messageID = header.messageID
-            let result = try keepAside(header, raw: raw, identity: identity, limit: .message(size: raw.count))
-            log(result, uid: uid, suppression: nil)
-            return result
+            return try keepAside(header, raw: raw, identity: identity, limit: .message(size: raw.count))
         }
         let message = Message.parse(raw)
         identity.messageID = message.messageID
         // Before anything is stored: a bounce's returned files are not ours to keep.
         if let report = try deliveryReport(message) {
-            let result = try recordReport(report, message: message, raw: raw, identity: identity)
-            log(result, uid: uid, suppression: nil)
-            return result
+            return try recordReport(report, message: message, raw: raw, identity: identity)
         }
 
         var files: [(Attachment, [UInt8])] = []
@@ -83,9 +102,7 @@ public struct IngestionPipeline: Sendable {
             let bytes = attachment.decodedBody()
             guard bytes.count <= mailbox.maximumAttachmentSize else {
                 let name = AttachmentFilename.sanitised(attachment.filename, contentType: attachment.contentType.mediaType)
-                let result = try keepAside(message, raw: raw, identity: identity, limit: .attachment(name: name, size: bytes.count))
-                log(result, uid: uid, suppression: nil)
-                return result
+                return try keepAside(message, raw: raw, identity: identity, limit: .attachment(name: name, size: bytes.count))
             }
             files.append((attachment, bytes))
         }
@@ -119,38 +136,47 @@ public struct IngestionPipeline: Sendable {
             content.agentMessage = AgentMail(secrets: secrets)
                 .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
-        let result = try store.record(identity, content, lookup: lookup) { snapshot in
-            rules.decide(content, snapshot: snapshot, at: receivedAt)
+        let finished = content
+        return PreparedMessage(uid: uid, suppression: suppression) { [rules, lookup, identity] recorder in
+            try recorder.record(identity, finished, lookup: lookup) { snapshot in
+                rules.decide(finished, snapshot: snapshot, at: receivedAt)
+            }
         }
-        log(result, uid: uid, suppression: suppression)
-        return result
     }
 
     /// Records a message too large to download, from its header section alone.
     public func keepAsideUnfetched(header: [UInt8], size: Int?, uidValidity: UInt32, uid: UInt32) throws -> IngestResult {
+        try record(try prepareUnfetched(header: header, size: size, uidValidity: uidValidity, uid: uid), in: store)
+    }
+
+    /// `keepAsideUnfetched` up to the recording.
+    func prepareUnfetched(header: [UInt8], size: Int?, uidValidity: UInt32, uid: UInt32) throws -> PreparedMessage {
         let message = Message.parse(header)
         let identity = InboundIdentity(
             mailbox: mailbox.name, uidValidity: uidValidity, uid: uid, messageID: message.messageID, sha256: "",
             size: size ?? 0, receivedAt: now())
-        let result = try keepAside(message, raw: nil, identity: identity, limit: .message(size: size))
-        log(result, uid: uid, suppression: nil)
-        return result
+        return try keepAside(message, raw: nil, identity: identity, limit: .message(size: size))
     }
 
     /// Keeps a message that breaks a size limit: its bytes (when we have them) in the data
     /// directory, a record, and one notice to the sender unless loop rules forbid it.
-    private func keepAside(_ message: Message, raw: [UInt8]?, identity: InboundIdentity, limit: SizeLimitBreach) throws -> IngestResult {
+    private func keepAside(_ message: Message, raw: [UInt8]?, identity: InboundIdentity, limit: SizeLimitBreach) throws -> PreparedMessage {
         if let raw { _ = try data.messages.put(raw) }
         let breach = limit.described(for: mailbox)
         let from = message.from.first ?? message.sender
         let returnPath = message.returnPath.flatMap { MailboxConfig.isPlausibleAddress($0) ? $0 : nil }
-        return try store.recordQuarantine(identity, sender: from?.address.lowercased() ?? "", reason: breach.record, rawKept: raw != nil) {
-            SizeNoticeRules.notice(
-                from: from.map { Correspondent(address: $0.address, name: $0.name) }, returnPath: returnPath,
-                suppressed: policy.suppression(for: message) != nil, subject: Self.cleanSubject(message.subject), reason: breach.notice,
-                size: limit.size, limit: limit.limit(for: mailbox), mailbox: mailbox.name,
-                answering: MailThread(messageID: message.messageID, references: message.references),
-                newMessageID: { _ in MessageIDGenerator.make(domain: mailbox.domain) })
+        let suppressed = policy.suppression(for: message) != nil
+        let subject = Self.cleanSubject(message.subject)
+        let thread = MailThread(messageID: message.messageID, references: message.references)
+        let kept = raw != nil
+        return PreparedMessage(uid: identity.uid, suppression: nil) { [mailbox] recorder in
+            try recorder.recordQuarantine(identity, sender: from?.address.lowercased() ?? "", reason: breach.record, rawKept: kept) {
+                SizeNoticeRules.notice(
+                    from: from.map { Correspondent(address: $0.address, name: $0.name) }, returnPath: returnPath,
+                    suppressed: suppressed, subject: subject, reason: breach.notice,
+                    size: limit.size, limit: limit.limit(for: mailbox), mailbox: mailbox.name,
+                    answering: thread, newMessageID: { _ in MessageIDGenerator.make(domain: mailbox.domain) })
+            }
         }
     }
 

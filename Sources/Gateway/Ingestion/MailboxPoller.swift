@@ -11,8 +11,10 @@ struct MailboxPoller {
     static let processedKeyword = "$Helpdesk-Processed"
     /// Keyword added to messages recorded but not processed (too large, failing).
     static let quarantinedKeyword = "$Helpdesk-Quarantined"
-    /// Flags are sent in batches this size to save round trips.
-    static let flagBatch = 100
+    /// Messages read with one FETCH and recorded in one transaction.
+    static let batchSize = 100
+    /// Bytes read with one FETCH at most (a larger message is read on its own).
+    static let batchBytes = 16 << 20
 
     let pipeline: IngestionPipeline
     let store: any InboundStore
@@ -56,45 +58,80 @@ struct MailboxPoller {
 
         let uids = try client.uids(after: lastUID, below: status.uidNext)
         summary.unrecorded = uids.count
-        var processed: [UInt32] = []
-        var quarantined: [UInt32] = []
+        guard !uids.isEmpty else { return }
+        try record(uids, status: status, client: client, into: &summary)
+    }
+
+    /// Reads `uids` in batches on a thread of its own (fetch, parse, files) while this thread
+    /// records each batch in one transaction and then flags it, so the two cores overlap.
+    /// The first message that cannot be recorded stops the poll as before: what came before it
+    /// is committed and flagged, it and what follows stay unrecorded for the next poll.
+    private func record(_ uids: [UInt32], status: MailboxStatus, client: IMAPClient, into summary: inout PollSummary) throws {
+        let reader = try IMAPBulkReader(endpoint: endpoint)
+        // Renumbered between STATUS and EXAMINE: the next poll rescans.
+        guard reader.uidValidity == status.uidValidity else { return }
+        let batchPipeline = pipeline.deferringFileSync()
+        let batches = HandOff<[ReadMessage]>(capacity: 2)
+        let reading = BatchReader(
+            reader: reader, pipeline: batchPipeline, uidValidity: status.uidValidity, batchSize: Self.batchSize,
+            batchBytes: Self.batchBytes, shutdown: shutdown)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            reading.run(uids, into: batches)
+            done.signal()
+        }.start()
         defer {
-            // Whatever was committed gets its flags (and is moved), even when the loop stopped on an error.
-            try? finish(client, processed: processed, quarantined: quarantined)
+            // On every way out: stop the reader and wait for it, so nothing outlives the poll.
+            batches.close()
+            done.wait()
         }
-        for uid in uids {
-            if shutdown?.isRequested == true { break }
-            let result: IngestResult
-            do {
-                let raw = try client.fetch(uid: uid, uidValidity: status.uidValidity)
-                summary.fetched += 1
-                result = try pipeline.ingest(raw: raw, uidValidity: status.uidValidity, uid: uid)
-            } catch let error as TransportError where error.kind == .rejected && error.message.contains("larger than") {
-                // Not downloaded: the header is enough to record it and tell the sender.
-                // A header that cannot be read (or is itself huge) still gets the message recorded.
-                let header = (try? client.fetchHeader(uid: uid, uidValidity: status.uidValidity)) ?? []
-                let size = try? client.size(uid: uid)
-                result = try pipeline.keepAsideUnfetched(header: header, size: size, uidValidity: status.uidValidity, uid: uid)
-            } catch let error as TransportError where error.kind == .notFound {
-                // Renumbered folder: the next poll rescans. Expunged since the search: skip it. Still
-                // there (the server refused the FETCH, e.g. [UNAVAILABLE]): stop, or the cursor
-                // would move past a message never recorded.
-                if try client.status().uidValidity != status.uidValidity { break }
-                if try client.search("UID \(uid)").contains(uid) { throw error }
-                logger.notice("message vanished before fetch", metadata: ["mailbox": "\(mailbox.name)", "uid": "\(uid)"])
+
+        while let batch = batches.take() {
+            let outcome = try store.recordingBatch { recorder in
+                var outcome = BatchOutcome()
+                for message in batch {
+                    if shutdown?.isRequested == true { break }
+                    do {
+                        switch message.content {
+                        case .prepared(let prepared):
+                            outcome.recorded.append((message.uid, try batchPipeline.record(prepared, in: recorder)))
+                        case .vanished:
+                            outcome.vanished.append(message.uid)
+                        case .failed(let error):
+                            throw error
+                        }
+                    } catch {
+                        outcome.failure = error
+                        break
+                    }
+                }
+                // The files these records name must be on disk before the records are.
+                if !outcome.recorded.isEmpty { try batchPipeline.data.syncFileSystem() }
+                return outcome
+            }
+            summary.fetched += outcome.recorded.count
+            var processed: [UInt32] = []
+            var quarantined: [UInt32] = []
+            for (uid, result) in outcome.recorded {
+                count(result, into: &summary)
+                processed.append(uid)
+                if case .quarantined = result { quarantined.append(uid) }
+            }
+            summary.unrecorded = (summary.unrecorded ?? 0) - outcome.recorded.count
+            try finish(client, processed: processed, quarantined: quarantined)
+            for uid in outcome.vanished {
+                // Expunged since the search: skip it. Still there: the server would not give it
+                // (e.g. [UNAVAILABLE]): stop, or the cursor would move past a message never recorded.
+                if try client.status().uidValidity != status.uidValidity { return }
+                if try client.search("UID \(uid)").contains(uid) {
+                    throw TransportError(kind: .notFound, message: "the IMAP server did not return message UID \(uid) in \(endpoint.path.isEmpty ? "INBOX" : endpoint.path), though it still holds it; the next poll tries again")
+                }
+                logger.notice("message vanished before fetch", metadata: ["mailbox": "\(pipeline.mailbox.name)", "uid": "\(uid)"])
                 summary.unrecorded = (summary.unrecorded ?? 1) - 1
-                continue
             }
-            count(result, into: &summary)
-            summary.unrecorded = (summary.unrecorded ?? 1) - 1
-            processed.append(uid)
-            if case .quarantined = result { quarantined.append(uid) }
-            if processed.count >= Self.flagBatch {
-                try finish(client, processed: processed, quarantined: quarantined)
-                processed.removeAll()
-                quarantined.removeAll()
-                onProgress?()
-            }
+            onProgress?()
+            if let failure = outcome.failure { throw failure }
+            if shutdown?.isRequested == true { return }
         }
     }
 

@@ -5,13 +5,28 @@ public import HelpdeskStore
 public struct DataDirectory: Sendable {
     public let root: String
     /// Attachment bytes, kept as long as the tickets.
-    public let attachments: BlobStore
+    public private(set) var attachments: BlobStore
     /// Raw messages, kept for the mailbox's retention (and always when kept aside).
-    public let messages: BlobStore
+    public private(set) var messages: BlobStore
 
     public init(root: String) {
         self.root = root
         attachments = BlobStore(root: (root as NSString).appendingPathComponent("attachments"))
         messages = BlobStore(root: (root as NSString).appendingPathComponent("messages"))
+    }
+
+    /// The same folders, with files left unsynced until `syncFileSystem()`: for a batch that
+    /// flushes once before it commits.
+    func deferringSync() -> DataDirectory {
+        var copy = self
+        copy.attachments.syncsEachFile = false
+        copy.messages.syncsEachFile = false
+        return copy
+    }
+
+    /// Makes every file written so far durable (both stores; one flush when they share a file system).
+    func syncFileSystem() throws {
+        try attachments.syncFileSystem()
+        try messages.syncFileSystem()
     }
 }

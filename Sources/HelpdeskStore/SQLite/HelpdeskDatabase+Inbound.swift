@@ -10,145 +10,154 @@ extension HelpdeskDatabase {
     public func record(
         _ identity: InboundIdentity, _ content: InboundContent, lookup: InboundLookup, decide: (InboundSnapshot) throws -> InboundPlan
     ) throws -> IngestResult {
-        try writer.write { db in
-            if try isRecorded(db, identity) {
-                try advanceCursor(db, identity)
-                return .alreadyRecorded
-            }
-            if let existing = try earlierCopy(db, of: identity, sender: content.requesterAddress) {
-                var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0)")
-                row.ticketId = existing.ticketId
-                row.sender = content.requesterAddress
-                // Its bytes may differ (another mailbox's delivery headers): retention must see them.
-                row.rawKept = content.rawKept
-                try row.insert(db)
-                try advanceCursor(db, identity)
-                return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
-            }
-            let found = try ticketForFollowUp(db, content.followUp)
-            let snapshot = InboundSnapshot(
-                found: try found.map { try self.snapshot(db, of: $0, strategy: lookup.strategies[$0.mailbox], requesterThread: true) },
-                nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
-                assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual))
-            let plan = try decide(snapshot)
+        try writer.write { db in try record(in: db, identity, content, lookup: lookup, decide: decide) }
+    }
 
-            let (ticket, _) = try persist(db, plan.ticket, at: identity.receivedAt)
-            guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
-            var comment = CommentRecord(
-                id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,
-                body: plan.comment.body, visibility: plan.comment.visibility, messageId: identity.messageID, createdAt: identity.receivedAt,
-                html: plan.comment.html, reply: plan.comment.reply, authorRole: plan.comment.authorRole, unverified: plan.comment.unverified)
-            try comment.insert(db)
-            guard let commentId = comment.id else { throw DatabaseError(message: "comment without id after insert") }
-            for draft in content.attachments {
-                var row = AttachmentRecord(
-                    id: nil, commentId: commentId, sha256: draft.sha256, filename: draft.filename,
-                    contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID)
-                try row.insert(db)
-            }
-            if let messageID = identity.messageID {
-                try TicketMessageRecord(messageId: messageID, ticketId: ticketId, direction: "in").insert(db, onConflict: .ignore)
-            }
-            var row = inboundRow(identity, outcome: plan.outcome, detail: ticket.linkReason.map { "linked: \($0.rawValue)" })
-            row.ticketId = ticketId
-            row.commentId = commentId
-            row.autoReply = content.autoReplySuppression
-            row.rawKept = content.rawKept
+    /// `record` inside the caller's transaction (a batch's savepoint, or its own).
+    func record(in db: Database, _ identity: InboundIdentity, _ content: InboundContent, lookup: InboundLookup, decide: (InboundSnapshot) throws -> InboundPlan) throws -> IngestResult {
+        if try isRecorded(db, identity) {
+            try advanceCursor(db, identity)
+            return .alreadyRecorded
+        }
+        if let existing = try earlierCopy(db, of: identity, sender: content.requesterAddress) {
+            var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0)")
+            row.ticketId = existing.ticketId
             row.sender = content.requesterAddress
+            // Its bytes may differ (another mailbox's delivery headers): retention must see them.
+            row.rawKept = content.rawKept
             try row.insert(db)
             try advanceCursor(db, identity)
-            return plan.outcome == .ticketCreated ? .ticketCreated(ticket, comment) : .commentAdded(ticket, comment)
+            return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
         }
+        let found = try ticketForFollowUp(db, content.followUp)
+        let snapshot = InboundSnapshot(
+            found: try found.map { try self.snapshot(db, of: $0, strategy: lookup.strategies[$0.mailbox], requesterThread: true) },
+            nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
+            assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual))
+        let plan = try decide(snapshot)
+
+        let (ticket, _) = try persist(db, plan.ticket, at: identity.receivedAt)
+        guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
+        var comment = CommentRecord(
+            id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,
+            body: plan.comment.body, visibility: plan.comment.visibility, messageId: identity.messageID, createdAt: identity.receivedAt,
+            html: plan.comment.html, reply: plan.comment.reply, authorRole: plan.comment.authorRole, unverified: plan.comment.unverified)
+        try comment.insert(db)
+        guard let commentId = comment.id else { throw DatabaseError(message: "comment without id after insert") }
+        for draft in content.attachments {
+            var row = AttachmentRecord(
+                id: nil, commentId: commentId, sha256: draft.sha256, filename: draft.filename,
+                contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID)
+            try row.insert(db)
+        }
+        if let messageID = identity.messageID {
+            try TicketMessageRecord(messageId: messageID, ticketId: ticketId, direction: "in").insert(db, onConflict: .ignore)
+        }
+        var row = inboundRow(identity, outcome: plan.outcome, detail: ticket.linkReason.map { "linked: \($0.rawValue)" })
+        row.ticketId = ticketId
+        row.commentId = commentId
+        row.autoReply = content.autoReplySuppression
+        row.rawKept = content.rawKept
+        row.sender = content.requesterAddress
+        try row.insert(db)
+        try advanceCursor(db, identity)
+        return plan.outcome == .ticketCreated ? .ticketCreated(ticket, comment) : .commentAdded(ticket, comment)
     }
 
     public func recordQuarantine(
         _ identity: InboundIdentity, sender: String = "", reason: String, rawKept: Bool = false, notice: () -> PlannedMail? = { nil }
     ) throws -> IngestResult {
-        try writer.write { db in
-            if try isRecorded(db, identity) {
-                try advanceCursor(db, identity)
-                return .alreadyRecorded
-            }
-            // The same message reached another support address with a higher limit and is on a
-            // ticket already: telling the sender it was not opened would be wrong.
-            if let existing = try earlierCopy(db, of: identity, sender: sender) {
-                var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0); over this mailbox's limit: \(reason)")
-                row.ticketId = existing.ticketId
-                row.sender = sender
-                try row.insert(db)
-                try advanceCursor(db, identity)
-                return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
-            }
-            let seenBefore = try earlierQuarantine(db, of: identity)
-            var row = inboundRow(identity, outcome: .quarantined, detail: reason)
-            row.rawKept = rawKept
+        try writer.write { db in try recordQuarantine(in: db, identity, sender: sender, reason: reason, rawKept: rawKept, notice: notice) }
+    }
+
+    /// `recordQuarantine` inside the caller's transaction (a batch's savepoint, or its own).
+    func recordQuarantine(in db: Database, _ identity: InboundIdentity, sender: String, reason: String, rawKept: Bool, notice: () -> PlannedMail?) throws -> IngestResult {
+        if try isRecorded(db, identity) {
+            try advanceCursor(db, identity)
+            return .alreadyRecorded
+        }
+        // The same message reached another support address with a higher limit and is on a
+        // ticket already: telling the sender it was not opened would be wrong.
+        if let existing = try earlierCopy(db, of: identity, sender: sender) {
+            var row = inboundRow(identity, outcome: .duplicate, detail: "same message as inbound #\(existing.id ?? 0); over this mailbox's limit: \(reason)")
+            row.ticketId = existing.ticketId
             row.sender = sender
             try row.insert(db)
-            if seenBefore == nil, let mail = notice() {
-                try enqueue(db, mail, ticketId: nil, at: identity.receivedAt)
-            }
             try advanceCursor(db, identity)
-            return .quarantined(reason: reason)
+            return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
         }
+        let seenBefore = try earlierQuarantine(db, of: identity)
+        var row = inboundRow(identity, outcome: .quarantined, detail: reason)
+        row.rawKept = rawKept
+        row.sender = sender
+        try row.insert(db)
+        if seenBefore == nil, let mail = notice() {
+            try enqueue(db, mail, ticketId: nil, at: identity.receivedAt)
+        }
+        try advanceCursor(db, identity)
+        return .quarantined(reason: reason)
     }
 
     public func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
     ) throws -> IngestResult {
-        try writer.write { db in
-            if try isRecorded(db, identity) {
-                try advanceCursor(db, identity)
-                return .alreadyRecorded
-            }
-            let row: OutboxRecord?
-            switch match {
-            case .outbox(let id): row = try OutboxRecord.fetchOne(db, key: id)
-            case .messageID(let id): row = try OutboxRecord.fetchOne(db, sql: "SELECT * FROM outbox WHERE message_id = ?", arguments: [id])
-            case .none: row = nil
-            }
-            let rowTicket = try row?.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }
-            let mail = try row.flatMap { row -> BouncedMail? in
-                // Never attempted, so never bounced: a report about it is made up.
-                guard let id = row.id, row.attempts > 0 else { return nil }
-                // The same bounce delivered twice (or once to two mailboxes) must act once.
-                let reported = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE outcome = 'bounce' AND detail = ?)",
-                                                  arguments: [Self.bounceDetail(outboxId: id, summary: summary)]) ?? false
-                // One bounce acts per mail: later reports, forged or repeated, tell nobody again.
-                var mail = BouncedMail(
-                    outboxId: id, mailbox: row.mailbox, event: MailEvent(rawValue: row.event),
-                    recipients: row.recipientList, ticket: rowTicket, alreadyBounced: reported || row.status == .bounced)
-                if case .outbox = match { mail.signed = true }
-                return mail
-            }
-            let plan = decide(mail)
-            // A report that names no mail of ours belongs to no ticket either.
-            let ticket = mail?.ticket
-            if let bounced = plan.bounced, let id = mail?.outboxId {
-                // A row still being retried was sent all the same: the bounce is its final word.
-                try db.execute(sql: """
-                    UPDATE outbox SET status = 'bounced', bounce_status = ?, bounce_diagnostic = ?, bounced_at = ?,
-                      claimed_by = NULL, claim_expires_at = NULL
-                    WHERE id = ? AND status IN ('sent', 'failed', 'pending', 'bounced')
-                    """, arguments: [bounced.status, bounced.diagnostic, identity.receivedAt, id])
-            }
-            for var event in plan.events {
-                try event.insert(db)
-            }
-            for suppression in plan.suppressions {
-                try keep(db, suppression)
-            }
-            for planned in plan.mail {
-                try enqueue(db, planned, ticketId: ticket?.id, at: identity.receivedAt)
-            }
-            var inbound = inboundRow(
-                identity, outcome: .bounce, detail: mail.map { Self.bounceDetail(outboxId: $0.outboxId, summary: summary) } ?? "unmatched: \(summary)")
-            inbound.ticketId = ticket?.id
-            inbound.sender = sender
-            inbound.rawKept = rawKept
-            try inbound.insert(db)
+        try writer.write { db in try recordBounce(in: db, identity, sender: sender, match: match, summary: summary, rawKept: rawKept, decide: decide) }
+    }
+
+    /// `recordBounce` inside the caller's transaction (a batch's savepoint, or its own).
+    func recordBounce(in db: Database, _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan) throws -> IngestResult {
+        if try isRecorded(db, identity) {
             try advanceCursor(db, identity)
-            return .bounce(outboxId: mail?.outboxId, ticketKey: ticket?.key)
+            return .alreadyRecorded
         }
+        let row: OutboxRecord?
+        switch match {
+        case .outbox(let id): row = try OutboxRecord.fetchOne(db, key: id)
+        case .messageID(let id): row = try OutboxRecord.fetchOne(db, sql: "SELECT * FROM outbox WHERE message_id = ?", arguments: [id])
+        case .none: row = nil
+        }
+        let rowTicket = try row?.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }
+        let mail = try row.flatMap { row -> BouncedMail? in
+            // Never attempted, so never bounced: a report about it is made up.
+            guard let id = row.id, row.attempts > 0 else { return nil }
+            // The same bounce delivered twice (or once to two mailboxes) must act once.
+            let reported = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE outcome = 'bounce' AND detail = ?)",
+                                              arguments: [Self.bounceDetail(outboxId: id, summary: summary)]) ?? false
+            // One bounce acts per mail: later reports, forged or repeated, tell nobody again.
+            var mail = BouncedMail(
+                outboxId: id, mailbox: row.mailbox, event: MailEvent(rawValue: row.event),
+                recipients: row.recipientList, ticket: rowTicket, alreadyBounced: reported || row.status == .bounced)
+            if case .outbox = match { mail.signed = true }
+            return mail
+        }
+        let plan = decide(mail)
+        // A report that names no mail of ours belongs to no ticket either.
+        let ticket = mail?.ticket
+        if let bounced = plan.bounced, let id = mail?.outboxId {
+            // A row still being retried was sent all the same: the bounce is its final word.
+            try db.execute(sql: """
+                UPDATE outbox SET status = 'bounced', bounce_status = ?, bounce_diagnostic = ?, bounced_at = ?,
+                  claimed_by = NULL, claim_expires_at = NULL
+                WHERE id = ? AND status IN ('sent', 'failed', 'pending', 'bounced')
+                """, arguments: [bounced.status, bounced.diagnostic, identity.receivedAt, id])
+        }
+        for var event in plan.events {
+            try event.insert(db)
+        }
+        for suppression in plan.suppressions {
+            try keep(db, suppression)
+        }
+        for planned in plan.mail {
+            try enqueue(db, planned, ticketId: ticket?.id, at: identity.receivedAt)
+        }
+        var inbound = inboundRow(
+            identity, outcome: .bounce, detail: mail.map { Self.bounceDetail(outboxId: $0.outboxId, summary: summary) } ?? "unmatched: \(summary)")
+        inbound.ticketId = ticket?.id
+        inbound.sender = sender
+        inbound.rawKept = rawKept
+        try inbound.insert(db)
+        try advanceCursor(db, identity)
+        return .bounce(outboxId: mail?.outboxId, ticketKey: ticket?.key)
     }
 
     public func sentOutboxMail(messageID: String) throws -> Bool {

@@ -1,0 +1,106 @@
+import Foundation
+import HelpdeskStore
+import MailTransport
+
+/// One message as the reading thread hands it over.
+struct ReadMessage: Sendable {
+    enum Content: Sendable {
+        /// Read and prepared: the recording is left.
+        case prepared(PreparedMessage)
+        /// The server returned nothing for the UID: expunged, or refusing it (the poller asks which).
+        case vanished
+        /// Reading or preparing it failed: the poll stops here.
+        case failed(any Error)
+    }
+
+    let uid: UInt32
+    let content: Content
+}
+
+/// What one batch's transaction recorded, and where it stopped.
+struct BatchOutcome {
+    var recorded: [(uid: UInt32, result: IngestResult)] = []
+    var vanished: [UInt32] = []
+    var failure: (any Error)?
+}
+
+/// Reads a poll's messages in batches: sizes first, then every message under the size limit with
+/// one FETCH per `batchBytes`, then prepares each (parse, files) and hands the batch over.
+/// A message over the limit is read as its header alone. Runs on its own thread.
+struct BatchReader: @unchecked Sendable {
+    // @unchecked: the IMAP reader is used by the reading thread alone once `run` starts.
+    let reader: IMAPBulkReader
+    let pipeline: IngestionPipeline
+    let uidValidity: UInt32
+    let batchSize: Int
+    let batchBytes: Int
+    let shutdown: ShutdownSignal?
+
+    func run(_ uids: [UInt32], into batches: HandOff<[ReadMessage]>) {
+        defer { batches.close() }
+        for start in stride(from: 0, to: uids.count, by: batchSize) {
+            if shutdown?.isRequested == true { return }
+            let window = Array(uids[start..<min(start + batchSize, uids.count)])
+            let batch = read(window)
+            guard batches.put(batch) else { return }
+            // After a failure, the poll stops at it: reading on would be wasted.
+            if batch.contains(where: { if case .failed = $0.content { true } else { false } }) { return }
+        }
+    }
+
+    private func read(_ window: [UInt32]) -> [ReadMessage] {
+        let limit = pipeline.mailbox.maximumMessageSize
+        let sizes: [UInt32: Int]
+        var fetched: [UInt32: [UInt8]] = [:]
+        do {
+            sizes = try reader.sizes(of: window)
+            for group in Self.groups(window.filter { (sizes[$0] ?? .max) <= limit }, sizes: sizes, bytes: batchBytes) {
+                fetched.merge(try reader.messages(group)) { first, _ in first }
+            }
+        } catch {
+            // The whole window failed to read: its first message carries the error.
+            return [ReadMessage(uid: window[0], content: .failed(error))]
+        }
+        var batch: [ReadMessage] = []
+        batch.reserveCapacity(window.count)
+        for uid in window {
+            do {
+                if let raw = fetched.removeValue(forKey: uid) {
+                    let prepared = try pipeline.prepare(raw: raw, uidValidity: uidValidity, uid: uid)
+                    batch.append(ReadMessage(uid: uid, content: .prepared(prepared)))
+                } else if let size = sizes[uid], size > limit {
+                    // Not downloaded: the header is enough to record it and tell the sender. A
+                    // header that cannot be read (or is itself huge) still gets it recorded.
+                    let header = (try? reader.header(of: uid)) ?? nil
+                    let prepared = try pipeline.prepareUnfetched(header: header ?? [], size: size, uidValidity: uidValidity, uid: uid)
+                    batch.append(ReadMessage(uid: uid, content: .prepared(prepared)))
+                } else {
+                    batch.append(ReadMessage(uid: uid, content: .vanished))
+                }
+            } catch {
+                batch.append(ReadMessage(uid: uid, content: .failed(error)))
+                break
+            }
+        }
+        return batch
+    }
+
+    /// `uids` in order, cut into runs of at most `bytes` (a larger message alone).
+    static func groups(_ uids: [UInt32], sizes: [UInt32: Int], bytes: Int) -> [[UInt32]] {
+        var groups: [[UInt32]] = []
+        var current: [UInt32] = []
+        var total = 0
+        for uid in uids {
+            let size = sizes[uid] ?? 0
+            if !current.isEmpty, total + size > bytes {
+                groups.append(current)
+                current = []
+                total = 0
+            }
+            current.append(uid)
+            total += size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+}

@@ -1,0 +1,44 @@
+import GRDB
+import HelpdeskCore
+
+extension HelpdeskDatabase {
+    /// One write transaction for the whole batch, a savepoint per message.
+    public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
+        try writer.write { db in try body(SavepointRecorder(store: self, db: db)) }
+    }
+}
+
+/// Records each message in a savepoint of the batch's transaction: a message that fails is
+/// rolled back alone. Valid only inside `recordingBatch`'s body, on its thread.
+struct SavepointRecorder: InboundRecorder {
+    let store: HelpdeskDatabase
+    let db: Database
+
+    func record(
+        _ identity: InboundIdentity, _ content: InboundContent, lookup: InboundLookup, decide: (InboundSnapshot) throws -> InboundPlan
+    ) throws -> IngestResult {
+        try inSavepoint { try store.record(in: db, identity, content, lookup: lookup, decide: decide) }
+    }
+
+    func recordQuarantine(
+        _ identity: InboundIdentity, sender: String, reason: String, rawKept: Bool, notice: () -> PlannedMail?
+    ) throws -> IngestResult {
+        try inSavepoint { try store.recordQuarantine(in: db, identity, sender: sender, reason: reason, rawKept: rawKept, notice: notice) }
+    }
+
+    func recordBounce(
+        _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
+    ) throws -> IngestResult {
+        try inSavepoint { try store.recordBounce(in: db, identity, sender: sender, match: match, summary: summary, rawKept: rawKept, decide: decide) }
+    }
+
+    private func inSavepoint(_ work: () throws -> IngestResult) throws -> IngestResult {
+        var result: IngestResult?
+        try db.inSavepoint {
+            result = try work()
+            return .commit
+        }
+        guard let result else { throw DatabaseError(message: "a savepoint committed without a result") }
+        return result
+    }
+}
