@@ -20,7 +20,10 @@ read -r imap smtp lmtp < <(python3 -c 'import socket
 s=[socket.socket() for _ in range(3)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(*[x.getsockname()[1] for x in s])')
-cleanup() { bash scripts/mailservers.sh stop --dir "$work/servers" >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() {
+  bash scripts/mailservers.sh stop --dir "$work/servers" >/dev/null 2>&1 || true
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept $work (database, data) for BENCH_KEEP"; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 bash scripts/mailservers.sh start --dir "$work/servers" --imap-port "$imap" --smtp-port "$smtp" --lmtp-port "$lmtp" >/dev/null
 

@@ -345,8 +345,8 @@ private struct BounceNotice {
             lines.append(Self.scan(line, excluding: own, afterSkipped: lines.last?.isSkipped == true))
             lineStart = lineEnd + 1
         }
-        let noticeText = String(decoding: bytes[0..<(lines.last?.range.upperBound ?? 0)], as: UTF8.self).lowercased()
-        isDelay = Self.delayPhrases.contains(where: noticeText.contains)
+        let notice = bytes[0..<(lines.last?.range.upperBound ?? 0)]
+        isDelay = Self.delayPhrases.contains { Bytes.containsIgnoringASCIICase(notice, $0) }
             || message.subject.map { $0.lowercased().contains("delay") || $0.lowercased().contains("warning") } == true
         findings = Self.assign(lines, in: bytes)
         let idStart = returnedStart ?? 0

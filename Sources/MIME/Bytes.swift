@@ -12,6 +12,24 @@ enum Bytes {
     }
 
     /// ASCII case-insensitive equality without allocating lower-cased copies.
+    /// Whether `haystack` contains `needle` (lower-case ASCII), ASCII letters compared without
+    /// case. On bytes: String's `contains` compares Characters, and took 40 ms over a 64 KB notice.
+    static func containsIgnoringASCIICase(_ haystack: ArraySlice<UInt8>, _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first, haystack.count >= pattern.count else { return pattern.isEmpty }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - pattern.count
+        while index <= last {
+            if haystack[index].asciiLowercased == first {
+                var matched = 1
+                while matched < pattern.count, haystack[index + matched].asciiLowercased == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()

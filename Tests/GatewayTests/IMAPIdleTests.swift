@@ -49,8 +49,14 @@ struct IMAPIdleTests {
         defer { servers.stop() }
         var endpoint = servers.imapEndpoint(user: "support")
         endpoint.password = "wrong"
+        // Both connections that talk IMAP directly (IMAPWire) log in through libcurl.
         #expect {
             _ = try IMAPIdleConnection(endpoint: endpoint)
+        } throws: { error in
+            "\(error)".contains("AUTHENTICATIONFAILED") && !"\(error)".contains("wrong")
+        }
+        #expect {
+            _ = try IMAPBulkReader(endpoint: endpoint)
         } throws: { error in
             "\(error)".contains("AUTHENTICATIONFAILED") && !"\(error)".contains("wrong")
         }

@@ -224,7 +224,12 @@ extension HelpdeskDatabase {
     /// Numbered per key prefix, not per mailbox name: a renamed mailbox file keeps its prefix,
     /// and keys are unique across mailboxes.
     private func nextNumber(_ db: Database, keyPrefix: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM ticket WHERE key LIKE ?", arguments: ["\(keyPrefix)-%"]) ?? 1
+        // Down the number index to the first key of this prefix: with one prefix per database (the
+        // usual case) that is the first row, with several a few more.
+        let highest = try Int.fetchOne(
+            db, sql: "SELECT number FROM ticket INDEXED BY ticket_number WHERE key LIKE ? ORDER BY number DESC LIMIT 1",
+            arguments: ["\(keyPrefix)-%"])
+        return (highest ?? 0) + 1
     }
 
     private func inboundRow(_ identity: InboundIdentity, outcome: InboundOutcome, detail: String?) -> InboundMessageRecord {

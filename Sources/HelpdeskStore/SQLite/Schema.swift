@@ -276,6 +276,11 @@ enum Schema {
                 t.column("ticket_id", .integer).references("ticket", onDelete: .setNull)
             }
         }
+        migrator.registerMigration("v10: ticket numbers by index", foreignKeyChecks: .immediate) { db in
+            // The next ticket number is the highest one of a key prefix: found from the top of
+            // this index instead of by reading every ticket (a backlog of 10,000 read 50 million rows).
+            try db.create(index: "ticket_number", on: "ticket", columns: ["number"])
+        }
         return migrator
     }
 
