@@ -102,6 +102,8 @@ let package = Package(
             dependencies: [
                 "Gateway", "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport", "MailgateTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Read-only looks at a database another process is writing (the crash tests).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             // Golden messages are read from the checkout by path, not bundled.
             exclude: ["Golden"],

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import MailgateTestSupport
+import MailTransport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` in the middle of a backlog: every message is recorded exactly once in the end, and
+/// every one is flagged on the server, whatever batch the poll was in when it died.
+@Suite("A poll killed mid-backlog", .serialized, .timeLimit(.minutes(10)))
+struct PollCrashTests {
+    static let count = 260
+
+    @Test func killedTwiceLosesNothingAndDuplicatesNothing() throws {
+        let servers = try MailServers()
+        defer { servers.stop() }
+        let fixture = try GatewayFixture(servers: servers)
+        // One SMTP connection for all: OpenSMTPD slows a client that opens hundreds.
+        let smtp = try SMTPClient(endpoint: servers.smtpEndpoint)
+        for index in 0..<Self.count {
+            let message = """
+                From: Alice <alice@example.test>\r
+                To: support@example.test\r
+                Subject: Backlog request \(index)\r
+                Message-ID: <backlog-\(index)@client.example.test>\r
+                \r
+                Request number \(index).\r
+
+                """
+            try smtp.send(from: "alice@example.test", to: ["support@example.test"], message: Array(message.utf8))
+        }
+        try servers.waitForMessages(user: "support", count: Self.count, timeout: 120)
+        let arguments = ["poll", "--once", "--no-send", "--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path,
+                         "--database", fixture.databasePath]
+        let environment = ["HELPDESK_DATA_DIR": fixture.dataDirectory]
+
+        // Killed once past the first committed batch, once past the second: mid-batch, mid-flags,
+        // or between, whatever the timing gives.
+        var killedAt: [Int] = []
+        for threshold in [1, 101] {
+            let poll = try CommandLineTests.start(arguments, environment: environment)
+            let deadline = Date(timeIntervalSinceNow: 120)
+            var recorded = 0
+            while recorded < threshold, poll.wait(seconds: 0) == nil, Date() < deadline {
+                usleep(2_000)
+                recorded = (try? Self.recordedCount(fixture.databasePath)) ?? 0
+            }
+            poll.signal(SIGKILL)
+            let status = poll.wait(seconds: 10)
+            try #require(status == 128 + SIGKILL, "the poll ended on its own before the kill (\(String(describing: status))): \(poll.stderr)")
+            killedAt.append(try Self.recordedCount(fixture.databasePath))
+        }
+        #expect(killedAt.allSatisfy { $0 < Self.count }, "killed before the end: \(killedAt)")
+
+        let finish = try CommandLineTests.helpdesk(arguments, environment: environment)
+        #expect(finish.status == 0, "\(finish.stderr)")
+
+        let database = try DatabaseQueue(path: fixture.databasePath, configuration: Self.readOnly)
+        try database.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbound_message") == Self.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT uid) FROM inbound_message") == Self.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket") == Self.count, "one ticket per request, none twice")
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT message_id) FROM comment") == Self.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM comment") == Self.count)
+            // Every acknowledgement queued once (sent or withheld later by the loop caps).
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE event = 'ticket_created'") == Self.count)
+            let cursor = try Int.fetchOne(db, sql: "SELECT last_uid FROM mailbox_cursor WHERE mailbox = 'support'")
+            let highest = try Int.fetchOne(db, sql: "SELECT MAX(uid) FROM inbound_message")
+            #expect(cursor == highest)
+        }
+        let client = try IMAPClient(endpoint: servers.imapEndpoint(user: "support"))
+        #expect(try client.search("UNKEYWORD $Helpdesk-Processed").isEmpty, "every recorded message is flagged")
+    }
+
+    static var readOnly: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        return configuration
+    }
+
+    /// Messages recorded so far by the poll that is writing the database (0 before it exists).
+    static func recordedCount(_ path: String) throws -> Int {
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        return try DatabaseQueue(path: path, configuration: readOnly).read { db in
+            guard try db.tableExists("inbound_message") else { return 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbound_message") ?? 0
+        }
+    }
+}
