@@ -12,9 +12,7 @@ public struct HelpdeskDatabase: TicketStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        if let cache = ProcessInfo.processInfo.environment["MAILGATE_SQL_CACHE_KB"].flatMap(Int.init) {
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cache)") }
-        }
+        // For profiling (scripts/bench-poll.sh): every statement slower than N ms, to stderr.
         if let threshold = ProcessInfo.processInfo.environment["MAILGATE_SQL_PROFILE_MS"].flatMap(Double.init) {
             configuration.prepareDatabase { db in
                 db.trace(options: .profile) { event in
