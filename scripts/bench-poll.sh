@@ -4,7 +4,8 @@
 #
 #   scripts/bench-poll.sh [N]        (default 1000)
 #
-# POLL_WRAPPER="perf record -g -o /tmp/poll.perf" runs the measured poll under a profiler.
+# POLL_WRAPPER="perf record -g -o /tmp/poll.perf" runs the measured poll under a profiler;
+# HELPDESK=PATH measures another build of helpdesk (an older release, for a before/after).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 count=${1:-1000}
@@ -32,6 +33,6 @@ sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1
   mailboxes/support.yaml >"$work/mailboxes/support.yaml"
 
 MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d " \n") HELPDESK_DATA_DIR="$work/data" "$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
-  --password-file "$work/servers/password" --helpdesk "$bin/helpdesk" \
+  --password-file "$work/servers/password" --helpdesk "${HELPDESK:-$bin/helpdesk}" \
   --config-dir "$work/mailboxes" --templates templates --database "$work/helpdesk.sqlite" \
   ${POLL_WRAPPER:+--wrapper "$POLL_WRAPPER"} ${NO_SEND:+--no-send}
