@@ -142,7 +142,10 @@ final class IMAPWire {
             buffer.removeSubrange(..<readOffset)
             readOffset = 0
         }
-        buffer.reserveCapacity(max(buffer.count + Self.receiveSize, readOffset + reserving))
+        // Grown by doubling: reserving just enough would copy the buffer on nearly every receive
+        // near the end of a large literal.
+        let needed = max(buffer.count + Self.receiveSize, readOffset + reserving)
+        if needed > buffer.capacity { buffer.reserveCapacity(max(needed, buffer.capacity * 2)) }
         while true {
             if let received = try curl.receive(appendingTo: &buffer, upTo: Self.receiveSize) {
                 guard received > 0 else {

@@ -21,6 +21,8 @@ struct ReadMessage: Sendable {
 struct BatchOutcome {
     var recorded: [(uid: UInt32, result: IngestResult)] = []
     var vanished: [UInt32] = []
+    /// The folder's UIDVALIDITY changed under the poll: it stopped, and the next one rescans.
+    var renumbered = false
     var failure: (any Error)?
 }
 
@@ -51,28 +53,37 @@ struct BatchReader: @unchecked Sendable {
     private func read(_ window: [UInt32]) -> [ReadMessage] {
         let limit = pipeline.mailbox.maximumMessageSize
         let sizes: [UInt32: Int]
-        var fetched: [UInt32: [UInt8]] = [:]
         do {
             sizes = try reader.sizes(of: window)
-            for group in Self.groups(window.filter { (sizes[$0] ?? .max) <= limit }, sizes: sizes, bytes: batchBytes) {
-                fetched.merge(try reader.messages(group)) { first, _ in first }
-            }
         } catch {
-            // The whole window failed to read: its first message carries the error.
+            // The window could not be read: its first message carries the error.
             return [ReadMessage(uid: window[0], content: .failed(error))]
         }
+        // Each group is fetched when its first message comes up and dropped once prepared, so
+        // raw bytes in memory stay within one group (`batchBytes`, or one larger message).
+        let groups = Self.groups(window.filter { (sizes[$0] ?? .max) <= limit }, sizes: sizes, bytes: batchBytes)
+        var groupOf: [UInt32: Int] = [:]
+        for (index, group) in groups.enumerated() { for uid in group { groupOf[uid] = index } }
+        var fetchedGroup = -1
+        var fetched: [UInt32: [UInt8]] = [:]
         var batch: [ReadMessage] = []
         batch.reserveCapacity(window.count)
         for uid in window {
             do {
+                if let group = groupOf[uid], group != fetchedGroup {
+                    fetched = [:]
+                    fetched = try reader.messages(groups[group])
+                    fetchedGroup = group
+                }
                 if let raw = fetched.removeValue(forKey: uid) {
                     let prepared = try pipeline.prepare(raw: raw, uidValidity: uidValidity, uid: uid)
                     batch.append(ReadMessage(uid: uid, content: .prepared(prepared)))
                 } else if let size = sizes[uid], size > limit {
-                    // Not downloaded: the header is enough to record it and tell the sender. A
-                    // header that cannot be read (or is itself huge) still gets it recorded.
-                    let header = (try? reader.header(of: uid)) ?? nil
-                    let prepared = try pipeline.prepareUnfetched(header: header ?? [], size: size, uidValidity: uidValidity, uid: uid)
+                    // Not downloaded: the header is enough to record it and tell the sender. It is
+                    // fetched in part (at most 1 MB), so only a broken connection makes it fail,
+                    // and then the poll stops rather than read on from a half-read answer.
+                    let header = try reader.header(of: uid) ?? []
+                    let prepared = try pipeline.prepareUnfetched(header: header, size: size, uidValidity: uidValidity, uid: uid)
                     batch.append(ReadMessage(uid: uid, content: .prepared(prepared)))
                 } else {
                     batch.append(ReadMessage(uid: uid, content: .vanished))

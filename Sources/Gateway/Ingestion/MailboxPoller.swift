@@ -96,7 +96,11 @@ struct MailboxPoller {
                         case .prepared(let prepared):
                             outcome.recorded.append((message.uid, try batchPipeline.record(prepared, in: recorder)))
                         case .vanished:
-                            outcome.vanished.append(message.uid)
+                            // Decided here, before any later message moves the cursor past it.
+                            switch try vanishedMessage(message.uid, status: status, client: client) {
+                            case .expunged: outcome.vanished.append(message.uid)
+                            case .renumbered: outcome.renumbered = true
+                            }
                         case .failed(let error):
                             throw error
                         }
@@ -104,6 +108,7 @@ struct MailboxPoller {
                         outcome.failure = error
                         break
                     }
+                    if outcome.renumbered { break }
                 }
                 // The files these records name must be on disk before the records are.
                 if !outcome.recorded.isEmpty { try batchPipeline.data.syncFileSystem() }
@@ -117,22 +122,29 @@ struct MailboxPoller {
                 processed.append(uid)
                 if case .quarantined = result { quarantined.append(uid) }
             }
-            summary.unrecorded = (summary.unrecorded ?? 0) - outcome.recorded.count
+            summary.unrecorded = (summary.unrecorded ?? 0) - outcome.recorded.count - outcome.vanished.count
             try finish(client, processed: processed, quarantined: quarantined)
-            for uid in outcome.vanished {
-                // Expunged since the search: skip it. Still there: the server would not give it
-                // (e.g. [UNAVAILABLE]): stop, or the cursor would move past a message never recorded.
-                if try client.status().uidValidity != status.uidValidity { return }
-                if try client.search("UID \(uid)").contains(uid) {
-                    throw TransportError(kind: .notFound, message: "the IMAP server did not return message UID \(uid) in \(endpoint.path.isEmpty ? "INBOX" : endpoint.path), though it still holds it; the next poll tries again")
-                }
-                logger.notice("message vanished before fetch", metadata: ["mailbox": "\(pipeline.mailbox.name)", "uid": "\(uid)"])
-                summary.unrecorded = (summary.unrecorded ?? 1) - 1
-            }
+            // Renumbered folder: the next poll rescans.
+            if outcome.renumbered { return }
             onProgress?()
             if let failure = outcome.failure { throw failure }
             if shutdown?.isRequested == true { return }
         }
+    }
+
+    private enum Vanished { case expunged, renumbered }
+
+    /// What became of a message the server returned nothing for. Expunged since the search: it is
+    /// skipped. The folder renumbered: the poll ends, and the next one rescans. Still there (the
+    /// server would not give it, e.g. [UNAVAILABLE]): throws, so the poll stops before the cursor
+    /// can move past a message never recorded.
+    private func vanishedMessage(_ uid: UInt32, status: MailboxStatus, client: IMAPClient) throws -> Vanished {
+        if try client.status().uidValidity != status.uidValidity { return .renumbered }
+        if try client.search("UID \(uid)").contains(uid) {
+            throw TransportError(kind: .notFound, message: "the IMAP server did not return message UID \(uid) in \(endpoint.path.isEmpty ? "INBOX" : endpoint.path), though it still holds it; the next poll tries again")
+        }
+        logger.notice("message vanished before fetch", metadata: ["mailbox": "\(pipeline.mailbox.name)", "uid": "\(uid)"])
+        return .expunged
     }
 
     /// Flags committed messages, then does what the mailbox's `after_processing` says with them.
