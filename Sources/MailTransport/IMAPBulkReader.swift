@@ -49,13 +49,6 @@ public final class IMAPBulkReader {
         try fetch([uid], items: "UID BODY.PEEK[HEADER]<0.\(limit)>").first { $0.uid == uid }?.literal("BODY[HEADER]<0>")
     }
 
-    /// Whether the folder holds a message with this UID (UID SEARCH).
-    public func holds(_ uid: UInt32) throws(TransportError) -> Bool {
-        try wire.run("UID SEARCH UID \(uid)").contains { line in
-            line.hasPrefix("* SEARCH") && line.split(separator: " ").dropFirst(2).contains { UInt32($0) == uid }
-        }
-    }
-
     private func fetch(_ uids: [UInt32], items: String) throws(TransportError) -> [IMAPFetchResponse] {
         guard !uids.isEmpty else { return [] }
         let command = "UID FETCH \(Self.sequenceSet(uids)) (\(items))"

@@ -20,7 +20,7 @@ struct IMAPFetchResponse {
         guard line.hasSuffix("}"), let open = line.lastIndex(of: "{") else { return nil }
         var digits = line[line.index(after: open)..<line.index(before: line.endIndex)]
         if digits.hasSuffix("+") { digits = digits.dropLast() }
-        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy(\.isASCIIDigit) else { return nil }
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(digits)
     }
 
@@ -55,6 +55,8 @@ struct IMAPFetchResponse {
             case .string(let bytes):
                 strings[name] = bytes
                 index += 1
+            case .absent:
+                index += 1
             case .open:
                 // Skip the balanced list.
                 var depth = 0
@@ -74,6 +76,8 @@ struct IMAPFetchResponse {
     private enum Token {
         case atom(String)
         case string([UInt8])
+        /// NIL: the item is absent.
+        case absent
         case open
         case close
     }
@@ -115,14 +119,9 @@ struct IMAPFetchResponse {
                     index += 1
                 }
                 let atom = String(decoding: bytes[start..<index], as: UTF8.self)
-                // NIL is no string: the item is absent.
-                if atom.uppercased() != "NIL" { tokens.append(.atom(atom)) } else { tokens.append(.atom("")) }
+                tokens.append(atom.uppercased() == "NIL" ? .absent : .atom(atom))
             }
         }
         return tokens
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }
