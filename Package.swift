@@ -39,6 +39,7 @@ let package = Package(
             name: "HelpdeskStore",
             dependencies: [
                 "HelpdeskCore",
+                "MIME",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

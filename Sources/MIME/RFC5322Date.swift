@@ -214,8 +214,9 @@ public enum RFC5322Date {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The civil date of a day count since 1970-01-01.
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    /// The civil date (proleptic Gregorian) of a day count since 1970-01-01 (Howard Hinnant's
+    /// civil_from_days).
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = floorDivide(z, 146_097)
         let dayOfEra = z - era * 146_097

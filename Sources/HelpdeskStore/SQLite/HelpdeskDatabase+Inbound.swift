@@ -25,7 +25,7 @@ extension HelpdeskDatabase {
             row.sender = content.requesterAddress
             // Its bytes may differ (another mailbox's delivery headers): retention must see them.
             row.rawKept = content.rawKept
-            try row.insert(db)
+            try db.insertRow(row)
             try advanceCursor(db, identity)
             return .duplicate(ticketKey: try existing.ticketId.flatMap { try Ticket.fetchOne(db, key: $0) }?.key)
         }
@@ -42,16 +42,15 @@ extension HelpdeskDatabase {
             id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,
             body: plan.comment.body, visibility: plan.comment.visibility, messageId: identity.messageID, createdAt: identity.receivedAt,
             html: plan.comment.html, reply: plan.comment.reply, authorRole: plan.comment.authorRole, unverified: plan.comment.unverified)
-        try comment.insert(db)
-        guard let commentId = comment.id else { throw DatabaseError(message: "comment without id after insert") }
+        let commentId = try db.insertRow(comment)
+        comment.id = commentId
         for draft in content.attachments {
-            var row = AttachmentRecord(
+            try db.insertRow(AttachmentRecord(
                 id: nil, commentId: commentId, sha256: draft.sha256, filename: draft.filename,
-                contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID)
-            try row.insert(db)
+                contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID))
         }
         if let messageID = identity.messageID {
-            try TicketMessageRecord(messageId: messageID, ticketId: ticketId, direction: "in").insert(db, onConflict: .ignore)
+            try db.insertRow(TicketMessageRecord(messageId: messageID, ticketId: ticketId, direction: "in"), orIgnore: true)
         }
         var row = inboundRow(identity, outcome: plan.outcome, detail: ticket.linkReason.map { "linked: \($0.rawValue)" })
         row.ticketId = ticketId
@@ -59,7 +58,7 @@ extension HelpdeskDatabase {
         row.autoReply = content.autoReplySuppression
         row.rawKept = content.rawKept
         row.sender = content.requesterAddress
-        try row.insert(db)
+        try db.insertRow(row)
         try advanceCursor(db, identity)
         return plan.outcome == .ticketCreated ? .ticketCreated(ticket, comment) : .commentAdded(ticket, comment)
     }
@@ -174,27 +173,29 @@ extension HelpdeskDatabase {
 
     // MARK: Lookups
 
+    // The lookups below run for every message of a backlog: cached statements, prepared once.
+
     private func isRecorded(_ db: Database, _ identity: InboundIdentity) throws -> Bool {
         guard let uid = identity.uid, let validity = identity.uidValidity else { return false }
-        typealias Columns = InboundMessageRecord.Columns
-        return try InboundMessageRecord
-            .filter(Columns.mailbox == identity.mailbox && Columns.uidValidity == Int64(validity) && Columns.uid == Int64(uid))
-            .fetchCount(db) > 0
+        let statement = try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM inbound_message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)
+            """)
+        return try Bool.fetchOne(statement, arguments: [identity.mailbox, Int64(validity), Int64(uid)]) ?? false
     }
 
     /// The first recorded copy of this message: same Message-ID from the same sender (a reused
     /// or guessed Message-ID from someone else must not swallow their message), else same bytes.
     private func earlierCopy(_ db: Database, of identity: InboundIdentity, sender: String) throws -> InboundMessageRecord? {
-        typealias Columns = InboundMessageRecord.Columns
-        let recorded = Columns.outcome != InboundOutcome.quarantined.rawValue
         if let messageID = identity.messageID {
-            return try InboundMessageRecord
-                .filter(Columns.messageId == messageID && recorded && Columns.sender == sender)
-                .order(Columns.id).fetchOne(db)
+            let statement = try db.cachedStatement(sql: """
+                SELECT * FROM inbound_message WHERE message_id = ? AND outcome <> 'quarantined' AND sender = ? ORDER BY id LIMIT 1
+                """)
+            return try InboundMessageRecord.fetchOne(statement, arguments: [messageID, sender])
         }
-        return try InboundMessageRecord
-            .filter(Columns.mailbox == identity.mailbox && Columns.sha256 == identity.sha256 && recorded)
-            .order(Columns.id).fetchOne(db)
+        let statement = try db.cachedStatement(sql: """
+            SELECT * FROM inbound_message WHERE mailbox = ? AND sha256 = ? AND outcome <> 'quarantined' ORDER BY id LIMIT 1
+            """)
+        return try InboundMessageRecord.fetchOne(statement, arguments: [identity.mailbox, identity.sha256])
     }
 
     /// The same message kept aside before: delivered again by an MTA, or to another support
@@ -210,13 +211,15 @@ extension HelpdeskDatabase {
     }
 
     private func ticketForFollowUp(_ db: Database, _ candidates: FollowUpCandidates) throws -> Ticket? {
+        let byMessageID = try db.cachedStatement(sql: """
+            SELECT ticket.* FROM ticket_message JOIN ticket ON ticket.id = ticket_message.ticket_id WHERE ticket_message.message_id = ?
+            """)
         for messageID in candidates.referencedMessageIDs {
-            if let link = try TicketMessageRecord.fetchOne(db, key: messageID), let ticket = try Ticket.fetchOne(db, key: link.ticketId) {
-                return ticket
-            }
+            if let ticket = try Ticket.fetchOne(byMessageID, arguments: [messageID]) { return ticket }
         }
+        let byKey = try db.cachedStatement(sql: "SELECT * FROM ticket WHERE key = ?")
         for key in candidates.subjectKeys {
-            if let ticket = try Ticket.filter(Ticket.Columns.key == key.description).fetchOne(db) { return ticket }
+            if let ticket = try Ticket.fetchOne(byKey, arguments: [key.description]) { return ticket }
         }
         return nil
     }
@@ -226,9 +229,9 @@ extension HelpdeskDatabase {
     private func nextNumber(_ db: Database, keyPrefix: String) throws -> Int {
         // Down the number index to the first key of this prefix: with one prefix per database (the
         // usual case) that is the first row, with several a few more.
-        let highest = try Int.fetchOne(
-            db, sql: "SELECT number FROM ticket INDEXED BY ticket_number WHERE key LIKE ? ORDER BY number DESC LIMIT 1",
-            arguments: ["\(keyPrefix)-%"])
+        let statement = try db.cachedStatement(
+            sql: "SELECT number FROM ticket INDEXED BY ticket_number WHERE key LIKE ? ORDER BY number DESC LIMIT 1")
+        let highest = try Int.fetchOne(statement, arguments: ["\(keyPrefix)-%"])
         return (highest ?? 0) + 1
     }
 

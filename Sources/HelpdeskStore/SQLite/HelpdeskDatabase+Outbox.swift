@@ -9,15 +9,16 @@ extension HelpdeskDatabase {
     /// linked to the ticket for threading. The intent is kept whole; the outbox side renders it.
     /// Recipients are kept lower-cased: the loop caps and pauses find an address however its
     /// writer capitalised it.
-    func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date) throws {
-        let intent = try StoredIntent.encode(mail)
-        var row = OutboxRecord(
+    /// `intent`: the mail already encoded (`StoredIntent.encode`), when the caller encoded several at once.
+    func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date, intent: String? = nil) throws {
+        let intent = try intent ?? StoredIntent.encode(mail)
+        let row = OutboxRecord(
             id: nil, mailbox: mail.mailbox, ticketId: ticketId, event: mail.event.rawValue, envelopeFrom: nil,
             recipients: mail.intent.recipients.map { $0.address.lowercased() }.joined(separator: ","), message: nil, messageId: mail.messageID,
             status: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil, intent: intent)
-        try row.insert(db)
+        try db.insertRow(row)
         if let ticketId {
-            try TicketMessageRecord(messageId: mail.messageID, ticketId: ticketId, direction: "out").insert(db, onConflict: .ignore)
+            try db.insertRow(TicketMessageRecord(messageId: mail.messageID, ticketId: ticketId, direction: "out"), orIgnore: true)
         }
     }
 

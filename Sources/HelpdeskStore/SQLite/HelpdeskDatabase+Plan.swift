@@ -32,7 +32,8 @@ extension HelpdeskDatabase {
     func assignmentState(db: Database, mailbox: String, strategy: AssignmentStrategy) throws -> AssignmentState {
         var state = AssignmentState()
         if strategy == .roundRobin {
-            state.lastAssignee = try String.fetchOne(db, sql: "SELECT last_assignee FROM assignment_pointer WHERE mailbox = ?", arguments: [mailbox])
+            state.lastAssignee = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT last_assignee FROM assignment_pointer WHERE mailbox = ?"), arguments: [mailbox])
         }
         if strategy == .leastOpen {
             let rows = try Row.fetchAll(db, sql: """
@@ -50,13 +51,13 @@ extension HelpdeskDatabase {
     /// recomputed with the plan's policy. Returns the ticket and history rows as stored.
     func persist(_ db: Database, _ plan: TicketPlan, at now: Date) throws -> (Ticket, [TicketEvent]) {
         var ticket = plan.ticket
-        if ticket.id == nil { try ticket.insert(db) } else { try ticket.update(db) }
+        let isNew = ticket.id == nil
+        if isNew { ticket.id = try db.insertRow(ticket) } else { try ticket.update(db) }
         guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
         for change in plan.participants {
             switch change {
             case .add(let person, let role):
-                try Participant(ticketId: ticketId, address: person.address, name: person.name, role: role, addedAt: now)
-                    .insert(db, onConflict: .ignore)
+                try db.insertRow(Participant(ticketId: ticketId, address: person.address, name: person.name, role: role, addedAt: now), orIgnore: true)
             case .restore(let address):
                 try Participant.filter(Participant.Columns.ticketId == ticketId && Participant.Columns.address == address)
                     .updateAll(db, Participant.Columns.removedAt.set(to: nil))
@@ -66,7 +67,7 @@ extension HelpdeskDatabase {
             }
         }
         for tag in plan.addTags {
-            try db.execute(sql: "INSERT OR IGNORE INTO ticket_tag (ticket_id, tag) VALUES (?, ?)", arguments: [ticketId, tag])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO ticket_tag (ticket_id, tag) VALUES (?, ?)").execute(arguments: [ticketId, tag])
         }
         for tag in plan.removeTags {
             try db.execute(sql: "DELETE FROM ticket_tag WHERE ticket_id = ? AND tag = ?", arguments: [ticketId, tag])
@@ -74,19 +75,26 @@ extension HelpdeskDatabase {
         var events: [TicketEvent] = []
         for var event in plan.events {
             event.ticketId = ticketId
-            try event.insert(db)
+            event.id = try db.insertRow(event)
             events.append(event)
         }
         if let agent = plan.roundRobin {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO assignment_pointer (mailbox, last_assignee, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT(mailbox) DO UPDATE SET last_assignee = excluded.last_assignee, updated_at = excluded.updated_at
-                """, arguments: [ticket.mailbox, agent, now])
+                """).execute(arguments: [ticket.mailbox, agent, now])
         }
-        for mail in plan.mail {
-            try enqueue(db, mail, ticketId: ticketId, at: now)
+        for (mail, intent) in zip(plan.mail, try StoredIntent.encode(plan.mail)) {
+            try enqueue(db, mail, ticketId: ticketId, at: now, intent: intent)
         }
-        if let policy = plan.sla { try refreshClocks(db, ticketId: ticketId, policy: policy, now: now) }
+        if let policy = plan.sla {
+            // A new ticket's whole history is in hand: nothing to read back, no clocks to clear.
+            if isNew {
+                try insertClocks(db, ticket: ticket, statusEvents: events, policy: policy, now: now)
+            } else {
+                try refreshClocks(db, ticketId: ticketId, policy: policy, now: now)
+            }
+        }
         return (ticket, events)
     }
 }

@@ -14,11 +14,19 @@ extension HelpdeskDatabase {
         // change made meanwhile, and the last row written is the status the ticket has.
         let events = try TicketEvent.filter(TicketEvent.Columns.ticketId == ticketId && TicketEvent.Columns.kind == TicketEvent.Kind.status.rawValue)
             .order(TicketEvent.Columns.id).fetchAll(db)
-        let statuses = events.compactMap { event in event.toValue.flatMap(TicketStatus.init(rawValue:)).map { (at: event.at, status: $0) } }
-        let evaluations = SLAClock.evaluate(policy: policy, ticket: ticket, statusEvents: statuses, now: now)
         try TicketClock.filter(TicketClock.Columns.ticketId == ticketId).deleteAll(db)
-        for evaluation in evaluations {
-            try TicketClock(ticketId: ticketId, evaluation: evaluation, at: now).insert(db)
+        try insertClocks(db, ticket: ticket, statusEvents: events, policy: policy, now: now)
+    }
+
+    /// Writes the clocks of a ticket that has none, from its status events in commit order
+    /// (other kinds of event are skipped).
+    func insertClocks(_ db: Database, ticket: Ticket, statusEvents events: [TicketEvent], policy: SLAPolicy, now: Date) throws {
+        guard let ticketId = ticket.id else { return }
+        let statuses = events.compactMap { event in
+            event.kind == .status ? event.toValue.flatMap(TicketStatus.init(rawValue:)).map { (at: event.at, status: $0) } : nil
+        }
+        for evaluation in SLAClock.evaluate(policy: policy, ticket: ticket, statusEvents: statuses, now: now) {
+            try db.insertRow(TicketClock(ticketId: ticketId, evaluation: evaluation, at: now))
         }
     }
 

@@ -64,12 +64,12 @@ extension HelpdeskDatabase {
 
     func advanceCursor(_ db: Database, _ identity: InboundIdentity) throws {
         guard let uid = identity.uid, let validity = identity.uidValidity else { return }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO mailbox_cursor (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
             ON CONFLICT(mailbox) DO UPDATE SET
               last_uid = CASE WHEN uid_validity = excluded.uid_validity THEN MAX(last_uid, excluded.last_uid) ELSE excluded.last_uid END,
               uid_validity = excluded.uid_validity, updated_at = excluded.updated_at
-            """, arguments: [identity.mailbox, Int64(validity), Int64(uid), identity.receivedAt])
+            """).execute(arguments: [identity.mailbox, Int64(validity), Int64(uid), identity.receivedAt])
     }
 }
 

@@ -2,124 +2,158 @@ import Foundation
 public import GRDB
 public import HelpdeskCore
 
-// Mapped by hand: these rows are written for every message recorded, and GRDB's Codable path
-// (an Encoder, each key converted to snake_case) was a seventh of a backlog's CPU.
-// `RecordEncodingTests` checks each mapping against the table's columns and reads it back.
+// Mapped by hand: these rows are written for every message recorded. GRDB's Codable path (an
+// Encoder, each key converted to snake_case) was a seventh of a backlog's CPU, and its insert
+// prepared a new statement each time; `Database.insertRow` reuses one. Dates are written as
+// `databaseText`, the text GRDB writes, without its formatter. `RecordEncodingTests`
+// checks each mapping against the table's columns and reads it back.
 
-extension Ticket {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["mailbox"] = mailbox
-        container["number"] = number
-        container["key"] = key
-        container["subject"] = subject
-        container["requester_address"] = requesterAddress
-        container["requester_name"] = requesterName
-        container["status"] = status.rawValue
-        container["priority"] = priority.rawValue
-        container["created_at"] = createdAt
-        container["updated_at"] = updatedAt
-        container["linked_ticket_id"] = linkedTicketId
-        container["link_reason"] = linkReason?.rawValue
-        container["assignee"] = assignee
-        container["first_response_at"] = firstResponseAt
-        container["language"] = language
+extension Ticket: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id),
+            ("mailbox", mailbox),
+            ("number", number),
+            ("key", key),
+            ("subject", subject),
+            ("requester_address", requesterAddress),
+            ("requester_name", requesterName),
+            ("status", status.rawValue),
+            ("priority", priority.rawValue),
+            ("created_at", createdAt.databaseText),
+            ("updated_at", updatedAt.databaseText),
+            ("linked_ticket_id", linkedTicketId),
+            ("link_reason", linkReason?.rawValue),
+            ("assignee", assignee),
+            ("first_response_at", firstResponseAt?.databaseText),
+            ("language", language),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension CommentRecord {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["ticket_id"] = ticketId
-        container["author_address"] = authorAddress
-        container["author_name"] = authorName
-        container["body"] = body
-        container["visibility"] = visibility.rawValue
-        container["message_id"] = messageId
-        container["created_at"] = createdAt
-        container["html"] = html
-        container["reply"] = reply
-        container["author_role"] = authorRole.rawValue
-        container["unverified"] = unverified
+extension CommentRecord: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id),
+            ("ticket_id", ticketId),
+            ("author_address", authorAddress),
+            ("author_name", authorName),
+            ("body", body),
+            ("visibility", visibility.rawValue),
+            ("message_id", messageId),
+            ("created_at", createdAt.databaseText),
+            ("html", html),
+            ("reply", reply),
+            ("author_role", authorRole.rawValue),
+            ("unverified", unverified),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension AttachmentRecord {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["comment_id"] = commentId
-        container["sha256"] = sha256
-        container["filename"] = filename
-        container["content_type"] = contentType
-        container["size"] = size
-        container["is_inline"] = isInline
-        container["content_id"] = contentId
+extension AttachmentRecord: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id),
+            ("comment_id", commentId),
+            ("sha256", sha256),
+            ("filename", filename),
+            ("content_type", contentType),
+            ("size", size),
+            ("is_inline", isInline),
+            ("content_id", contentId),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension InboundMessageRecord {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["mailbox"] = mailbox
-        container["uid_validity"] = uidValidity
-        container["uid"] = uid
-        container["message_id"] = messageId
-        container["sha256"] = sha256
-        container["size"] = size
-        container["outcome"] = outcome.rawValue
-        container["auto_reply"] = autoReply
-        container["detail"] = detail
-        container["ticket_id"] = ticketId
-        container["comment_id"] = commentId
-        container["received_at"] = receivedAt
-        container["raw_kept"] = rawKept
-        container["sender"] = sender
+extension InboundMessageRecord: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id),
+            ("mailbox", mailbox),
+            ("uid_validity", uidValidity),
+            ("uid", uid),
+            ("message_id", messageId),
+            ("sha256", sha256),
+            ("size", size),
+            ("outcome", outcome.rawValue),
+            ("auto_reply", autoReply),
+            ("detail", detail),
+            ("ticket_id", ticketId),
+            ("comment_id", commentId),
+            ("received_at", receivedAt.databaseText),
+            ("raw_kept", rawKept),
+            ("sender", sender),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension TicketEvent {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["ticket_id"] = ticketId
-        container["at"] = at
-        container["actor"] = actor
-        container["actor_role"] = actorRole.rawValue
-        container["kind"] = kind.rawValue
-        container["from_value"] = fromValue
-        container["to_value"] = toValue
-        container["note"] = note
+extension TicketEvent: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id),
+            ("ticket_id", ticketId),
+            ("at", at.databaseText),
+            ("actor", actor),
+            ("actor_role", actorRole.rawValue),
+            ("kind", kind.rawValue),
+            ("from_value", fromValue),
+            ("to_value", toValue),
+            ("note", note),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension Participant {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["ticket_id"] = ticketId
-        container["address"] = address
-        container["name"] = name
-        container["role"] = role.rawValue
-        container["added_at"] = addedAt
-        container["removed_at"] = removedAt
+extension Participant: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("ticket_id", ticketId),
+            ("address", address),
+            ("name", name),
+            ("role", role.rawValue),
+            ("added_at", addedAt.databaseText),
+            ("removed_at", removedAt?.databaseText),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension TicketClock {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["ticket_id"] = ticketId
-        container["target"] = target.rawValue
-        container["duration"] = duration
-        container["due_at"] = dueAt
-        container["warn_at"] = warnAt
-        container["outcome"] = outcome.rawValue
-        container["elapsed"] = elapsed
-        container["completed"] = completed
-        container["updated_at"] = updatedAt
+extension TicketClock: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("ticket_id", ticketId),
+            ("target", target.rawValue),
+            ("duration", duration),
+            ("due_at", dueAt?.databaseText),
+            ("warn_at", warnAt?.databaseText),
+            ("outcome", outcome.rawValue),
+            ("elapsed", elapsed),
+            ("completed", completed),
+            ("updated_at", updatedAt.databaseText),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
-extension TicketMessageRecord {
-    func encode(to container: inout PersistenceContainer) throws {
-        container["message_id"] = messageId
-        container["ticket_id"] = ticketId
-        container["direction"] = direction
+extension TicketMessageRecord: ColumnValues {
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("message_id", messageId),
+            ("ticket_id", ticketId),
+            ("direction", direction),
+        ]
     }
+
+    func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }

@@ -171,7 +171,7 @@ extension MailboxCursor: FetchableRecord, PersistableRecord, SnakeCaseColumns {
 
 // Mapped by hand: the outbox is read on every dispatch, and an unrendered row stores an empty
 // message and envelope sender (the columns predate intents and stay NOT NULL).
-extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
+extension OutboxRecord: FetchableRecord, MutablePersistableRecord, ColumnValues {
     public static let databaseTableName = "outbox"
 
     public init(row: Row) throws {
@@ -199,28 +199,32 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord {
         bouncedAt = row["bounced_at"]
     }
 
-    public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id
-        container["mailbox"] = mailbox
-        container["ticket_id"] = ticketId
-        container["event"] = event
-        container["envelope_from"] = envelopeFrom ?? ""
-        container["recipients"] = recipients
-        container["message"] = message ?? Data()
-        container["message_id"] = messageId
-        container["status"] = status.rawValue
-        container["attempts"] = attempts
-        container["next_attempt_at"] = nextAttemptAt
-        container["last_error"] = lastError
-        container["created_at"] = createdAt
-        container["sent_at"] = sentAt
-        container["intent"] = intent
-        container["claimed_by"] = claimedBy
-        container["claim_expires_at"] = claimExpiresAt
-        container["bounce_status"] = bounceStatus
-        container["bounce_diagnostic"] = bounceDiagnostic
-        container["bounced_at"] = bouncedAt
+    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id),
+            ("mailbox", mailbox),
+            ("ticket_id", ticketId),
+            ("event", event),
+            ("envelope_from", envelopeFrom ?? ""),
+            ("recipients", recipients),
+            ("message", message ?? Data()),
+            ("message_id", messageId),
+            ("status", status.rawValue),
+            ("attempts", attempts),
+            ("next_attempt_at", nextAttemptAt.databaseText),
+            ("last_error", lastError),
+            ("created_at", createdAt.databaseText),
+            ("sent_at", sentAt?.databaseText),
+            ("intent", intent),
+            ("claimed_by", claimedBy),
+            ("claim_expires_at", claimExpiresAt?.databaseText),
+            ("bounce_status", bounceStatus),
+            ("bounce_diagnostic", bounceDiagnostic),
+            ("bounced_at", bouncedAt?.databaseText),
+        ]
     }
+
+    public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -251,6 +255,37 @@ enum StoredIntent {
 
     static func encode(_ mail: PlannedMail) throws -> String {
         String(decoding: try JSONEncoder().encode(Envelope(version: version, mail: mail)), as: UTF8.self)
+    }
+
+    /// Each mail as `encode` writes it (the same JSON object, its keys in another order), with
+    /// the facts that follow each other unchanged encoded once: a new ticket's acknowledgement
+    /// and its agents' notices carry the same facts, the message's text among them.
+    static func encode(_ mails: [PlannedMail]) throws -> [String] {
+        let encoder = JSONEncoder()
+        var last: (facts: MailFacts, json: String)?
+        return try mails.map { mail in
+            let facts: String
+            if let last, last.facts == mail.facts {
+                facts = last.json
+            } else {
+                facts = String(decoding: try encoder.encode(mail.facts), as: UTF8.self)
+                last = (mail.facts, facts)
+            }
+            var json = #"{"version":\#(version),"mail":{"intent":"#
+            json += String(decoding: try encoder.encode(mail.intent), as: UTF8.self)
+            json += #","messageID":"#
+            json += String(decoding: try encoder.encode(mail.messageID), as: UTF8.self)
+            json += #","mailbox":"#
+            json += String(decoding: try encoder.encode(mail.mailbox), as: UTF8.self)
+            if let answering = mail.answering {
+                json += #","answering":"#
+                json += String(decoding: try encoder.encode(answering), as: UTF8.self)
+            }
+            json += #","facts":"#
+            json += facts
+            json += "}}"
+            return json
+        }
     }
 
     static func decode(_ text: String) throws -> PlannedMail {
