@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
-# Benchmark: deliver N generated messages to private test servers, then time one
-# `helpdesk poll --once` (release build) against a fetch-only baseline in the same run.
+# Benchmark: deliver N generated messages (a mix of plain, Latin-1, HTML, attachments, UTF-8 in
+# base64, follow-ups and auto-replies) to private test servers, then time one
+# `helpdesk poll --once` (release build) against a fetch-only baseline in the same run, and print
+# the throughput targets as met or not.
 #
-#   scripts/bench-poll.sh [N]        (default 1000)
+#   scripts/bench-poll.sh [N] [--peer]     (default 1000)
+#
+# NO_SEND=1 times recording only (`poll --no-send`: ingest, the acknowledgements stay queued);
+# without it the poll sends everything too, and the MTA's own rate for the same mail is printed
+# beside it. --peer then empties the INBOX, delivers the same N messages again and times
+# django-helpdesk's get_email on them (scripts/bench-peer-django.sh; it installs django-helpdesk
+# from PyPI into .build-peer/venv).
 #
 # POLL_WRAPPER="perf record -g -o /tmp/poll.perf" runs the measured poll under a profiler;
 # HELPDESK=PATH measures another build of helpdesk (an older release, for a before/after).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-count=${1:-1000}
+count=1000
+peer=()
+for arg in "$@"; do
+  case $arg in
+    --peer) peer=(--peer-script scripts/bench-peer-django.sh) ;;
+    *[!0-9]* | "") echo "bench-poll: unknown argument '$arg' (usage: scripts/bench-poll.sh [N] [--peer])" >&2; exit 2 ;;
+    *) count=$arg ;;
+  esac
+done
 
 bash scripts/install-deps.sh
 swift build -c release --product helpdesk >/dev/null
@@ -35,4 +51,4 @@ sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1
 MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d " \n") HELPDESK_DATA_DIR="$work/data" "$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
   --password-file "$work/servers/password" --helpdesk "${HELPDESK:-$bin/helpdesk}" \
   --config-dir "$work/mailboxes" --templates templates --database "$work/helpdesk.sqlite" \
-  ${POLL_WRAPPER:+--wrapper "$POLL_WRAPPER"} ${NO_SEND:+--no-send}
+  ${POLL_WRAPPER:+--wrapper "$POLL_WRAPPER"} ${NO_SEND:+--no-send} "${peer[@]}"

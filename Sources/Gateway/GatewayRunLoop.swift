@@ -10,7 +10,8 @@ import Synchronization
 extension HelpdeskGateway {
     /// Polls each mailbox once (or just `mailbox`), all at the same time; summaries come back in
     /// configuration order.
-    public func pollOnce(mailbox: String? = nil, shutdown: ShutdownSignal? = nil) throws -> [PollSummary] {
+    /// `progress`: where a long poll shows how far it has got.
+    public func pollOnce(mailbox: String? = nil, shutdown: ShutdownSignal? = nil, progress: PollProgressDisplay? = nil) throws -> [PollSummary] {
         let selected = try mailbox.map { name in
             guard let found = config.mailbox(named: name) else {
                 throw ConfigError(file: config.path, field: "", problem: "no mailbox named '\(name)'; known: \(config.mailboxes.map(\.name).joined(separator: ", "))")
@@ -22,7 +23,7 @@ extension HelpdeskGateway {
                               problem: "mailbox '\(name)' has no imap section, so there is nothing to poll; it is fed by `helpdesk ingest`")
         }
         let pollable = selected.map(\.name).filter { imapEndpoints[$0] != nil && pipelines[$0] != nil }
-        return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown, interval: nil) }
+        return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown, interval: nil, progress: progress) }
     }
 
     /// Sends whatever in the outbox is due now, every mailbox at the same time.
@@ -194,6 +195,7 @@ extension HelpdeskGateway {
 
     private func pollLoop(_ name: String, schedule: RunSchedule, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal, startGate: DispatchSemaphore) {
         let watcher = IdleWatcher(mailbox: name, logger: logger)
+        let progress = PollProgressDisplay.log(logger)
         // Held for the first poll and the first IDLE login, then given back for good.
         var holdsGate = true
         startGate.wait()
@@ -206,7 +208,7 @@ extension HelpdeskGateway {
         while !shutdown.isRequested, let endpoint = imapEndpoints[name] {
             // In IDLE the next poll comes with news, or after `fullPoll` at the latest.
             let expected = schedule.idle && watcher.isWatching ? schedule.fullPoll : schedule.interval
-            let summary = poll(name, shutdown: shutdown, interval: expected)
+            let summary = poll(name, shutdown: shutdown, interval: expected, progress: progress)
             if summary.ticketsCreated + summary.commentsAdded + summary.duplicates + summary.quarantined + summary.reports > 0 {
                 // Recorded mail may have queued an acknowledgement: send it now, not after `interval`.
                 wakeUp.signal()
@@ -248,17 +250,20 @@ extension HelpdeskGateway {
 
     /// Polls one mailbox and records how it went: in the store (for `helpdesk status` and
     /// /readyz), in the metrics and in the heartbeat's counts.
-    private func poll(_ name: String, shutdown: ShutdownSignal?, interval: Double?) -> PollSummary {
+    private func poll(_ name: String, shutdown: ShutdownSignal?, interval: Double?, progress: PollProgressDisplay?) -> PollSummary {
         let wiring = current
         guard let pipeline = wiring.pipelines[name], let endpoint = wiring.imapEndpoints[name] else { return PollSummary(mailbox: name) }
         let started = Date()
         var poller = MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown)
-        poller.onProgress = { [database, now, activity] in
+        poller.onProgress = { [database, now, activity] done in
             activity.recordWrite { try database.recordPollProgress(mailbox: name, at: now()) }
+            progress?.update(done)
         }
-        let summary = poller.poll()
+        var summary = poller.poll()
+        progress?.finished(mailbox: name)
         let ended = Date()
         let duration = ended.timeIntervalSince(started)
+        summary.seconds = duration
         GatewayMetrics.polled(mailbox: name, duration: duration, failed: summary.error != nil, at: ended)
         activity.add(summary)
         let recorded = activity.recordWrite {

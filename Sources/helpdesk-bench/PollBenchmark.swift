@@ -1,15 +1,24 @@
 import ArgumentParser
 import Foundation
+import HelpdeskStore
 import MailTransport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Delivers N generated requests through the MTA, then times one `helpdesk poll --once` against a
-/// baseline: fetching the same messages over IMAP with no parsing and no database.
+/// baseline: fetching the same messages over IMAP with no parsing and no database. Prints the
+/// issue's targets as met or not; with a peer script, times a peer on the same messages too.
 struct PollBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "poll", abstract: "Deliver N messages and time one poll cycle.")
+
+    /// Ingest rate the poll must reach, messages per second.
+    static let targetRate = 2000.0
+    /// How many times the peer's rate the poll must reach.
+    static let targetPeerRatio = 30.0
+    /// Peak resident memory the poll may use, MB.
+    static let targetPeakMB = 60.0
 
     @Option(help: "How many messages to deliver.") var count = 1000
     @OptionGroup var servers: BenchServers
@@ -19,6 +28,8 @@ struct PollBenchmark: ParsableCommand {
     var wrapper: String?
     @Flag(help: "Time recording only: the poll leaves the acknowledgements queued (`poll --no-send`).")
     var noSend = false
+    @Option(help: "A peer's benchmark script (scripts/bench-peer-django.sh): run on the same messages, delivered again, after the poll.")
+    var peerScript: String?
 
     func run() throws {
         let password = try servers.password()
@@ -37,6 +48,36 @@ struct PollBenchmark: ParsableCommand {
         let baselineSeconds = elapsedSeconds(since: clock)
 
         clock = ContinuousClock.now
+        try runPoll(password: password)
+        let pollSeconds = elapsedSeconds(since: clock)
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)  // ru_maxrss of the largest child: the poll
+        let peakMB = Double(usage.ru_maxrss) / 1024
+
+        let total = status.messages
+        let rate = Double(total) / pollSeconds
+        print(String(format: "baseline: IMAP fetch only of %d messages (%.1f MB) in %.2f s = %.0f msg/s", total, Double(fetched) / 1e6, baselineSeconds, Double(total) / baselineSeconds))
+        print(String(format: "poll%@: %d messages in %.2f s = %.0f msg/s (%.2fx the fetch-only time), peak RSS %.1f MB",
+                     noSend ? " --no-send" : " (with sending)", total, pollSeconds, rate, pollSeconds / baselineSeconds, peakMB))
+        if !noSend { try printMTARate() }
+        if noSend { target(String(format: "ingest ≥ %.0f msg/s", Self.targetRate), String(format: "%.0f msg/s", rate), met: rate >= Self.targetRate) }
+        target(String(format: "peak RSS ≤ %.0f MB", Self.targetPeakMB), String(format: "%.1f MB", peakMB), met: peakMB <= Self.targetPeakMB)
+
+        if let peerScript {
+            // Same messages, delivered again to an emptied INBOX, so the peer reads exactly them.
+            let left = try IMAPClient(endpoint: imap).search("ALL")
+            // A connection per 200: libcurl refused a whole backlog's EXPUNGE answers on one
+            // ("Too large response headers").
+            for chunk in stride(from: 0, to: left.count, by: 200) {
+                try IMAPClient(endpoint: imap).delete(Array(left[chunk..<min(chunk + 200, left.count)]))
+            }
+            try servers.deliver(count, password: password)
+            let peerRate = try runPeer(peerScript)
+            target(String(format: "≥ %.0f× the peer", Self.targetPeerRatio), String(format: "%.1f×", rate / peerRate), met: rate / peerRate >= Self.targetPeerRatio)
+        }
+    }
+
+    private func runPoll(password: String) throws {
         let process = Process()
         let wrapperWords = (wrapper ?? "").split(separator: " ").map(String.init)
         process.executableURL = URL(fileURLWithPath: wrapperWords.isEmpty ? servers.helpdesk : "/usr/bin/env")
@@ -47,14 +88,48 @@ struct PollBenchmark: ParsableCommand {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let pollSeconds = elapsedSeconds(since: clock)
         guard process.terminationStatus == 0 else { throw ValidationError("helpdesk poll --once exited with \(process.terminationStatus)") }
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)  // ru_maxrss of the largest child: the poll
-        let peakMB = Double(usage.ru_maxrss) / 1024
+    }
 
-        let total = status.messages
-        print(String(format: "baseline: IMAP fetch only of %d messages (%.1f MB) in %.2f s = %.0f msg/s", total, Double(fetched) / 1e6, baselineSeconds, Double(total) / baselineSeconds))
-        print(String(format: "poll: %d messages in %.2f s = %.0f msg/s (%.2fx the fetch-only time), peak RSS %.1f MB", total, pollSeconds, Double(total) / pollSeconds, pollSeconds / baselineSeconds, peakMB))
+    /// The MTA's own rate for the mail the poll sent: the same bytes on one SMTP connection,
+    /// nothing else, until the MTA accepted them.
+    private func printMTARate() throws {
+        let sent = try HelpdeskDatabase(path: servers.database).outbox(status: .sent)
+        let messages = sent.compactMap { row in row.message.map { (row.envelopeFrom ?? "support@example.test", row.recipientList, [UInt8]($0)) } }
+        guard !messages.isEmpty else { return }
+        let clock = ContinuousClock.now
+        let client = try SMTPClient(endpoint: servers.smtp)
+        for (from, recipients, bytes) in messages { try client.send(from: from, to: recipients, message: bytes) }
+        let seconds = elapsedSeconds(since: clock)
+        print(String(format: "MTA: the poll's %d sent mails again on one SMTP connection, accepted in %.2f s = %.0f msg/s",
+                     messages.count, seconds, Double(messages.count) / seconds))
+    }
+
+    /// Runs the peer's script and returns its rate, messages per second.
+    private func runPeer(_ script: String) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "--imap-port", "\(servers.imapPort)", "--smtp-port", "\(servers.smtpPort)", "--user", "support@example.test",
+                             "--password-file", servers.passwordFile, "--expect", "\(count)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard process.terminationStatus == 0, let rate = Self.peerRate(text) else {
+            throw ValidationError("the peer's benchmark failed (exit \(process.terminationStatus)); its messages are above")
+        }
+        return rate
+    }
+
+    /// The rate in the peer's line: `... = 13.8 msg/s, ...`.
+    static func peerRate(_ line: String) -> Double? {
+        guard let equals = line.range(of: " = ", options: .backwards) else { return nil }
+        return Double(line[equals.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+
+    private func target(_ name: String, _ measured: String, met: Bool) {
+        print("target \(name): \(measured), \(met ? "met" : "NOT met")")
     }
 }

@@ -102,7 +102,9 @@ struct Poll: ParsableCommand {
         let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
         let shutdown = ShutdownSignal()
         shutdown.installSignalHandlers()
-        let summaries = try gateway.pollOnce(mailbox: mailbox, shutdown: shutdown)
+        let progress = PollProgressDisplay.standardError(logger: logger)
+        let summaries = try gateway.pollOnce(mailbox: mailbox, shutdown: shutdown, progress: progress)
+        progress.clear()
         for summary in summaries { print(summary) }
         if !noSend { print(try gateway.dispatchOutbox()) }
         if let failed = summaries.first(where: { $0.error != nil }) {

@@ -56,6 +56,8 @@ struct PollCrashTests {
 
         let finish = try CommandLineTests.helpdesk(arguments, environment: environment)
         #expect(finish.status == 0, "\(finish.stderr)")
+        // The summary says how long the poll took and at what rate.
+        #expect(finish.stdout.contains(" s (") && finish.stdout.contains(" msg/s)"), "\(finish.stdout)")
 
         let database = try DatabaseQueue(path: fixture.databasePath, configuration: Self.readOnly)
         try database.read { db in

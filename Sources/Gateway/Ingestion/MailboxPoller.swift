@@ -22,7 +22,7 @@ struct MailboxPoller {
     let logger: Logger
     let shutdown: ShutdownSignal?
     /// Called after each batch of recorded messages, while a long poll goes on.
-    var onProgress: (() -> Void)? = nil
+    var onProgress: ((PollProgress) -> Void)? = nil
 
     func poll() -> PollSummary {
         var summary = PollSummary(mailbox: pipeline.mailbox.name)
@@ -75,16 +75,18 @@ struct MailboxPoller {
         let reading = BatchReader(
             reader: reader, pipeline: batchPipeline, uidValidity: status.uidValidity, batchSize: Self.batchSize,
             batchBytes: Self.batchBytes, shutdown: shutdown)
-        let done = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
         Thread {
             reading.run(uids, into: batches)
-            done.signal()
+            finished.signal()
         }.start()
         defer {
             // On every way out: stop the reader and wait for it, so nothing outlives the poll.
             batches.close()
-            done.wait()
+            finished.wait()
         }
+        let started = ContinuousClock.now
+        var done = 0
 
         while let batch = batches.take() {
             let outcome = try store.recordingBatch { recorder in
@@ -126,7 +128,11 @@ struct MailboxPoller {
             try finish(client, processed: processed, quarantined: quarantined)
             // Renumbered folder: the next poll rescans.
             if outcome.renumbered { return }
-            onProgress?()
+            done += outcome.recorded.count + outcome.vanished.count
+            let elapsed = ContinuousClock.now - started
+            onProgress?(PollProgress(
+                mailbox: pipeline.mailbox.name, done: done, total: uids.count,
+                elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if let failure = outcome.failure { throw failure }
             if shutdown?.isRequested == true { return }
         }

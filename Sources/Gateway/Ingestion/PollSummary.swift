@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one poll of one mailbox did.
 public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
     public var mailbox: String
@@ -13,12 +15,18 @@ public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
     /// Messages on the server above the cursor that this poll did not record (it stopped early),
     /// when the poll got as far as listing them.
     public var unrecorded: Int?
+    /// How long the poll took, when it was timed.
+    public var seconds: Double?
 
     public init(mailbox: String) { self.mailbox = mailbox }
 
     public var description: String {
         var text = "\(mailbox): \(fetched) fetched, \(ticketsCreated) new tickets, \(commentsAdded) comments, \(duplicates) duplicates, \(quarantined) quarantined"
         if reports > 0 { text += ", \(reports) delivery reports" }
+        if let seconds {
+            text += " in \(String(format: "%.2f", seconds)) s"
+            if fetched > 0, seconds > 0 { text += " (\(Int((Double(fetched) / seconds).rounded())) msg/s)" }
+        }
         if let error { text += "; stopped: \(error)" }
         return text
     }
