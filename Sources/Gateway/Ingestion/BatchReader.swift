@@ -27,7 +27,8 @@ struct BatchOutcome {
 }
 
 /// Reads a poll's messages in batches: sizes first, then every message under the size limit with
-/// one FETCH per `batchBytes`, then prepares each (parse, files) and hands the batch over.
+/// one FETCH per `batchBytes`, then prepares each (parse, files), flushes the files to disk and
+/// hands the batch over.
 /// A message over the limit is read as its header alone. Runs on its own thread.
 struct BatchReader: @unchecked Sendable {
     // @unchecked: the IMAP reader is used by the reading thread alone once `run` starts.
@@ -43,7 +44,16 @@ struct BatchReader: @unchecked Sendable {
         for start in stride(from: 0, to: uids.count, by: batchSize) {
             if shutdown?.isRequested == true { return }
             let window = Array(uids[start..<min(start + batchSize, uids.count)])
-            let batch = read(window)
+            var batch = read(window)
+            // The files the batch's records will name must be on disk before the records are:
+            // flushed here, off the recording thread (a fifth of its time when it did this).
+            if batch.contains(where: { if case .prepared = $0.content { true } else { false } }) {
+                do {
+                    try pipeline.data.syncFileSystem()
+                } catch {
+                    batch = [ReadMessage(uid: window[0], content: .failed(error))]
+                }
+            }
             guard batches.put(batch) else { return }
             // After a failure, the poll stops at it: reading on would be wasted.
             if batch.contains(where: { if case .failed = $0.content { true } else { false } }) { return }

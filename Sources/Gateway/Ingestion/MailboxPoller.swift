@@ -112,8 +112,6 @@ struct MailboxPoller {
                     }
                     if outcome.renumbered { break }
                 }
-                // The files these records name must be on disk before the records are.
-                if !outcome.recorded.isEmpty { try batchPipeline.data.syncFileSystem() }
                 return outcome
             }
             summary.fetched += outcome.recorded.count
