@@ -4,7 +4,7 @@
 # benchmarks use, so bench-poll.sh can print "Mailgate vs django-helpdesk" from one run.
 #
 #   scripts/bench-peer-django.sh --imap-port P --smtp-port S --user support@example.test \
-#                                --password-file FILE --expect N [--new-ticket-cc ADDR]
+#                                --password-file FILE --expect N [--new-ticket-cc ADDR] [--no-send]
 #
 # The caller starts the servers and delivers the requests first; this script only reads them.
 # It installs django-helpdesk from PyPI (pinned below, with every dependency pinned too) into a
@@ -35,9 +35,13 @@
 # so subjects with our ticket keys ([SUPP-12]) are new tickets there, one ticket per message.
 # get_email marks each processed message \Deleted and expunges at the end: the INBOX is consumed.
 #
-# SQLite: the database is put in WAL mode (persistent in the file), as Mailgate's own database is,
-# so the two pay the same journal cost; PEER_SQLITE_JOURNAL=delete keeps Django's default rollback
-# journal instead (noticeably slower here: Django autocommits every save, several per message).
+# SQLite: the database is put in WAL mode (persistent in the file) with synchronous=NORMAL (each
+# connection's init_command), as GRDB opens Mailgate's, so the two pay the same journal cost;
+# PEER_SQLITE_JOURNAL=delete keeps Django's default rollback journal instead (noticeably slower
+# here: Django autocommits every save, several per message).
+#
+# --no-send gives Django its dummy mail backend: the acknowledgements are rendered but not sent,
+# to compare with `helpdesk poll --no-send`, which queues them.
 #
 # PYTHON (default python3, 3.10 or newer) makes the venv. BENCH_KEEP=1 keeps the Django project.
 set -euo pipefail
@@ -71,11 +75,11 @@ urllib3==2.8.0"
 die() { echo "bench-peer-django: error: $*" >&2; exit 1; }
 note() { echo "bench-peer-django: $*" >&2; }
 usage() {
-  echo "usage: bench-peer-django.sh --imap-port P --smtp-port S --user ADDRESS --password-file FILE --expect N [--new-ticket-cc ADDR]" >&2
+  echo "usage: bench-peer-django.sh --imap-port P --smtp-port S --user ADDRESS --password-file FILE --expect N [--new-ticket-cc ADDR] [--no-send]" >&2
   exit 2
 }
 
-imap_port=""; smtp_port=""; user=""; password_file=""; expect=""; new_ticket_cc=""
+imap_port=""; smtp_port=""; user=""; password_file=""; expect=""; new_ticket_cc=""; email_backend=smtp
 while [ $# -gt 0 ]; do
   case "$1" in
     --imap-port) [ $# -ge 2 ] || usage; imap_port=$2; shift 2 ;;
@@ -84,6 +88,7 @@ while [ $# -gt 0 ]; do
     --password-file) [ $# -ge 2 ] || usage; password_file=$2; shift 2 ;;
     --expect) [ $# -ge 2 ] || usage; expect=$2; shift 2 ;;
     --new-ticket-cc) [ $# -ge 2 ] || usage; new_ticket_cc=$2; shift 2 ;;
+    --no-send) email_backend=dummy; shift ;;
     -h|--help) usage ;;
     *) echo "bench-peer-django: unknown argument: $1" >&2; usage ;;
   esac
@@ -167,7 +172,8 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
     ]},
 }]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3",
+                         "OPTIONS": {"init_command": "PRAGMA synchronous=NORMAL"}}}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 SITE_ID = 1
 LANGUAGE_CODE = "en-us"
@@ -179,7 +185,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 LOGIN_URL = "helpdesk:login"
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = "django.core.mail.backends.$email_backend.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = $smtp_port
 EMAIL_USE_TLS = False
@@ -265,7 +271,7 @@ note "creating the Django project in $work and migrating it"
 (cd "$work" && "$vpy" manage.py migrate --no-input -v 0 >&2)
 mode=$(cd "$work" && "$vpy" -c 'import sqlite3, sys; print(sqlite3.connect("db.sqlite3").execute("PRAGMA journal_mode=" + sys.argv[1]).fetchone()[0])' "$journal_mode")
 [ "$mode" = "$journal_mode" ] || die "could not set journal_mode=$journal_mode on the SQLite database (got $mode)"
-note "SQLite journal_mode=$mode (synchronous left at SQLite's default, FULL)"
+note "SQLite journal_mode=$mode, synchronous=NORMAL (as GRDB sets it in WAL mode)"
 messages=$(cd "$work" && "$vpy" setup_queue.py "$imap_port" "$user" "$password_file" "$new_ticket_cc")
 [[ "$messages" =~ ^[0-9]+$ ]] || die "could not count the messages in INBOX of $user (got '$messages')"
 note "$messages messages waiting in INBOX of $user (expecting $expect)"

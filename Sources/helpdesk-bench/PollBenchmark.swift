@@ -105,12 +105,13 @@ struct PollBenchmark: ParsableCommand {
                      messages.count, seconds, Double(messages.count) / seconds))
     }
 
-    /// Runs the peer's script and returns its rate, messages per second.
+    /// Runs the peer's script and returns its rate, messages per second. With `noSend` the peer
+    /// sends nothing either, so both sides do the same work.
     private func runPeer(_ script: String) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script, "--imap-port", "\(servers.imapPort)", "--smtp-port", "\(servers.smtpPort)", "--user", "support@example.test",
-                             "--password-file", servers.passwordFile, "--expect", "\(count)"]
+                             "--password-file", servers.passwordFile, "--expect", "\(count)"] + (noSend ? ["--no-send"] : [])
         let output = Pipe()
         process.standardOutput = output
         try process.run()

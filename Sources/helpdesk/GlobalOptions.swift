@@ -38,21 +38,20 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Logs go to stderr, one line per event; stdout stays for command output.
-    func makeLogger() -> Logger {
+    /// `beforeEachLine`: called before every line is written (a progress line on the same
+    /// terminal clears itself).
+    func makeLogger(beforeEachLine: (@Sendable () -> Void)? = nil) -> Logger {
         let level = logLevel
-        switch logFormat {
-        case .text:
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler
+            switch format {
+            case .text: handler = StreamLogHandler.standardError(label: label)
+            case .json: handler = JSONLogHandler(label: label)
             }
-        case .json:
-            LoggingSystem.bootstrap { label in
-                var handler = JSONLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            handler.logLevel = level
+            if let beforeEachLine { handler = LineClearingLogHandler(wrapping: handler, beforeEachLine: beforeEachLine) }
+            return handler
         }
         return Logger(label: "mailgate")
     }

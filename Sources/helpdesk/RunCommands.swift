@@ -98,11 +98,15 @@ struct Poll: ParsableCommand {
     var noSend = false
 
     func run() throws {
-        let logger = options.makeLogger()
+        // On a terminal a progress line; elsewhere a log line every few seconds.
+        let terminal = PollProgressDisplay.standardErrorTerminal()
+        var beforeEachLine: (@Sendable () -> Void)?
+        if let terminal { beforeEachLine = { terminal.clear() } }
+        let logger = options.makeLogger(beforeEachLine: beforeEachLine)
+        let progress = terminal ?? PollProgressDisplay.log(logger)
         let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
         let shutdown = ShutdownSignal()
         shutdown.installSignalHandlers()
-        let progress = PollProgressDisplay.standardError(logger: logger)
         let summaries = try gateway.pollOnce(mailbox: mailbox, shutdown: shutdown, progress: progress)
         progress.clear()
         for summary in summaries { print(summary) }

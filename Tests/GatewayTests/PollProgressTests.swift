@@ -62,10 +62,58 @@ struct PollProgressTests {
         #expect(object["done"] as? String == "250")
         #expect(object["total"] as? String == "300")
         #expect(object["rate"] as? String == "250")
-        // The finished mailbox leaves; a poll done by the next line logs nothing for it.
+        // Another mailbox still polling keeps the clock going after one finishes.
+        display.update(PollProgress(mailbox: "sales", done: 1, total: 50, elapsed: 1))
         display.finished(mailbox: "support")
         Thread.sleep(forTimeInterval: 0.15)
-        display.update(PollProgress(mailbox: "support", done: 300, total: 300, elapsed: 1.2))
-        #expect(log.lines.withLock { $0 }.count == 1)
+        display.update(PollProgress(mailbox: "sales", done: 2, total: 50, elapsed: 1.2))
+        let afterSales = log.lines.withLock { $0 }
+        #expect(afterSales.count == 2)
+        #expect(afterSales.last?.contains("\"mailbox\":\"sales\"") == true)
+        // Once none is left, the next poll's first batch starts the clock again: it is not
+        // logged, however long ago the last line was.
+        display.finished(mailbox: "sales")
+        Thread.sleep(forTimeInterval: 0.15)
+        display.update(PollProgress(mailbox: "support", done: 100, total: 900, elapsed: 0.3))
+        #expect(log.lines.withLock { $0 }.count == 2)
+    }
+
+    @Test func terminalLineIsCutToOneRow() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let display = PollProgressDisplay(output: .terminal(fds[1]))
+        for name in ["alpha", "bravo", "charlie", "delta"] {
+            display.update(PollProgress(mailbox: "\(name)-support", done: 100, total: 10_000, elapsed: 1))
+        }
+        Thread.sleep(forTimeInterval: 0.15)
+        display.update(PollProgress(mailbox: "echo-support", done: 100, total: 10_000, elapsed: 1))
+        close(fds[1])
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while case let count = read(fds[0], &buffer, buffer.count), count > 0 { bytes += buffer[..<count] }
+        let line = String(decoding: bytes, as: UTF8.self)
+        // A pipe has no width: 80 columns, so 79 characters after the clearing sequence (4).
+        #expect(line.hasPrefix("\r\u{1B}[Kalpha-support: 100/10000 (1%), 100 msg/s"))
+        #expect(line.count == 4 + 79, "\(line.debugDescription)")
+    }
+
+    @Test func logLinesClearTheProgressLineFirst() {
+        let log = LogLines()
+        let calls = Mutex(0)
+        var logger = Logger(label: "mailgate.test") { label in
+            LineClearingLogHandler(wrapping: JSONLogHandler(label: label) { line in log.lines.withLock { $0.append(line) } }) {
+                calls.withLock { $0 += 1 }
+            }
+        }
+        logger.logLevel = .info
+        logger.info("one")
+        logger.debug("below the level: not written, nothing cleared")
+        logger[metadataKey: "mailbox"] = "support"
+        logger.warning("two")
+        #expect(calls.withLock { $0 } == 2)
+        let lines = log.lines.withLock { $0 }
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains("\"mailbox\":\"support\"") == true)
     }
 }

@@ -3,8 +3,10 @@ public import Logging
 import Synchronization
 
 /// Shows a long poll's progress: on a terminal, one line redrawn in place (done/total, rate,
-/// time left) for every mailbox being polled; elsewhere (a service's journal, a pipe), a log
-/// line every few seconds, so a quiet log still shows a backlog moving.
+/// time left) for every mailbox being polled, cut to the terminal's width; elsewhere (a
+/// service's journal, a pipe), a log line every few seconds, so a quiet log still shows a backlog
+/// moving. Log lines written to the same terminal must call `clear()` first
+/// (`LineClearingLogHandler`), or they would start on the progress line.
 public final class PollProgressDisplay: Sendable {
     enum Output {
         /// Redraws a line on this file descriptor (a terminal).
@@ -28,9 +30,9 @@ public final class PollProgressDisplay: Sendable {
         self.output = output
     }
 
-    /// A progress line on standard error when it is a terminal, log lines every 5 s otherwise.
-    public static func standardError(logger: Logger) -> PollProgressDisplay {
-        PollProgressDisplay(output: isatty(STDERR_FILENO) == 1 ? .terminal(STDERR_FILENO) : .log(logger, every: 5))
+    /// A progress line on standard error, or nil when standard error is not a terminal.
+    public static func standardErrorTerminal() -> PollProgressDisplay? {
+        isatty(STDERR_FILENO) == 1 ? PollProgressDisplay(output: .terminal(STDERR_FILENO)) : nil
     }
 
     /// Log lines every `seconds`, for the daemon.
@@ -61,7 +63,8 @@ public final class PollProgressDisplay: Sendable {
         guard let shown else { return }
         switch output {
         case .terminal(let fd):
-            write(fd, "\r\u{1B}[K" + shown.map(\.description).joined(separator: " · "))
+            // One row only: a line that wrapped could not be cleared by the next redraw.
+            write(fd, "\r\u{1B}[K" + String(shown.map(\.description).joined(separator: " · ").prefix(Self.columns(fd) - 1)))
         case .log(let logger, _):
             for progress in shown where progress.done < progress.total {
                 logger.notice("poll progress", metadata: [
@@ -72,9 +75,13 @@ public final class PollProgressDisplay: Sendable {
         }
     }
 
-    /// A mailbox's poll ended: it leaves the line.
+    /// A mailbox's poll ended: it leaves the line. Once none is left, the next poll starts the
+    /// clock again, so a short poll shows nothing.
     public func finished(mailbox: String) {
-        state.withLock { _ = $0.mailboxes.removeValue(forKey: mailbox) }
+        state.withLock { state in
+            state.mailboxes.removeValue(forKey: mailbox)
+            if state.mailboxes.isEmpty { state.lastShown = nil }
+        }
     }
 
     /// Clears the terminal line, so what is printed next starts on a clean line.
@@ -84,6 +91,13 @@ public final class PollProgressDisplay: Sendable {
             return state.lineShown
         }
         if wasShown, case .terminal(let fd) = output { write(fd, "\r\u{1B}[K") }
+    }
+
+    /// The terminal's width in columns (80 when it does not say).
+    private static func columns(_ fd: Int32) -> Int {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 1 else { return 80 }
+        return Int(size.ws_col)
     }
 
     private func write(_ fd: Int32, _ text: String) {

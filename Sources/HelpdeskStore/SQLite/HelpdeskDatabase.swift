@@ -12,12 +12,6 @@ public struct HelpdeskDatabase: TicketStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // A batch records each message in a savepoint, whose statement journal SQLite spills
-            // to a temporary file past 64 KiB: 96,000 of a 1,000-message backlog's 127,000
-            // writes went there. In memory it costs a few hundred KB per message at most.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-        }
         // For profiling (scripts/bench-poll.sh): every statement slower than N ms, to stderr.
         if let threshold = ProcessInfo.processInfo.environment["MAILGATE_SQL_PROFILE_MS"].flatMap(Double.init) {
             configuration.prepareDatabase { db in
