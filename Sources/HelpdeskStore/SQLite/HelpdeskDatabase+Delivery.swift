@@ -62,7 +62,8 @@ extension HelpdeskDatabase {
 
     public func withheldCount(recipient: String, since: Date) throws -> Int {
         try writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'withheld' AND recipients = ? AND next_attempt_at > ?",
+            // Along outbox_withheld_by_recipient (v11).
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE status = 'withheld' AND recipients = ? AND next_attempt_at > ?"),
                              arguments: [recipient.lowercased(), since]) ?? 0
         }
     }

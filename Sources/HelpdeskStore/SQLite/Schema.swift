@@ -281,6 +281,14 @@ enum Schema {
             // this index instead of by reading every ticket (a backlog of 10,000 read 50 million rows).
             try db.create(index: "ticket_number", on: "ticket", columns: ["number"])
         }
+        migrator.registerMigration("v11: withheld mail by recipient", foreignKeyChecks: .immediate) { db in
+            // Whether a recipient's loop cap already held mail back in its window: asked for every
+            // mail withheld, it read every withheld row of the window, anyone's (a mail storm
+            // from three senders made the dispatcher's cost grow with the square of the storm).
+            try db.execute(sql: """
+                CREATE INDEX outbox_withheld_by_recipient ON outbox (recipients, next_attempt_at) WHERE status = 'withheld'
+                """)
+        }
         return migrator
     }
 
