@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Opening hours on one weekday, local wall-clock minutes since midnight; `end` may be 1440; an
 /// overnight shift is written as two spans on two days.
@@ -29,6 +30,9 @@ public struct BusinessCalendar: Sendable, Equatable {
     let holidays: Set<String>
     /// Holidays as local day numbers (days since 1970-01-01), so the per-day loop does no string work.
     let closedDays: Set<Int>
+    /// Each local day's open intervals once worked out: a day costs a dozen time-zone lookups,
+    /// and every ticket of a backlog asks for the same few days. Shared by copies; not compared.
+    private let dayCache = DayIntervalCache()
 
     /// weekday: 1 = Sunday … 7 = Saturday (Calendar's numbering); holidays: local dates "YYYY-MM-DD" (whole days closed).
     /// Spans are normalised (clamped, merged); weekdays outside 1...7 and unreadable holiday dates are ignored.
@@ -42,6 +46,10 @@ public struct BusinessCalendar: Sendable, Equatable {
         self.hours = normalised
         self.holidays = holidays
         self.closedDays = Set(holidays.compactMap(CivilDate.init(isoDate:)).map(\.dayNumber))
+    }
+
+    public static func == (a: BusinessCalendar, b: BusinessCalendar) -> Bool {
+        a.timeZone == b.timeZone && a.hours == b.hours && a.holidays == b.holidays
     }
 
     /// True when every second counts, so arithmetic is plain subtraction and addition.
@@ -126,6 +134,13 @@ public struct CalendarSyntaxError: Error, Sendable, Equatable, CustomStringConve
 extension BusinessCalendar {
     /// The open intervals (instants as seconds since 1970) of one local day, sorted by start.
     func intervals(onDay day: Int) -> [(TimeInterval, TimeInterval)] {
+        if let known = dayCache.intervals(onDay: day) { return known }
+        let found = computeIntervals(onDay: day)
+        dayCache.remember(found, onDay: day)
+        return found
+    }
+
+    private func computeIntervals(onDay day: Int) -> [(TimeInterval, TimeInterval)] {
         if closedDays.contains(day) { return [] }
         guard let spans = hours[CivilDate.weekday(ofDayNumber: day)] else { return [] }
         let midnight = day * 86_400

@@ -11,7 +11,8 @@ import Darwin
 
 /// Content-addressed files (raw messages, attachments) under a root folder, named by their SHA-256.
 public struct BlobStore: Sendable {
-    /// The folder that holds the `ab/cd/<sha256>` tree.
+    /// The folder that holds the `ab/<sha256>` files (and `ab/cd/<sha256>` ones stored by
+    /// releases before one folder level was enough; they are still found, read and removed).
     public let root: String
     /// Whether `put` makes each file durable (fsync of the file and its folder) before it
     /// returns. A batch writer turns this off and calls `syncFileSystem()` once before it
@@ -31,6 +32,7 @@ public struct BlobStore: Sendable {
         let id = Self.sha256Hex(of: bytes)
         let (folder, file) = location(of: id)
         if let size = try regularFileSize(file), size == bytes.count { return id }
+        if let size = try regularFileSize(legacyLocation(of: id)), size == bytes.count { return id }
 
         try makeFolders(folder)
         // A unique temp name in the same folder, so the rename is atomic and concurrent puts don't collide.
@@ -73,9 +75,10 @@ public struct BlobStore: Sendable {
         guard linuxSyncfs(fd) == 0 else { throw BlobStoreError.io("flush (syncfs) the file system of", path: folder, errno: errno) }
     }
 
-    /// Where the blob `sha256` lives, or nil unless `sha256` is exactly 64 hex digits (guards against path traversal).
+    /// Where the blob `sha256` lives (where it would be stored when it is not), or nil unless
+    /// `sha256` is exactly 64 hex digits (guards against path traversal).
     public func path(for sha256: String) -> String? {
-        normalised(sha256).map { location(of: $0).file }
+        normalised(sha256).map(existingFile)
     }
 
     /// Whether a blob with this id is stored (its content is not verified here; `read` does that).
@@ -87,7 +90,7 @@ public struct BlobStore: Sendable {
     /// The bytes of blob `sha256`, checked against their hash.
     public func read(_ sha256: String) throws -> [UInt8] {
         guard let id = normalised(sha256) else { throw BlobStoreError.invalidID(sha256) }
-        let file = location(of: id).file
+        let file = existingFile(of: id)
         let bytes = try readAll(file)
         let actual = Self.sha256Hex(of: bytes)
         guard actual == id else { throw BlobStoreError.corrupted(path: file, expected: id, actual: actual) }
@@ -96,8 +99,10 @@ public struct BlobStore: Sendable {
 
     /// Deletes blob `sha256`; removing one that is not there is not an error.
     public func remove(_ sha256: String) throws {
-        guard let file = path(for: sha256) else { throw BlobStoreError.invalidID(sha256) }
-        guard unlink(file) == 0 || errno == ENOENT else { throw BlobStoreError.io("remove", path: file, errno: errno) }
+        guard let id = normalised(sha256) else { throw BlobStoreError.invalidID(sha256) }
+        for file in [location(of: id).file, legacyLocation(of: id)] {
+            guard unlink(file) == 0 || errno == ENOENT || errno == ENOTDIR else { throw BlobStoreError.io("remove", path: file, errno: errno) }
+        }
     }
 
     // MARK: Naming
@@ -129,12 +134,25 @@ public struct BlobStore: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `root/ab/cd` and `root/ab/cd/<id>` for a normalised id.
+    /// `root/ab` and `root/ab/<id>` for a normalised id: 256 folders. A second level (65,536
+    /// folders, each a 4 KB directory block and a mkdir for nearly every early blob) cost a
+    /// tenth of reading a backlog and buys nothing: ext4 and XFS index large folders.
     private func location(of id: String) -> (folder: String, file: String) {
-        let first = id.prefix(2)
-        let second = id.dropFirst(2).prefix(2)
-        let folder = "\(root.hasSuffix("/") ? root : root + "/")\(first)/\(second)"
+        let folder = "\(root == "/" ? "" : root)/\(id.prefix(2))"
         return (folder, "\(folder)/\(id)")
+    }
+
+    /// `root/ab/cd/<id>`, where releases before the one-level layout stored blob `id`.
+    private func legacyLocation(of id: String) -> String {
+        "\(root == "/" ? "" : root)/\(id.prefix(2))/\(id.dropFirst(2).prefix(2))/\(id)"
+    }
+
+    /// The blob's file in the current layout, or in the old one when only that one exists.
+    private func existingFile(of id: String) -> String {
+        let file = location(of: id).file
+        if (try? regularFileSize(file)) ?? nil != nil { return file }
+        let legacy = legacyLocation(of: id)
+        return (try? regularFileSize(legacy)) ?? nil != nil ? legacy : file
     }
 
     // MARK: File system

@@ -47,18 +47,25 @@ struct PollBenchmark: ParsableCommand {
         for uid in try reader.uids(after: 0, below: status.uidNext) { fetched += try reader.fetch(uid: uid).count }
         let baselineSeconds = elapsedSeconds(since: clock)
 
+        var before = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &before)
         clock = ContinuousClock.now
         try runPoll(password: password)
         let pollSeconds = elapsedSeconds(since: clock)
+        FileHandle.standardError.write(Data("PHASE exited at \(ProcessInfo.processInfo.systemUptime)\n".utf8))
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)  // ru_maxrss of the largest child: the poll
         let peakMB = Double(usage.ru_maxrss) / 1024
+        // CPU is steadier than the rate on a shared machine: what a change saves shows here first.
+        let cpuSeconds = Self.seconds(usage.ru_utime) + Self.seconds(usage.ru_stime) - Self.seconds(before.ru_utime) - Self.seconds(before.ru_stime)
 
         let total = status.messages
         let rate = Double(total) / pollSeconds
         print(String(format: "baseline: IMAP fetch only of %d messages (%.1f MB) in %.2f s = %.0f msg/s", total, Double(fetched) / 1e6, baselineSeconds, Double(total) / baselineSeconds))
         print(String(format: "poll%@: %d messages in %.2f s = %.0f msg/s (%.2fx the fetch-only time), peak RSS %.1f MB",
                      noSend ? " --no-send" : " (with sending)", total, pollSeconds, rate, pollSeconds / baselineSeconds, peakMB))
+        print(String(format: "poll CPU: %.2f s user+system = %.2f ms per message, %.2f cores busy on average",
+                     cpuSeconds, cpuSeconds * 1000 / Double(max(total, 1)), cpuSeconds / pollSeconds))
         if !noSend { try printMTARate() }
         if noSend { target(String(format: "ingest ≥ %.0f msg/s", Self.targetRate), String(format: "%.0f msg/s", rate), met: rate >= Self.targetRate) }
         target(String(format: "peak RSS ≤ %.0f MB", Self.targetPeakMB), String(format: "%.1f MB", peakMB), met: peakMB <= Self.targetPeakMB)
@@ -77,6 +84,10 @@ struct PollBenchmark: ParsableCommand {
         }
     }
 
+    private static func seconds(_ time: timeval) -> Double {
+        Double(time.tv_sec) + Double(time.tv_usec) / 1e6
+    }
+
     private func runPoll(password: String) throws {
         let process = Process()
         let wrapperWords = (wrapper ?? "").split(separator: " ").map(String.init)
@@ -86,6 +97,7 @@ struct PollBenchmark: ParsableCommand {
         environment["SUPPORT_IMAP_PASSWORD"] = password
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
+        FileHandle.standardError.write(Data("PHASE launch at \(ProcessInfo.processInfo.systemUptime)\n".utf8))
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ValidationError("helpdesk poll --once exited with \(process.terminationStatus)") }

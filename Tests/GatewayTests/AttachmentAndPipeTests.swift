@@ -84,7 +84,7 @@ struct AttachmentAndPipeTests {
         #expect(stored.map { ($0 as NSString).lastPathComponent }.sorted() == [document.sha256, text.sha256].sorted(),
                 "one file per distinct content, no leftovers: \(stored)")
         let path = try #require(DataDirectory(root: desk.fixture.dataDirectory).attachments.path(for: document.sha256))
-        #expect(path.hasSuffix("/attachments/\(document.sha256.prefix(2))/\(document.sha256.dropFirst(2).prefix(2))/\(document.sha256)"))
+        #expect(path.hasSuffix("/attachments/\(document.sha256.prefix(2))/\(document.sha256)"))
     }
 
     // MARK: Size limits

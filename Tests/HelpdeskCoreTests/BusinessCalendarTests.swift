@@ -212,6 +212,26 @@ struct BusinessCalendarPropertyTests {
         }
     }
 
+    @Test("a calendar that remembers its days answers as a new one does, past its cache's capacity",
+          arguments: ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+    func rememberedDaysAnswerTheSame(zone: String) throws {
+        var rng = SeededGenerator(seed: 500)
+        let hours = officeHours + ["sat 10:00-14:00", "sun 01:30-02:30"]
+        let used = try makeCalendar(zone, hours, holidays: christmas)
+        // Starts over 22 years: far more days than the cache holds, each asked twice (worked out, then remembered).
+        let starts = (0..<1_500).map { _ in
+            Date(timeIntervalSince1970: year2026 + Double(Int.random(in: -(4_000 * 86_400)...(4_000 * 86_400), using: &rng)))
+        }
+        for start in starts + starts.shuffled(using: &rng) {
+            let duration = TimeInterval(Int.random(in: 0...(3 * 86_400), using: &rng))
+            let fresh = try makeCalendar(zone, hours, holidays: christmas)  // nothing remembered yet
+            #expect(used.adding(duration, to: start) == fresh.adding(duration, to: start))
+            #expect(used.openSeconds(from: start, to: start.addingTimeInterval(duration))
+                    == fresh.openSeconds(from: start, to: start.addingTimeInterval(duration)))
+        }
+        #expect(used == (try makeCalendar(zone, hours, holidays: christmas)))
+    }
+
     @Test("openSeconds agrees with a quarter-hour brute force that reads the wall clock", arguments: 0..<4)
     func matchesBruteForce(seed: UInt64) {
         var rng = SeededGenerator(seed: 1_000 + seed)

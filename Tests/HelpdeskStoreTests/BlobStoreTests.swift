@@ -35,7 +35,7 @@ struct BlobStoreTests {
         ("larger than one read chunk", (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }, nil),
     ]
 
-    @Test("put then read gives the bytes back, stored under ab/cd/<sha256>", arguments: contents)
+    @Test("put then read gives the bytes back, stored under ab/<sha256>", arguments: contents)
     func roundTrip(name: String, bytes: [UInt8], sha: String?) throws {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }
@@ -43,9 +43,9 @@ struct BlobStoreTests {
         let id = try store.put(bytes)
         if let sha { #expect(id == sha) }
         #expect(id.count == 64 && id == id.lowercased())
-        let first = String(id.prefix(2)), second = String(id.dropFirst(2).prefix(2))
-        #expect(store.path(for: id) == "\(root)/\(first)/\(second)/\(id)")
-        #expect(FileManager.default.fileExists(atPath: "\(root)/\(first)/\(second)/\(id)"))
+        let first = String(id.prefix(2))
+        #expect(store.path(for: id) == "\(root)/\(first)/\(id)")
+        #expect(FileManager.default.fileExists(atPath: "\(root)/\(first)/\(id)"))
         #expect(store.contains(id))
         #expect(try store.read(id) == bytes)
     }
@@ -57,8 +57,7 @@ struct BlobStoreTests {
         let id = try store.put(Array("abc".utf8))
         #expect(try mode(root) == 0o750)
         #expect(try mode("\(root)/ba") == 0o750)
-        #expect(try mode("\(root)/ba/78") == 0o750)
-        #expect(try mode("\(root)/ba/78/\(id)") == 0o640)
+        #expect(try mode("\(root)/ba/\(id)") == 0o640)
     }
 
     @Test func putIsIdempotentAndLeavesNoTempFiles() throws {
@@ -96,7 +95,7 @@ struct BlobStoreTests {
         defer { Self.delete(root) }
         let store = BlobStore(root: root)
         let id = try store.put(Array("abc".utf8))
-        #expect(store.path(for: id.uppercased()) == "\(root)/ba/78/\(Self.abcSHA)")
+        #expect(store.path(for: id.uppercased()) == "\(root)/ba/\(Self.abcSHA)")
         #expect(store.contains(id.uppercased()))
         #expect(try store.read(id.uppercased()) == Array("abc".utf8))
     }
@@ -166,7 +165,7 @@ struct BlobStoreTests {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }
         let store = BlobStore(root: root)
-        let path = "\(root)/ba/78/\(Self.abcSHA)"
+        let path = "\(root)/ba/\(Self.abcSHA)"
         #expect(!store.contains(Self.abcSHA))
         let error = try #require(throws: BlobStoreError.self) { try store.read(Self.abcSHA) }
         #expect(error == .missing(path: path))
@@ -188,6 +187,28 @@ struct BlobStoreTests {
         #expect(try store.read(keep) == Array("keep".utf8))
     }
 
+    @Test("a blob an older release stored under ab/cd/<sha256> is found, read, not stored again, and removed")
+    func olderTwoLevelLayoutStillWorks() throws {
+        let root = Self.temporaryRoot()
+        defer { Self.delete(root) }
+        let store = BlobStore(root: root)
+        let bytes = Array("abc".utf8)
+        let legacy = "\(root)/ba/78/\(Self.abcSHA)"
+        try FileManager.default.createDirectory(atPath: "\(root)/ba/78", withIntermediateDirectories: true)
+        try overwrite(legacy, with: bytes)
+
+        #expect(store.contains(Self.abcSHA))
+        #expect(store.path(for: Self.abcSHA) == legacy)
+        #expect(try store.read(Self.abcSHA) == bytes)
+        #expect(try store.put(bytes) == Self.abcSHA)
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/ba/\(Self.abcSHA)"), "stored once, in the old place")
+
+        try store.remove(Self.abcSHA)
+        #expect(!store.contains(Self.abcSHA))
+        #expect(!FileManager.default.fileExists(atPath: legacy))
+        #expect(store.path(for: Self.abcSHA) == "\(root)/ba/\(Self.abcSHA)", "new blobs go to the one-level place")
+    }
+
     @Test func emptyContentIsABlobToo() throws {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }
@@ -196,14 +217,14 @@ struct BlobStoreTests {
         #expect(try store.put([]) == Self.emptySHA)
         #expect(store.contains(Self.emptySHA))
         #expect(try store.read(Self.emptySHA) == [])
-        #expect(try attributes("\(root)/e3/b0/\(Self.emptySHA)")[.size] as? NSNumber == 0)
+        #expect(try attributes("\(root)/e3/\(Self.emptySHA)")[.size] as? NSNumber == 0)
     }
 
     @Test func writeFailureNamesThePath() throws {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }
         let store = BlobStore(root: root)
-        // A file where the root folder should be: creating the ab/cd folders must fail.
+        // A file where the root folder should be: creating the ab folders must fail.
         try overwrite(root, with: [])
         let error = try #require(throws: BlobStoreError.self) { try store.put(Array("abc".utf8)) }
         #expect(error.description.contains(root))
