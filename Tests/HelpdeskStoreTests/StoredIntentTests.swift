@@ -36,4 +36,31 @@ struct StoredIntentTests {
         }
         #expect(try StoredIntent.encode([]).isEmpty)
     }
+
+    @Test("texts kept apart: left out of the JSON, read back empty, and refused without the flag, as an older release would")
+    func textsApart() throws {
+        let mails = Self.mails()
+        for (mail, json) in zip(mails, try StoredIntent.encode(mails, textsApart: true)) {
+            let facts = try #require((try Self.object(json))["mail"] as? NSDictionary)["facts"] as? NSDictionary
+            #expect(facts?["body"] == nil && facts?["reply"] == nil, "\(json)")
+            #expect(!json.contains("Line 1"))
+            var expected = mail
+            expected.facts.body = ""
+            expected.facts.reply = ""
+            #expect(try StoredIntent.decode(json, textsApart: true) == expected)
+            #expect(throws: DecodingError.self) { try StoredIntent.decode(json) }
+        }
+    }
+
+    @Test("a row that names its comment decodes with the comment's texts, and refuses to decode without them")
+    func rowWithCommentTexts() throws {
+        let mail = Self.mails()[2]
+        var row = OutboxRecord(
+            id: 9, mailbox: "support", ticketId: 1, event: mail.event.rawValue, envelopeFrom: nil, recipients: "dana@example.test",
+            message: nil, messageId: mail.messageID, status: .pending, attempts: 0, nextAttemptAt: .now, lastError: nil,
+            createdAt: .now, sentAt: nil, intent: try StoredIntent.encode([mail], textsApart: true)[0], commentId: 4)
+        #expect(throws: MailTextsNotRead.self) { try row.plannedMail() }
+        row.commentTexts = MailTexts(body: mail.facts.body, reply: mail.facts.reply)
+        #expect(try row.plannedMail() == mail)
+    }
 }

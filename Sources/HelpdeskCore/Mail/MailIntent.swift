@@ -127,6 +127,13 @@ public struct MailFacts: Sendable, Equatable, Codable {
     }
 }
 
+extension CodingUserInfoKey {
+    /// Set to true, `MailFacts` is encoded without its body and reply, and decodes with both empty
+    /// when they are missing: the store keeps them apart (once, in the comment they came from)
+    /// and puts them back.
+    public static let mailTextsApart = CodingUserInfoKey(rawValue: "mailTextsApart")!
+}
+
 // `reply` is most often the whole body: it is written only when it differs, which halves the
 // size of a queued mail (three of them for each new ticket). Intents queued with it always read
 // the same.
@@ -139,7 +146,12 @@ extension MailFacts {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         ticket = try container.decodeIfPresent(Ticket.self, forKey: .ticket)
         subject = try container.decode(String.self, forKey: .subject)
-        body = try container.decode(String.self, forKey: .body)
+        // Without the flag a missing body is an error, as it always was.
+        if decoder.userInfo[.mailTextsApart] as? Bool == true, !container.contains(.body) {
+            body = ""
+        } else {
+            body = try container.decode(String.self, forKey: .body)
+        }
         reply = try container.decodeIfPresent(String.self, forKey: .reply) ?? body
         author = try container.decodeIfPresent(Correspondent.self, forKey: .author)
         linkedKey = try container.decodeIfPresent(String.self, forKey: .linkedKey)
@@ -155,8 +167,10 @@ extension MailFacts {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(ticket, forKey: .ticket)
         try container.encode(subject, forKey: .subject)
-        try container.encode(body, forKey: .body)
-        if reply != body { try container.encode(reply, forKey: .reply) }
+        if encoder.userInfo[.mailTextsApart] as? Bool != true {
+            try container.encode(body, forKey: .body)
+            if reply != body { try container.encode(reply, forKey: .reply) }
+        }
         try container.encodeIfPresent(author, forKey: .author)
         try container.encodeIfPresent(linkedKey, forKey: .linkedKey)
         try container.encode(reopened, forKey: .reopened)

@@ -36,18 +36,25 @@ extension HelpdeskDatabase {
             assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual))
         let plan = try decide(snapshot)
 
-        let (ticket, _) = try persist(db, plan.ticket, at: identity.receivedAt)
-        guard let ticketId = ticket.id else { throw DatabaseError(message: "ticket without id after insert") }
-        var comment = CommentRecord(
-            id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,
-            body: plan.comment.body, visibility: plan.comment.visibility, messageId: identity.messageID, createdAt: identity.receivedAt,
-            html: plan.comment.html, reply: plan.comment.reply, authorRole: plan.comment.authorRole, unverified: plan.comment.unverified)
-        let commentId = try db.insertRow(comment)
-        comment.id = commentId
-        for draft in content.attachments {
-            try db.insertRow(AttachmentRecord(
-                id: nil, commentId: commentId, sha256: draft.sha256, filename: draft.filename,
-                contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID))
+        var stored: CommentRecord?
+        // The comment goes in before the mail, which then refers to its text.
+        let (ticket, _) = try persist(db, plan.ticket, at: identity.receivedAt) { ticketId in
+            var comment = CommentRecord(
+                id: nil, ticketId: ticketId, authorAddress: plan.comment.authorAddress, authorName: plan.comment.authorName,
+                body: plan.comment.body, visibility: plan.comment.visibility, messageId: identity.messageID, createdAt: identity.receivedAt,
+                html: plan.comment.html, reply: plan.comment.reply, authorRole: plan.comment.authorRole, unverified: plan.comment.unverified)
+            let commentId = try db.insertRow(comment)
+            comment.id = commentId
+            for draft in content.attachments {
+                try db.insertRow(AttachmentRecord(
+                    id: nil, commentId: commentId, sha256: draft.sha256, filename: draft.filename,
+                    contentType: draft.contentType, size: draft.size, isInline: draft.isInline, contentId: draft.contentID))
+            }
+            stored = comment
+            return comment
+        }
+        guard let ticketId = ticket.id, let comment = stored, let commentId = comment.id else {
+            throw DatabaseError(message: "ticket or comment without id after insert")
         }
         if let messageID = identity.messageID {
             try db.insertRow(TicketMessageRecord(messageId: messageID, ticketId: ticketId, direction: "in"), orIgnore: true)

@@ -10,15 +10,55 @@ extension HelpdeskDatabase {
     /// Recipients are kept lower-cased: the loop caps and pauses find an address however its
     /// writer capitalised it.
     /// `intent`: the mail already encoded (`StoredIntent.encode`), when the caller encoded several at once.
-    func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date, intent: String? = nil) throws {
+    /// `commentId`: the comment that holds the mail's texts, which `intent` then leaves out.
+    func enqueue(_ db: Database, _ mail: PlannedMail, ticketId: Int64?, at now: Date, intent: String? = nil, commentId: Int64? = nil) throws {
         let intent = try intent ?? StoredIntent.encode(mail)
         let row = OutboxRecord(
             id: nil, mailbox: mail.mailbox, ticketId: ticketId, event: mail.event.rawValue, envelopeFrom: nil,
             recipients: mail.intent.recipients.map { $0.address.lowercased() }.joined(separator: ","), message: nil, messageId: mail.messageID,
-            status: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil, intent: intent)
+            status: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil, intent: intent,
+            commentId: commentId)
         try db.insertRow(row)
         if let ticketId {
             try db.insertRow(TicketMessageRecord(messageId: mail.messageID, ticketId: ticketId, direction: "out"), orIgnore: true)
+        }
+    }
+
+    /// Queues `mails`, each encoded once. Those whose text is `comment`'s (a new ticket's
+    /// acknowledgement and notices, an answer's notices) name the comment instead of copying it:
+    /// the text is then stored once, not once per mail.
+    func enqueue(_ db: Database, _ mails: [PlannedMail], ticketId: Int64, at now: Date, textsOf comment: CommentRecord?) throws {
+        let texts = comment.map { MailTexts(body: $0.body, reply: $0.reply ?? $0.body) }
+        let apart = mails.map { mail in
+            comment?.id != nil && texts.map { mail.facts.body == $0.body && mail.facts.reply == $0.reply } == true
+        }
+        var apartIntents = try StoredIntent.encode(zip(mails, apart).filter(\.1).map(\.0), textsApart: true).makeIterator()
+        var ownIntents = try StoredIntent.encode(zip(mails, apart).filter { !$0.1 }.map(\.0)).makeIterator()
+        for (mail, isApart) in zip(mails, apart) {
+            try enqueue(db, mail, ticketId: ticketId, at: now, intent: isApart ? apartIntents.next() : ownIntents.next(),
+                        commentId: isApart ? comment?.id : nil)
+        }
+    }
+
+    /// `rows` with the texts of those whose text is in a comment, read in one query.
+    func withCommentTexts(_ db: Database, _ rows: [OutboxRecord]) throws -> [OutboxRecord] {
+        let ids = Array(Set(rows.compactMap(\.commentId)))
+        guard !ids.isEmpty else { return rows }
+        var texts: [Int64: MailTexts] = [:]
+        // SQLite takes at most 32,766 parameters; a claim asks for a few dozen rows.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let found = try Row.fetchAll(db, sql: "SELECT id, body, reply FROM comment WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                                         arguments: StatementArguments(chunk))
+            for row in found {
+                let body: String = row["body"]
+                texts[row["id"]] = MailTexts(body: body, reply: row["reply"] ?? body)
+            }
+        }
+        return rows.map { row in
+            var row = row
+            row.commentTexts = row.commentId.flatMap { texts[$0] }
+            return row
         }
     }
 
@@ -46,7 +86,7 @@ extension HelpdeskDatabase {
                   ORDER BY next_attempt_at, id LIMIT :limit)
                 RETURNING *
                 """, arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "mailbox": mailbox, "limit": limit])
-            return claimed.sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
+            return try withCommentTexts(db, claimed).sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
         }
     }
 
@@ -111,7 +151,7 @@ extension HelpdeskDatabase {
         try writer.read { db in
             var request = OutboxRecord.all()
             if let status { request = request.filter(OutboxRecord.Columns.status == status.rawValue) }
-            return try request.order(OutboxRecord.Columns.id).fetchAll(db)
+            return try withCommentTexts(db, try request.order(OutboxRecord.Columns.id).fetchAll(db))
         }
     }
 
@@ -123,8 +163,9 @@ extension HelpdeskDatabase {
                 WHERE :status IS NULL OR outbox.status = :status
                 ORDER BY outbox.id
                 """, arguments: ["status": status?.rawValue])
-            return try rows.map { row in
-                OutboxListing(row: try OutboxRecord(row: row), ticketKey: row["ticket_key"], ticketSubject: row["ticket_subject"])
+            let records = try withCommentTexts(db, try rows.map(OutboxRecord.init(row:)))
+            return zip(rows, records).map { row, record in
+                OutboxListing(row: record, ticketKey: row["ticket_key"], ticketSubject: row["ticket_subject"])
             }
         }
     }

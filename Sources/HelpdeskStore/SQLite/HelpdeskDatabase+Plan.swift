@@ -49,7 +49,11 @@ extension HelpdeskDatabase {
     /// Writes a ticket plan inside the caller's transaction: the ticket row (inserted when new),
     /// participants, tags, history, the round-robin pointer, planned mail, and the SLA clocks
     /// recomputed with the plan's policy. Returns the ticket and history rows as stored.
-    func persist(_ db: Database, _ plan: TicketPlan, at now: Date) throws -> (Ticket, [TicketEvent]) {
+    /// `comment`: stores the comment the plan's mail is about, given the ticket's id, before the
+    /// mail is queued; mail whose text is that comment's then refers to it instead of a copy.
+    func persist(
+        _ db: Database, _ plan: TicketPlan, at now: Date, comment: ((Int64) throws -> CommentRecord)? = nil
+    ) throws -> (Ticket, [TicketEvent]) {
         var ticket = plan.ticket
         let isNew = ticket.id == nil
         if isNew { ticket.id = try db.insertRow(ticket) } else { try ticket.update(db) }
@@ -84,9 +88,8 @@ extension HelpdeskDatabase {
                 ON CONFLICT(mailbox) DO UPDATE SET last_assignee = excluded.last_assignee, updated_at = excluded.updated_at
                 """).execute(arguments: [ticket.mailbox, agent, now])
         }
-        for (mail, intent) in zip(plan.mail, try StoredIntent.encode(plan.mail)) {
-            try enqueue(db, mail, ticketId: ticketId, at: now, intent: intent)
-        }
+        let stored = try comment?(ticketId)
+        try enqueue(db, plan.mail, ticketId: ticketId, at: now, textsOf: stored)
         if let policy = plan.sla {
             // A new ticket's whole history is in hand: nothing to read back, no clocks to clear.
             if isNew {

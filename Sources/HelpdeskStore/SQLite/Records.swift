@@ -109,6 +109,10 @@ public struct OutboxRecord: Sendable, Equatable {
     public var bounceStatus: String?
     public var bounceDiagnostic: String?
     public var bouncedAt: Date?
+    /// The comment whose body and reply are this mail's texts, kept there instead of in `intent`.
+    public var commentId: Int64?
+    /// Those texts, read with the row by the store (not a column); `plannedMail` needs them.
+    public var commentTexts: MailTexts?
 
     public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
 
@@ -118,7 +122,34 @@ public struct OutboxRecord: Sendable, Equatable {
 
     /// The planned mail this row holds, decoded; nil for a row that only has its rendered bytes.
     public func plannedMail() throws -> PlannedMail? {
-        try intent.map { try StoredIntent.decode($0) }
+        guard let intent else { return nil }
+        guard let commentId else { return try StoredIntent.decode(intent) }
+        guard let commentTexts else { throw MailTextsNotRead(outboxId: id, commentId: commentId) }
+        var mail = try StoredIntent.decode(intent, textsApart: true)
+        mail.facts.body = commentTexts.body
+        mail.facts.reply = commentTexts.reply
+        return mail
+    }
+}
+
+/// A queued mail's text as its comment holds it.
+public struct MailTexts: Sendable, Equatable {
+    public var body: String
+    public var reply: String
+
+    public init(body: String, reply: String) {
+        self.body = body
+        self.reply = reply
+    }
+}
+
+/// A row whose text is in a comment was read without it: a store bug, never the data's fault.
+struct MailTextsNotRead: Error, CustomStringConvertible {
+    var outboxId: Int64?
+    var commentId: Int64
+
+    var description: String {
+        "queued mail #\(outboxId ?? 0) keeps its text in comment #\(commentId), which the store did not read with it; report this as a bug"
     }
 }
 
@@ -197,6 +228,7 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord, ColumnValues 
         bounceStatus = row["bounce_status"]
         bounceDiagnostic = row["bounce_diagnostic"]
         bouncedAt = row["bounced_at"]
+        commentId = row["comment_id"]
     }
 
     var columnValues: [(String, (any DatabaseValueConvertible)?)] {
@@ -221,6 +253,7 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord, ColumnValues 
             ("bounce_status", bounceStatus),
             ("bounce_diagnostic", bounceDiagnostic),
             ("bounced_at", bouncedAt?.databaseText),
+            ("comment_id", commentId),
         ]
     }
 
@@ -260,8 +293,10 @@ enum StoredIntent {
     /// Each mail as `encode` writes it (the same JSON object, its keys in another order), with
     /// the facts that follow each other unchanged encoded once: a new ticket's acknowledgement
     /// and its agents' notices carry the same facts, the message's text among them.
-    static func encode(_ mails: [PlannedMail]) throws -> [String] {
+    /// `textsApart`: leave out the facts' body and reply (the row names the comment they are in).
+    static func encode(_ mails: [PlannedMail], textsApart: Bool = false) throws -> [String] {
         let encoder = JSONEncoder()
+        if textsApart { encoder.userInfo[.mailTextsApart] = true }
         var last: (facts: MailFacts, json: String)?
         return try mails.map { mail in
             let facts: String
@@ -288,8 +323,11 @@ enum StoredIntent {
         }
     }
 
-    static func decode(_ text: String) throws -> PlannedMail {
-        try JSONDecoder().decode(Envelope.self, from: Data(text.utf8)).mail
+    /// `textsApart`: the facts may come without body and reply (both are then empty).
+    static func decode(_ text: String, textsApart: Bool = false) throws -> PlannedMail {
+        let decoder = JSONDecoder()
+        if textsApart { decoder.userInfo[.mailTextsApart] = true }
+        return try decoder.decode(Envelope.self, from: Data(text.utf8)).mail
     }
 }
 

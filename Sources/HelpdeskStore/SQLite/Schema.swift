@@ -289,6 +289,13 @@ enum Schema {
                 CREATE INDEX outbox_withheld_by_recipient ON outbox (recipients, next_attempt_at) WHERE status = 'withheld'
                 """)
         }
+        migrator.registerMigration("v12: a queued mail's text kept once", foreignKeyChecks: .immediate) { db in
+            // A mail about a message keeps its text in the message's comment instead of a copy in
+            // its intent: a new ticket's acknowledgement and notices carried it three times.
+            try db.alter(table: "outbox") { t in
+                t.add(column: "comment_id", .integer).references("comment", onDelete: .restrict)
+            }
+        }
         return migrator
     }
 

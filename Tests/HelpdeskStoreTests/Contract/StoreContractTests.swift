@@ -81,14 +81,16 @@ struct RecordingContractTests {
             TicketEvent(ticketId: 0, at: C.t0, actor: "gateway", actorRole: .system, kind: .assignee, from: nil, to: "bob@x.test", note: "round_robin"),
             TicketEvent(ticketId: 0, at: C.t0, actor: "gateway", actorRole: .system, kind: .status, from: "new", to: "open"),
         ]
-        let facts = MailFacts(ticket: ticket, subject: "Printer", body: "it is broken\n", author: C.alice)
+        // The acknowledgement and notice are about the comment (its texts); the reply has its own.
+        let facts = MailFacts(ticket: ticket, subject: "Printer", body: "it is broken\n", reply: "it is broken", author: C.alice)
+        let replyFacts = MailFacts(ticket: ticket, subject: "Printer", body: "On it.\n\n> it is broken\n", reply: "On it.", author: C.bob)
         let mail = [
             PlannedMail(
                 intent: .acknowledgement(to: C.alice), messageID: "ack-1@x.test", mailbox: "support",
                 answering: MailThread(parent: "in-1@x.test", ancestors: ["older@x.test"]), facts: facts),
             PlannedMail(
                 intent: .agentReply(to: [C.alice, C.carol], author: C.bob), messageID: "reply-1@x.test", mailbox: "support",
-                answering: MailThread(parent: "in-1@x.test"), facts: facts),
+                answering: MailThread(parent: "in-1@x.test"), facts: replyFacts),
             PlannedMail(intent: .assigned(agent: C.bob, by: "round_robin"), messageID: "assigned-1@x.test", mailbox: "support", answering: nil, facts: facts),
         ]
         let plan = TicketPlan(
@@ -165,6 +167,21 @@ struct RecordingContractTests {
             #expect(row.recipientList == mail.intent.recipients.map(\.address))
         }
         #expect(byMessageID["reply-1@x.test"]?.recipients == "alice@x.test,carol@x.test")
+        // Mail about the comment names it instead of copying its text; other mail keeps its own.
+        for key in ["ack-1@x.test", "assigned-1@x.test"] {
+            #expect(byMessageID[key]?.commentId == comment.id, "\(key)")
+            #expect(byMessageID[key]?.intent?.contains("it is broken") == false, "\(key)")
+        }
+        #expect(byMessageID["reply-1@x.test"]?.commentId == nil)
+        #expect(byMessageID["reply-1@x.test"]?.intent?.contains("On it.") == true)
+        // The other ways rows are read put the texts back too.
+        let claimed = try store.claimDueOutbox(mailbox: nil, owner: "test", now: C.t0, lease: 60, limit: 10)
+        #expect(Set(try claimed.compactMap { try $0.plannedMail() }.map(\.messageID)) == Set(plan.ticket.mail.map(\.messageID)))
+        for row in claimed {
+            #expect(try row.plannedMail() == plan.ticket.mail.first { $0.messageID == row.messageId })
+        }
+        #expect(try store.outboxListing(status: nil).map { try $0.row.plannedMail()?.facts.body }.sorted { ($0 ?? "") < ($1 ?? "") }
+                == plan.ticket.mail.map(\.facts.body).sorted())
         for row in outbox {
             #expect(row.id != nil && row.ticketId == id && row.mailbox == "support" && row.status == .pending)
             #expect(row.message == nil && row.envelopeFrom == nil, "nothing is rendered until the outbox side does it")
