@@ -1,6 +1,7 @@
 import Foundation
 import HelpdeskCore
 @testable import HelpdeskStore
+import MailgateTestSupport
 import Testing
 
 /// Several mails encoded together (their shared facts written once) read back as each mail, and
@@ -62,5 +63,18 @@ struct StoredIntentTests {
         #expect(throws: MailTextsNotRead.self) { try row.plannedMail() }
         row.commentTexts = MailTexts(body: mail.facts.body, reply: mail.facts.reply)
         #expect(try row.plannedMail() == mail)
+    }
+
+    @Test("strings written directly read back exactly: every control character, quotes, backslashes, any script", arguments: 0..<4)
+    func jsonStringsReadBack(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "/", "a", " ", "é", "Ж", "中", "\u{1F5A8}", "\u{7F}", "\u{2028}", "<>"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...24, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            var json = ""
+            StoredIntent.appendJSONString(text, to: &json)
+            #expect(try JSONDecoder().decode(String.self, from: Data(json.utf8)) == text, "\(json)")
+            #expect(!json.utf8.dropFirst().dropLast().contains { $0 < 0x20 }, "no raw control character: \(json)")
+        }
     }
 }

@@ -308,19 +308,51 @@ enum StoredIntent {
             }
             var json = #"{"version":\#(version),"mail":{"intent":"#
             json += String(decoding: try encoder.encode(mail.intent), as: UTF8.self)
+            // Strings and the thread are written directly: a JSONEncoder call each cost more
+            // than the text it wrote.
             json += #","messageID":"#
-            json += String(decoding: try encoder.encode(mail.messageID), as: UTF8.self)
+            appendJSONString(mail.messageID, to: &json)
             json += #","mailbox":"#
-            json += String(decoding: try encoder.encode(mail.mailbox), as: UTF8.self)
+            appendJSONString(mail.mailbox, to: &json)
             if let answering = mail.answering {
-                json += #","answering":"#
-                json += String(decoding: try encoder.encode(answering), as: UTF8.self)
+                json += #","answering":{"ancestors":["#
+                for (index, ancestor) in answering.ancestors.enumerated() {
+                    if index > 0 { json += "," }
+                    appendJSONString(ancestor, to: &json)
+                }
+                json += "]"
+                if let parent = answering.parent {
+                    json += #","parent":"#
+                    appendJSONString(parent, to: &json)
+                }
+                json += "}"
             }
             json += #","facts":"#
             json += facts
             json += "}}"
             return json
         }
+    }
+
+    /// `text` as a JSON string (RFC 8259): quotes, backslashes and control characters escaped,
+    /// everything else as it is.
+    static func appendJSONString(_ text: String, to json: inout String) {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        out.reserveCapacity(text.utf8.count + 2)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        json += String(decoding: out, as: UTF8.self)
     }
 
     /// `textsApart`: the facts may come without body and reply (both are then empty).
