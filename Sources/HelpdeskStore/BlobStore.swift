@@ -31,8 +31,10 @@ public struct BlobStore: Sendable {
     public func put(_ bytes: [UInt8]) throws -> String {
         let id = Self.sha256Hex(of: bytes)
         let (folder, file) = location(of: id)
-        if let size = try regularFileSize(file), size == bytes.count { return id }
-        if let size = try regularFileSize(legacyLocation(of: id)), size == bytes.count { return id }
+        let size = try regularFileSize(file)
+        if size == bytes.count { return id }
+        // An older release's copy counts only when there is no new one: `read` takes the new one.
+        if size == nil, try regularFileSize(legacyLocation(of: id)) == bytes.count { return id }
 
         try makeFolders(folder)
         // A unique temp name in the same folder, so the rename is atomic and concurrent puts don't collide.

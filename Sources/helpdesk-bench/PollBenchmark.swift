@@ -52,7 +52,6 @@ struct PollBenchmark: ParsableCommand {
         clock = ContinuousClock.now
         try runPoll(password: password)
         let pollSeconds = elapsedSeconds(since: clock)
-        FileHandle.standardError.write(Data("PHASE exited at \(ProcessInfo.processInfo.systemUptime)\n".utf8))
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)  // ru_maxrss of the largest child: the poll
         let peakMB = Double(usage.ru_maxrss) / 1024
@@ -97,7 +96,6 @@ struct PollBenchmark: ParsableCommand {
         environment["SUPPORT_IMAP_PASSWORD"] = password
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        FileHandle.standardError.write(Data("PHASE launch at \(ProcessInfo.processInfo.systemUptime)\n".utf8))
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ValidationError("helpdesk poll --once exited with \(process.terminationStatus)") }

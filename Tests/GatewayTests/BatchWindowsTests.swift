@@ -4,7 +4,13 @@ import Testing
 /// How a poll's UIDs are cut into batches: every UID once, in order, small batches first.
 @Suite("Batch windows")
 struct BatchWindowsTests {
-    @Test("every UID once and in order; sizes 8, 16, 32, 64, then the batch size", arguments: [0, 1, 7, 8, 9, 24, 120, 260, 1_000])
+    @Test("a poll of at most one batch is one batch", arguments: [0, 1, 7, 8, 9, 24, 100])
+    func shortPolls(count: Int) {
+        let uids = (0..<count).map { UInt32(1_000 + $0 * 3) }
+        #expect(BatchReader.windows(of: uids, upTo: 100) == (count == 0 ? [] : [uids]))
+    }
+
+    @Test("a backlog: every UID once and in order; sizes 8, 16, 32, 64, then the batch size", arguments: [101, 120, 260, 1_000])
     func windows(count: Int) {
         let uids = (0..<count).map { UInt32(1_000 + $0 * 3) }
         let windows = BatchReader.windows(of: uids, upTo: 100)

@@ -209,6 +209,20 @@ struct BlobStoreTests {
         #expect(store.path(for: Self.abcSHA) == "\(root)/ba/\(Self.abcSHA)", "new blobs go to the one-level place")
     }
 
+    @Test("a damaged new copy beside a good old one is written again, since reading takes the new one")
+    func damagedNewCopyBesideAnOldOne() throws {
+        let root = Self.temporaryRoot()
+        defer { Self.delete(root) }
+        let store = BlobStore(root: root)
+        let bytes = Array("abc".utf8)
+        try FileManager.default.createDirectory(atPath: "\(root)/ba/78", withIntermediateDirectories: true)
+        try overwrite("\(root)/ba/78/\(Self.abcSHA)", with: bytes)
+        try overwrite("\(root)/ba/\(Self.abcSHA)", with: [])  // cut short by a crash
+        #expect(throws: BlobStoreError.self) { try store.read(Self.abcSHA) }
+        #expect(try store.put(bytes) == Self.abcSHA)
+        #expect(try store.read(Self.abcSHA) == bytes)
+    }
+
     @Test func emptyContentIsABlobToo() throws {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }

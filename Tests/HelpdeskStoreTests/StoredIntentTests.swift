@@ -50,7 +50,13 @@ struct StoredIntentTests {
             expected.facts.reply = ""
             #expect(try StoredIntent.decode(json, textsApart: true) == expected)
             #expect(throws: DecodingError.self) { try StoredIntent.decode(json) }
+            #expect((try Self.object(json))["version"] as? Int == 2, "format 2: a release that reads only format 1 refuses it by name")
         }
+        for json in try StoredIntent.encode(mails) {
+            #expect((try Self.object(json))["version"] as? Int == 1, "whole mails stay format 1")
+        }
+        let later = try StoredIntent.encode(mails[0]).replacingOccurrences(of: #""version":1"#, with: #""version":3"#)
+        #expect(throws: StoredIntentError.self) { try StoredIntent.decode(later) }
     }
 
     @Test("a row that names its comment decodes with the comment's texts, and refuses to decode without them")

@@ -59,10 +59,12 @@ struct BatchReader: @unchecked Sendable {
         }
     }
 
-    /// The batches to read, in order: small ones first (8, 16, 32, …) so the recording thread
-    /// starts within milliseconds instead of idling while a whole first batch is read, then
-    /// `size` each (fewer commits and flushes).
+    /// The batches to read, in order. A backlog longer than `size` starts small (8, 16, 32, …)
+    /// so the recording thread starts within milliseconds instead of idling while a whole first
+    /// batch is read, then goes on `size` at a time (fewer commits and flushes). A shorter one is
+    /// one batch: one commit and one flush.
     static func windows(of uids: [UInt32], upTo size: Int) -> [[UInt32]] {
+        if uids.count <= size { return uids.isEmpty ? [] : [uids] }
         var windows: [[UInt32]] = []
         var start = 0
         var next = min(8, max(1, size))

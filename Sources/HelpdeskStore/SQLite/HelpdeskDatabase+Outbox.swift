@@ -29,8 +29,11 @@ extension HelpdeskDatabase {
     /// the text is then stored once, not once per mail.
     func enqueue(_ db: Database, _ mails: [PlannedMail], ticketId: Int64, at now: Date, textsOf comment: CommentRecord?) throws {
         let texts = comment.map { MailTexts(body: $0.body, reply: $0.reply ?? $0.body) }
+        // GRDB binds text up to its first NUL: a comment's column may hold less than the mail's
+        // facts. Such text stays in the intent, where JSON keeps every character.
+        let storedWhole = texts.map { !$0.body.utf8.contains(0) && !$0.reply.utf8.contains(0) } ?? false
         let apart = mails.map { mail in
-            comment?.id != nil && texts.map { mail.facts.body == $0.body && mail.facts.reply == $0.reply } == true
+            storedWhole && comment?.id != nil && texts.map { mail.facts.body == $0.body && mail.facts.reply == $0.reply } == true
         }
         var apartIntents = try StoredIntent.encode(zip(mails, apart).filter(\.1).map(\.0), textsApart: true).makeIterator()
         var ownIntents = try StoredIntent.encode(zip(mails, apart).filter { !$0.1 }.map(\.0)).makeIterator()

@@ -265,7 +265,12 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord, ColumnValues 
 /// The planned mail as the outbox keeps it: versioned, so a later release can still read (or
 /// knowingly convert) mail queued by this one.
 enum StoredIntent {
-    static let version = 1
+    /// Format 1: the mail whole. Format 2: its facts without body and reply, which are in the
+    /// comment the row names; an older release refuses it with `StoredIntentError` instead of
+    /// sending an empty text.
+    static let version = 2
+    static let readable = 1...version
+    static let wholeMail = 1
 
     private struct Envelope: Codable {
         var version: Int
@@ -281,13 +286,13 @@ enum StoredIntent {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             version = try container.decode(Int.self, forKey: .version)
-            guard version == StoredIntent.version else { throw StoredIntentError(found: version) }
+            guard StoredIntent.readable.contains(version) else { throw StoredIntentError(found: version) }
             mail = try container.decode(PlannedMail.self, forKey: .mail)
         }
     }
 
     static func encode(_ mail: PlannedMail) throws -> String {
-        String(decoding: try JSONEncoder().encode(Envelope(version: version, mail: mail)), as: UTF8.self)
+        String(decoding: try JSONEncoder().encode(Envelope(version: wholeMail, mail: mail)), as: UTF8.self)
     }
 
     /// Each mail as `encode` writes it (the same JSON object, its keys in another order), with
@@ -306,7 +311,7 @@ enum StoredIntent {
                 facts = String(decoding: try encoder.encode(mail.facts), as: UTF8.self)
                 last = (mail.facts, facts)
             }
-            var json = #"{"version":\#(version),"mail":{"intent":"#
+            var json = #"{"version":\#(textsApart ? version : wholeMail),"mail":{"intent":"#
             json += String(decoding: try encoder.encode(mail.intent), as: UTF8.self)
             // Strings and the thread are written directly: a JSONEncoder call each cost more
             // than the text it wrote.
@@ -368,7 +373,7 @@ struct StoredIntentError: Error, CustomStringConvertible {
     var found: Int
 
     var description: String {
-        "the mail was queued in intent format \(found) and this release reads format \(StoredIntent.version); run the release that queued it to send it"
+        "the mail was queued in intent format \(found) and this release reads formats \(StoredIntent.readable.lowerBound) to \(StoredIntent.readable.upperBound); run the release that queued it to send it"
     }
 }
 

@@ -102,6 +102,29 @@ struct RecordingContractTests {
         return InboundPlan(outcome: .ticketCreated, ticket: plan, comment: comment)
     }
 
+    @Test("a text with a NUL stays whole in the mail, which keeps its own copy", arguments: StoreBackend.all)
+    func textWithNULStaysInTheMail(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        var plan = Self.handMadePlan()
+        let text = "it is\u{0} broken\n"
+        plan.comment.body = text
+        plan.comment.reply = nil
+        plan.ticket.mail = plan.ticket.mail.map { mail in
+            var mail = mail
+            mail.facts.body = text
+            mail.facts.reply = text
+            return mail
+        }
+        _ = try store.record(C.identity(3, messageID: "in-1@x.test", sha: "aa"), C.content(), lookup: InboundLookup(keyPrefix: "SUPP")) { _ in plan }
+        let outbox = try store.outbox(status: .pending)
+        #expect(outbox.count == 3)
+        for row in outbox {
+            #expect(row.commentId == nil)
+            #expect(try row.plannedMail()?.facts.body == text)
+        }
+    }
+
     @Test("a plan is recorded as given: ticket, comment, people, tags, history, mail, cursor", arguments: StoreBackend.all)
     func aPlanIsRecordedAsGiven(backend: StoreBackend) throws {
         let (store, cleanup) = try backend.make()
