@@ -17,6 +17,13 @@ struct ReadMessage: Sendable {
     let content: Content
 }
 
+/// A batch as the reading thread hands it over: its messages, and the flush of their files,
+/// which must end before what names those files is committed.
+struct ReadBatch: Sendable {
+    let messages: [ReadMessage]
+    let flush: PendingFlush?
+}
+
 /// What one batch's transaction recorded, and where it stopped.
 struct BatchOutcome {
     var recorded: [(uid: UInt32, result: IngestResult)] = []
@@ -39,21 +46,23 @@ struct BatchReader: @unchecked Sendable {
     let batchBytes: Int
     let shutdown: ShutdownSignal?
 
-    func run(_ uids: [UInt32], into batches: HandOff<[ReadMessage]>) {
-        defer { batches.close() }
+    func run(_ uids: [UInt32], into batches: HandOff<ReadBatch>) {
+        let flushes = DispatchQueue(label: "mailgate.batch-flush")
+        defer {
+            batches.close()
+            // No flush outlives the poll.
+            flushes.sync {}
+        }
+        let data = pipeline.data
         for window in Self.windows(of: uids, upTo: batchSize) {
             if shutdown?.isRequested == true { return }
-            var batch = read(window)
-            // The files the batch's records will name must be on disk before the records are:
-            // flushed here, off the recording thread (a fifth of its time when it did this).
-            if batch.contains(where: { if case .prepared = $0.content { true } else { false } }) {
-                do {
-                    try pipeline.data.syncFileSystem()
-                } catch {
-                    batch = [ReadMessage(uid: window[0], content: .failed(error))]
-                }
-            }
-            guard batches.put(batch) else { return }
+            let batch = read(window)
+            // The files the batch's records will name must be on disk before the records are.
+            // The flush (syncfs: mostly waiting for the disk) runs beside both threads; the
+            // recording thread waits for it only before the batch's commit.
+            let flush = batch.contains(where: { if case .prepared = $0.content { true } else { false } })
+                ? PendingFlush(on: flushes) { try data.syncFileSystem() } : nil
+            guard batches.put(ReadBatch(messages: batch, flush: flush)) else { return }
             // After a failure, the poll stops at it: reading on would be wasted.
             if batch.contains(where: { if case .failed = $0.content { true } else { false } }) { return }
         }

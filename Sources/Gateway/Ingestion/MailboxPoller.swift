@@ -71,7 +71,7 @@ struct MailboxPoller {
         // Renumbered between STATUS and EXAMINE: the next poll rescans.
         guard reader.uidValidity == status.uidValidity else { return }
         let batchPipeline = pipeline.deferringFileSync()
-        let batches = HandOff<[ReadMessage]>(capacity: 2)
+        let batches = HandOff<ReadBatch>(capacity: 2)
         let reading = BatchReader(
             reader: reader, pipeline: batchPipeline, uidValidity: status.uidValidity, batchSize: Self.batchSize,
             batchBytes: Self.batchBytes, shutdown: shutdown)
@@ -89,9 +89,9 @@ struct MailboxPoller {
         var done = 0
 
         while let batch = batches.take() {
-            let outcome = try store.recordingBatch { recorder in
+            let outcome = try store.recordingBatch(beforeCommit: { try batch.flush?.wait() }) { recorder in
                 var outcome = BatchOutcome()
-                for message in batch {
+                for message in batch.messages {
                     if shutdown?.isRequested == true { break }
                     do {
                         switch message.content {
