@@ -42,22 +42,13 @@ public protocol InboundStore: InboundRecorder, Sendable {
     /// the recorder it is given is atomic on its own (a savepoint), so one that fails leaves the
     /// others' work in place, and a backlog pays for one commit per batch, not per message.
     /// When `body` throws, nothing it recorded is kept.
-    /// `beforeCommit` runs before anything `body` recorded can be committed (files the records
-    /// name being flushed elsewhere meanwhile); when it throws, nothing is kept either.
-    func recordingBatch<T>(beforeCommit: () throws -> Void, _ body: (any InboundRecorder) throws -> T) throws -> T
+    func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T
 }
 
 extension InboundStore {
-    /// Without transactions of its own to share, a backend records each message on its own, so
-    /// `beforeCommit` runs first: each message commits as it is recorded.
-    public func recordingBatch<T>(beforeCommit: () throws -> Void, _ body: (any InboundRecorder) throws -> T) throws -> T {
-        try beforeCommit()
-        return try body(self)
-    }
-
-    /// A batch with nothing to wait for before its commit.
+    /// Without transactions of its own to share, a backend records each message on its own.
     public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
-        try recordingBatch(beforeCommit: {}, body)
+        try body(self)
     }
 
     /// A report whose bytes were not kept.

@@ -58,8 +58,8 @@ struct BatchReader: @unchecked Sendable {
             if shutdown?.isRequested == true { return }
             let batch = read(window)
             // The files the batch's records will name must be on disk before the records are.
-            // The flush (syncfs: mostly waiting for the disk) runs beside both threads; the
-            // recording thread waits for it only before the batch's commit.
+            // The flush (syncfs: mostly waiting for the disk) runs beside both threads while this
+            // one reads on; the recording thread waits for it before recording the batch.
             let flush = batch.contains(where: { if case .prepared = $0.content { true } else { false } })
                 ? PendingFlush(on: flushes) { try data.syncFileSystem() } : nil
             guard batches.put(ReadBatch(messages: batch, flush: flush)) else { return }

@@ -89,7 +89,11 @@ struct MailboxPoller {
         var done = 0
 
         while let batch = batches.take() {
-            let outcome = try store.recordingBatch(beforeCommit: { try batch.flush?.wait() }) { recorder in
+            // Its files must be on disk before its records: waited for here, outside the write
+            // transaction, so a slow disk never holds the database lock. Flushes start as each
+            // batch is read, so in a backlog this one's is done by the time it comes up.
+            try batch.flush?.wait()
+            let outcome = try store.recordingBatch { recorder in
                 var outcome = BatchOutcome()
                 for message in batch.messages {
                     if shutdown?.isRequested == true { break }

@@ -1,7 +1,7 @@
 import Dispatch
 
-/// A batch's files being flushed to disk on a queue of their own: the recording thread records
-/// the batch meanwhile and waits only before its commit, the reading thread reads on.
+/// A batch's files being flushed to disk on a queue of their own, while the reading thread reads
+/// the next batches; the recording thread waits for it before recording the batch.
 final class PendingFlush: @unchecked Sendable {
     // @unchecked: `error` is written once before `done` is signalled and read only after it.
     private let done = DispatchSemaphore(value: 0)

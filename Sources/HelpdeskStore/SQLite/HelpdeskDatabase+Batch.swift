@@ -2,9 +2,8 @@ import GRDB
 import HelpdeskCore
 
 extension HelpdeskDatabase {
-    /// One write transaction for the whole batch, a savepoint per message; `beforeCommit` runs
-    /// after `body`, inside the transaction.
-    public func recordingBatch<T>(beforeCommit: () throws -> Void, _ body: (any InboundRecorder) throws -> T) throws -> T {
+    /// One write transaction for the whole batch, a savepoint per message.
+    public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
             // Each savepoint's statement journal is spilled to a temporary file past 64 KiB:
             // 96,000 of a 1,000-message backlog's 127,000 writes went there. In memory it is a
@@ -15,7 +14,6 @@ extension HelpdeskDatabase {
             var result: T?
             try db.inTransaction(.immediate) {
                 result = try body(SavepointRecorder(store: self, db: db))
-                try beforeCommit()
                 return .commit
             }
             guard let result else { throw DatabaseError(message: "a batch committed without a result") }
