@@ -140,21 +140,23 @@ public struct BlobStore: Sendable {
     /// folders, each a 4 KB directory block and a mkdir for nearly every early blob) cost a
     /// tenth of reading a backlog and buys nothing: ext4 and XFS index large folders.
     private func location(of id: String) -> (folder: String, file: String) {
-        let folder = "\(root == "/" ? "" : root)/\(id.prefix(2))"
+        let folder = "\(rootPrefix)/\(id.prefix(2))"
         return (folder, "\(folder)/\(id)")
     }
 
     /// `root/ab/cd/<id>`, where releases before the one-level layout stored blob `id`.
     private func legacyLocation(of id: String) -> String {
-        "\(root == "/" ? "" : root)/\(id.prefix(2))/\(id.dropFirst(2).prefix(2))/\(id)"
+        "\(rootPrefix)/\(id.prefix(2))/\(id.dropFirst(2).prefix(2))/\(id)"
     }
+
+    /// The root as paths under it start ("" for "/", so no path begins with "//").
+    private var rootPrefix: String { root == "/" ? "" : root }
 
     /// The blob's file in the current layout, or in the old one when only that one exists.
     private func existingFile(of id: String) -> String {
         let file = location(of: id).file
-        if (try? regularFileSize(file)) ?? nil != nil { return file }
         let legacy = legacyLocation(of: id)
-        return (try? regularFileSize(legacy)) ?? nil != nil ? legacy : file
+        return (try? regularFileSize(file)) == nil && (try? regularFileSize(legacy)) != nil ? legacy : file
     }
 
     // MARK: File system
