@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Only the HTTP server: swift-configuration support is not used.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -42,6 +43,17 @@ let package = Package(
                 "MIME",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL store: its own target, so only what opens one links postgres-nio.
+        .target(
+            name: "HelpdeskPostgres",
+            dependencies: [
+                "HelpdeskCore",
+                "HelpdeskStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,12 +100,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Helpers the test targets share: a seeded generator, the core's rules driving a store.
-        .target(name: "MailgateTestSupport", dependencies: ["HelpdeskCore", "HelpdeskStore"], path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "MailgateTestSupport", dependencies: ["HelpdeskCore", "HelpdeskStore", "HelpdeskPostgres"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailgateTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HelpdeskCoreTests", dependencies: ["HelpdeskCore", "MailgateTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HelpdeskStoreTests",
-            dependencies: ["HelpdeskStore", "MailgateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HelpdeskStore", "HelpdeskPostgres", "MailgateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"], swiftSettings: swiftSettings),

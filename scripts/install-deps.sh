@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # dovecot-submissiond and openssl: the TLS test servers (mailservers.sh --tls, test-certificates.sh).
-packages=(libcurl4-openssl-dev libsqlite3-dev dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd ca-certificates python3 openssl)
+# postgresql-15: the private PostgreSQL servers of the PostgreSQL store's tests (postgres.sh).
+packages=(libcurl4-openssl-dev libsqlite3-dev dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd ca-certificates python3 openssl postgresql-15)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,3 +1,4 @@
+import MailgateTestSupport
 import Foundation
 import MIME
 import Testing

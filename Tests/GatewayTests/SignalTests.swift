@@ -1,3 +1,4 @@
+import MailgateTestSupport
 import Foundation
 @testable import Gateway
 import Synchronization

@@ -86,5 +86,5 @@ extension SLANoticeRecord {
 extension TicketStatus {
     /// `('resolved','closed','cancelled')`: the finished statuses as an SQL list, from the one
     /// definition in the core.
-    static let finishedSQL = "(" + finished.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
+    package static let finishedSQL = "(" + finished.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
 }

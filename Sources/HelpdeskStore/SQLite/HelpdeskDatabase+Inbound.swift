@@ -174,7 +174,7 @@ extension HelpdeskDatabase {
 
     /// What the inbound record says of a bounce: the row and what was reported, so a second copy
     /// of the same report is known.
-    static func bounceDetail(outboxId: Int64, summary: String) -> String {
+    package static func bounceDetail(outboxId: Int64, summary: String) -> String {
         "outbox #\(outboxId): \(summary)"
     }
 

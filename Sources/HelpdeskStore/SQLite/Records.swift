@@ -116,6 +116,37 @@ public struct OutboxRecord: Sendable, Equatable {
 
     public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
 
+    /// Every column; for another store backend's reading of its rows.
+    package init(
+        id: Int64?, mailbox: String, ticketId: Int64?, event: String, envelopeFrom: String?, recipients: String, message: Data?,
+        messageId: String, status: OutboxStatus, attempts: Int, nextAttemptAt: Date, lastError: String?, createdAt: Date, sentAt: Date?,
+        intent: String?, claimedBy: String? = nil, claimExpiresAt: Date? = nil, bounceStatus: String? = nil, bounceDiagnostic: String? = nil,
+        bouncedAt: Date? = nil, commentId: Int64? = nil, commentTexts: MailTexts? = nil
+    ) {
+        self.id = id
+        self.mailbox = mailbox
+        self.ticketId = ticketId
+        self.event = event
+        self.envelopeFrom = envelopeFrom
+        self.recipients = recipients
+        self.message = message
+        self.messageId = messageId
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+        self.intent = intent
+        self.claimedBy = claimedBy
+        self.claimExpiresAt = claimExpiresAt
+        self.bounceStatus = bounceStatus
+        self.bounceDiagnostic = bounceDiagnostic
+        self.bouncedAt = bouncedAt
+        self.commentId = commentId
+        self.commentTexts = commentTexts
+    }
+
     /// Pending, but its template failed: a row is rendered before it is first sent, so one with
     /// an error and no message never reached SMTP. It waits for the template to be fixed.
     public var isWaitingForTemplate: Bool { status == .pending && message == nil && lastError != nil }
@@ -264,7 +295,7 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord, ColumnValues 
 
 /// The planned mail as the outbox keeps it: versioned, so a later release can still read (or
 /// knowingly convert) mail queued by this one.
-enum StoredIntent {
+package enum StoredIntent {
     /// Format 1: the mail whole. Format 2: its facts without body and reply, which are in the
     /// comment the row names; an older release refuses it with `StoredIntentError` instead of
     /// sending an empty text.
@@ -291,7 +322,7 @@ enum StoredIntent {
         }
     }
 
-    static func encode(_ mail: PlannedMail) throws -> String {
+    package static func encode(_ mail: PlannedMail) throws -> String {
         String(decoding: try JSONEncoder().encode(Envelope(version: wholeMail, mail: mail)), as: UTF8.self)
     }
 
@@ -299,7 +330,7 @@ enum StoredIntent {
     /// the facts that follow each other unchanged encoded once: a new ticket's acknowledgement
     /// and its agents' notices carry the same facts, the message's text among them.
     /// `textsApart`: leave out the facts' body and reply (the row names the comment they are in).
-    static func encode(_ mails: [PlannedMail], textsApart: Bool = false) throws -> [String] {
+    package static func encode(_ mails: [PlannedMail], textsApart: Bool = false) throws -> [String] {
         let encoder = JSONEncoder()
         if textsApart { encoder.userInfo[.mailTextsApart] = true }
         var last: (facts: MailFacts, json: String)?

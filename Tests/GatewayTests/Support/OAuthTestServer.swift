@@ -1,3 +1,4 @@
+import MailgateTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,14 +6,14 @@ import Glibc
 /// A child process started with posix_spawn, output captured in files, reaped with waitpid.
 /// Foundation's Process can leave children unreaped when tests start processes concurrently,
 /// which hangs `waitUntilExit`; this keeps every wait bounded.
-final class ChildProcess {
-    let pid: pid_t
+public final class ChildProcess {
+    public let pid: pid_t
     private let outputFile: String
     private let errorFile: String
     private var status: Int32?
 
     /// `stdin` is a file the child reads as its standard input; /dev/null when nil.
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.path
         let stem = "\(directory)/mailgate-child-\(UUID().uuidString)"
         outputFile = stem + ".out"
@@ -47,7 +47,7 @@ final class ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else { throw ChildProcessError(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
         pid = child
     }
 
@@ -61,7 +61,7 @@ final class ChildProcess {
     }
 
     /// The exit status, waiting at most `seconds`; nil when it is still running then.
-    func wait(seconds: Double) -> Int32? {
+    public func wait(seconds: Double) -> Int32? {
         if let status { return status }
         let deadline = Date(timeIntervalSinceNow: seconds)
         repeat {
@@ -77,15 +77,20 @@ final class ChildProcess {
     }
 
     /// Waits up to `seconds`, killing the child when it takes longer.
-    func finish(seconds: Double) throws -> Int32 {
+    public func finish(seconds: Double) throws -> Int32 {
         if let status = wait(seconds: seconds) { return status }
         kill(pid, SIGKILL)
         _ = wait(seconds: 5)
-        throw HarnessError("process \(pid) did not finish within \(seconds) s; killed. stderr:\n\(stderr)")
+        throw ChildProcessError(description: "process \(pid) did not finish within \(seconds) s; killed. stderr:\n\(stderr)")
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    public func signal(_ number: Int32) { kill(pid, number) }
 
-    var stdout: String { (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "" }
+    public var stdout: String { (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "" }
+}
+
+/// A child that could not be started, or did not finish in time.
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public var description: String
 }
