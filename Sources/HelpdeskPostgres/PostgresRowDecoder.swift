@@ -52,8 +52,8 @@ struct PostgresRowDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            let cell = try self.cell(key)
-            return try T(from: CellDecoder(cell: cell, codingPath: [key]))
+            // Date's and Data's own init(from:) read a number and a list: the cell decodes them.
+            return try CellDecoder(cell: try self.cell(key), codingPath: [key]).decode(T.self)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {

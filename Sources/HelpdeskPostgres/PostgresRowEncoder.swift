@@ -1,9 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// The columns of an `Encodable` record, snake_case as `PostgresRowDecoder` reads them: what an
-/// INSERT writes. Properties that are nil are left out, so the column takes its default (an
-/// identity column its next value).
+/// The columns of an `Encodable` record, snake_case as `PostgresRowDecoder` reads them, nil
+/// properties as NULL: an UPDATE must be able to clear a column.
 struct PostgresRowEncoder: Encoder {
     final class Collected {
         var columns: [(name: String, value: SQLValue)] = []
@@ -45,6 +44,27 @@ struct PostgresRowEncoder: Encoder {
                 throw EncodingError.invalidValue(value, .init(codingPath: [key], debugDescription: "column \(name) got no value"))
             }
             collected.columns.append((name, captured))
+        }
+
+        // The defaults skip nil: every optional is written, as NULL when it is nil.
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try put(value.map(Int16.init), key) }
+        mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try put(value, key) }
+        mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try put(value.map(Int64.init), key) }
+        mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try put(value.map(Int16.init), key) }
+        mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try put(value.map(Int32.init), key) }
+        mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try put(value.map(Int64.init), key) }
+        mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try put(value.map(Int64.init), key) }
+        mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try put(value, key) }
+
+        private mutating func put<T: Encodable>(_ value: T?, _ key: Key) throws {
+            if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {

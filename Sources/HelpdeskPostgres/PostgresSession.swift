@@ -104,9 +104,10 @@ extension PostgresSession {
 
     /// Inserts `record`'s columns into `table`; returns the new row's `id` when `returningID`.
     /// `onConflict`: an `ON CONFLICT …` clause (`DO NOTHING` for rows that may exist).
+    /// Columns that are nil are left out, so they take their default (an identity its next value).
     @discardableResult
     func insert(_ record: some Encodable, into table: String, returningID: Bool = true, onConflict: String? = nil) throws -> Int64? {
-        let columns = try PostgresRowEncoder.columns(of: record)
+        let columns = try PostgresRowEncoder.columns(of: record).filter { $0.value != nil }
         let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let placeholders = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
         var sql = "INSERT INTO \(table) (\(names)) VALUES (\(placeholders))"
@@ -118,9 +119,21 @@ extension PostgresSession {
         return try value(sql + " RETURNING id", columns.map(\.value), as: Int64.self)
     }
 
+    /// Writes every column of `record` but `id` to the row `id` of `table`.
+    func update(_ record: some Encodable, in table: String, id: Int64) throws {
+        let columns = try PostgresRowEncoder.columns(of: record).filter { $0.name != "id" }
+        let assignments = columns.indices.map { "\"\(columns[$0].name)\" = $\($0 + 1)" }.joined(separator: ", ")
+        try execute("UPDATE \(table) SET \(assignments) WHERE id = $\(columns.count + 1)", columns.map(\.value) + [id])
+    }
+
     private func decoded<T: Decodable>(_ type: T.Type, _ row: PostgresRandomAccessRow) throws -> T {
         do {
             return try PostgresRowDecoder.decode(T.self, from: row)
+        } catch let error as PostgresDecodingError {
+            // Its own description hides everything; the column and types say what is wrong
+            // without showing the value (which may be a customer's data).
+            throw PostgresStoreError(
+                "a stored \(T.self) could not be read: column \(error.columnName) is \(error.postgresType), not \(error.targetType) (\(error.code))")
         } catch {
             throw PostgresStoreError("a stored \(T.self) could not be read: \(error)")
         }

@@ -8,7 +8,8 @@ extension PostgresStore {
     /// Recomputes one ticket's clocks with `policy` from its history (status events in commit
     /// order, as the SQLite store reads them).
     func refreshClocks(_ session: PostgresSession, ticketId: Int64, policy: SLAPolicy, now: Date) throws {
-        guard let ticket = try session.fetchOne(Ticket.self, "SELECT * FROM ticket WHERE id = $1", [ticketId]) else { return }
+        // Locked: two instances rewriting one ticket's clocks at once would collide on their key.
+        guard let ticket = try session.fetchOne(Ticket.self, "SELECT * FROM ticket WHERE id = $1 FOR UPDATE", [ticketId]) else { return }
         let events = try session.fetchAll(TicketEvent.self, "SELECT * FROM ticket_event WHERE ticket_id = $1 AND kind = 'status' ORDER BY id", [ticketId])
         try session.execute("DELETE FROM ticket_sla WHERE ticket_id = $1", [ticketId])
         try insertClocks(session, ticket: ticket, statusEvents: events, policy: policy, now: now)

@@ -66,4 +66,11 @@ public struct SLANoticeDue: Sendable, Equatable {
     public var ticketKey: String
     public var target: SLATarget
     public var kind: SLANoticeKind
+
+    package init(ticketId: Int64, ticketKey: String, target: SLATarget, kind: SLANoticeKind) {
+        self.ticketId = ticketId
+        self.ticketKey = ticketKey
+        self.target = target
+        self.kind = kind
+    }
 }

@@ -8,6 +8,14 @@ public struct SLAReportRow: Sendable, Equatable {
     public var ticketId: Int64
     public var finished: Bool
     public var sla: TicketSLARecord
+
+    package init(mailbox: String, priority: TicketPriority, ticketId: Int64, finished: Bool, sla: TicketSLARecord) {
+        self.mailbox = mailbox
+        self.priority = priority
+        self.ticketId = ticketId
+        self.finished = finished
+        self.sla = sla
+    }
 }
 
 /// `helpdesk sla report`: how each mailbox and priority met its targets.

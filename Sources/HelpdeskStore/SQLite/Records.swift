@@ -28,6 +28,24 @@ public struct CommentRecord: Sendable, Codable, Equatable {
     public var authorRole: SenderRole
     /// An agent's mail that proved nothing: kept, internal, and its commands not run.
     public var unverified: Bool = false
+
+    package init(
+        id: Int64?, ticketId: Int64, authorAddress: String, authorName: String?, body: String, visibility: CommentVisibility,
+        messageId: String?, createdAt: Date, html: String?, reply: String?, authorRole: SenderRole, unverified: Bool = false
+    ) {
+        self.id = id
+        self.ticketId = ticketId
+        self.authorAddress = authorAddress
+        self.authorName = authorName
+        self.body = body
+        self.visibility = visibility
+        self.messageId = messageId
+        self.createdAt = createdAt
+        self.html = html
+        self.reply = reply
+        self.authorRole = authorRole
+        self.unverified = unverified
+    }
 }
 
 /// A file that came with a comment; the bytes are in the data directory under their SHA-256.
@@ -41,6 +59,17 @@ public struct AttachmentRecord: Sendable, Codable, Equatable {
     public var size: Int
     public var isInline: Bool
     public var contentId: String?
+
+    package init(id: Int64?, commentId: Int64, sha256: String, filename: String, contentType: String, size: Int, isInline: Bool, contentId: String?) {
+        self.id = id
+        self.commentId = commentId
+        self.sha256 = sha256
+        self.filename = filename
+        self.contentType = contentType
+        self.size = size
+        self.isInline = isInline
+        self.contentId = contentId
+    }
 }
 
 /// One message read from a mailbox: its identity (the idempotency key) and its outcome.
@@ -61,6 +90,27 @@ public struct InboundMessageRecord: Sendable, Codable, Equatable {
     public var rawKept: Bool
     /// The From address (lower-cased), part of the duplicate check with the Message-ID.
     public var sender: String?
+
+    package init(
+        id: Int64?, mailbox: String, uidValidity: Int64?, uid: Int64?, messageId: String?, sha256: String, size: Int, outcome: InboundOutcome,
+        autoReply: String?, detail: String?, ticketId: Int64?, commentId: Int64?, receivedAt: Date, rawKept: Bool, sender: String?
+    ) {
+        self.id = id
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+        self.uid = uid
+        self.messageId = messageId
+        self.sha256 = sha256
+        self.size = size
+        self.outcome = outcome
+        self.autoReply = autoReply
+        self.detail = detail
+        self.ticketId = ticketId
+        self.commentId = commentId
+        self.receivedAt = receivedAt
+        self.rawKept = rawKept
+        self.sender = sender
+    }
 }
 
 /// Where a mailbox's poller stands: the UIDVALIDITY it knows and the highest UID it committed.

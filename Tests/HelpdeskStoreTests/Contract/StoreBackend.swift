@@ -1,13 +1,13 @@
 import Foundation
+import HelpdeskPostgres
 import HelpdeskStore
+import MailgateTestSupport
 import Testing
 
 /// A store implementation the contract suite runs against: each `make` gives a fresh, empty store
 /// and what removes it. The suite uses only the `TicketStore` protocols, so every backend in `all`
 /// must pass it unchanged.
 ///
-/// A PostgreSQL backend joins `all` when it exists: a fresh database (or schema) per `make`, dropped
-/// in `cleanup`, and `isShared` true, since a second connection sees the same data.
 struct StoreBackend: CustomTestStringConvertible, Sendable {
     let name: String
     /// Whether more than one store instance can be opened on the same data, as separate processes
@@ -52,7 +52,7 @@ struct StoreBackend: CustomTestStringConvertible, Sendable {
 
 extension StoreBackend {
     /// Every backend the contract suite runs against.
-    static let all: [StoreBackend] = [sqliteInMemory, sqliteFile]
+    static let all: [StoreBackend] = [sqliteInMemory, sqliteFile, postgres]
 
     /// The backends whose data more than one instance can open.
     static let shared: [StoreBackend] = all.filter(\.isShared)
@@ -75,5 +75,24 @@ extension StoreBackend {
             remove()
             throw error
         }
+    }
+
+    /// PostgreSQL: a fresh database per `make` on the process's private server
+    /// (`PostgresTestServer`), dropped in cleanup; each instance has its own pool, as a process would.
+    static let postgres = StoreBackend(name: "PostgreSQL", isShared: true) { instances in
+        let database = try PostgresTestServer.shared().makeDatabase()
+        var opened: [PostgresStore] = []
+        do {
+            for _ in 0..<instances { opened.append(try PostgresStore(settings: database.settings)) }
+        } catch {
+            opened.forEach { $0.close() }
+            database.drop()
+            throw error
+        }
+        let stores = opened
+        return (stores, {
+            stores.forEach { $0.close() }
+            database.drop()
+        })
     }
 }
