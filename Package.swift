@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "MIME", "HelpdeskCore", "HelpdeskStore", "MailTransport",
+                "MIME", "HelpdeskCore", "HelpdeskStore", "HelpdeskPostgres", "MailTransport",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

@@ -61,7 +61,12 @@ extension HelpdeskGateway {
         warnAboutUnsendableOutbox()
         let threads = DispatchGroup()
         let loops = MailboxLoops()
-        startLoops(loops, schedule: schedule, shutdown: shutdown, in: threads)
+        let leases = LeaseKeeper(store: database, duration: schedule.lease, logger: logger, now: now)
+        // Taken once before the loops start, so their first polls need not wait for the keeper.
+        takeOver(leases.refresh(wantedLeases()).gained, leases: leases, loops: loops)
+        let keeper = DispatchGroup()
+        Self.startThread(named: "leases", in: keeper) { self.leaseLoop(leases, loops: loops, shutdown: shutdown) }
+        startLoops(loops, schedule: schedule, leases: leases, shutdown: shutdown, in: threads)
         // Housekeeping on this thread: SLA clocks every `slaInterval` (recomputed in full at
         // start), levels for the metrics, raw messages past their retention at start and hourly,
         // a heartbeat line, and reloads.
@@ -78,14 +83,15 @@ extension HelpdeskGateway {
                 slaPasses = 0
                 nextSLA = .distantPast
                 warnAboutUnsendableOutbox()
-                startLoops(loops, schedule: schedule, shutdown: shutdown, in: threads)
+                startLoops(loops, schedule: schedule, leases: leases, shutdown: shutdown, in: threads)
                 loops.wakeAll()
                 // Connections waiting in IDLE look whether their server settings changed.
                 shutdown.changes.announce()
             }
             if Date() >= nextSLA {
                 nextSLA = Date().addingTimeInterval(schedule.slaInterval)
-                if config.mailboxes.contains(where: { $0.sla != nil }) {
+                // One instance at a time checks the clocks (the notices are exactly-once anyway).
+                if config.mailboxes.contains(where: { $0.sla != nil }), leases.holds(LeaseKeeper.housekeeping) {
                     do {
                         let summary = try checkSLA(refreshing: slaPasses == 0)
                         slaPasses += 1
@@ -109,7 +115,7 @@ extension HelpdeskGateway {
                 nextOutboxCheck = Date().addingTimeInterval(schedule.interval)
                 for mailbox in (try? database.mailboxesWithDueOutbox(at: now())) ?? [] { loops.wakeUp(for: mailbox).signal() }
             }
-            if Date().timeIntervalSince(lastPrune) >= 3600 {
+            if Date().timeIntervalSince(lastPrune) >= 3600, leases.holds(LeaseKeeper.housekeeping) {
                 lastPrune = Date()
                 do {
                     let pruned = try pruneRawMessages()
@@ -133,6 +139,9 @@ extension HelpdeskGateway {
         // The outbox loops sleep on their own condition; shutdown alone does not wake them.
         loops.stopAll()
         threads.wait()
+        // Given back once the work in hand is done: another instance takes over at once.
+        keeper.wait()
+        leases.releaseAll()
         logger.info("gateway stopped")
     }
 
@@ -156,7 +165,7 @@ extension HelpdeskGateway {
     /// Starts the poll and outbox threads of every configured mailbox that lacks one (a reload
     /// may add a mailbox, or an IMAP section to one); loops of mailboxes (or sections) removed by
     /// a reload end by themselves after the unit of work in hand.
-    private func startLoops(_ loops: MailboxLoops, schedule: RunSchedule, shutdown: ShutdownSignal, in threads: DispatchGroup) {
+    private func startLoops(_ loops: MailboxLoops, schedule: RunSchedule, leases: LeaseKeeper, shutdown: ShutdownSignal, in threads: DispatchGroup) {
         // Few first polls and IDLE logins at a time: 200 mailboxes connecting at once on 2 cores
         // had the server answer some logins after the 15 s connect timeout.
         let startGate = DispatchSemaphore(value: Self.concurrentStarts)
@@ -164,13 +173,13 @@ extension HelpdeskGateway {
             let wakeUp = loops.wakeUp(for: name)
             if imapEndpoints[name] != nil, loops.start(.poll, name) {
                 Self.startThread(named: "poll \(name)", in: threads) {
-                    self.pollLoop(name, schedule: schedule, wakeUp: wakeUp, shutdown: shutdown, startGate: startGate)
+                    self.pollLoop(name, schedule: schedule, leases: leases, wakeUp: wakeUp, shutdown: shutdown, startGate: startGate)
                     loops.finished(.poll, name)
                 }
             }
             if loops.start(.outbox, name) {
                 Self.startThread(named: "outbox \(name)", in: threads) {
-                    self.dispatchLoop(name, interval: Self.outboxSafetyInterval, wakeUp: wakeUp, shutdown: shutdown)
+                    self.dispatchLoop(name, interval: Self.outboxSafetyInterval, leases: leases, wakeUp: wakeUp, shutdown: shutdown)
                     loops.finished(.outbox, name)
                 }
             }
@@ -193,7 +202,40 @@ extension HelpdeskGateway {
     /// look only this often, so an idle gateway with hundreds of mailboxes stays asleep.
     static let outboxSafetyInterval: Double = 300
 
-    private func pollLoop(_ name: String, schedule: RunSchedule, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal, startGate: DispatchSemaphore) {
+    /// Takes and renews this instance's leases every third of their duration until shutdown;
+    /// a mailbox gained is polled and sent for at once, a lease lost ends its IDLE wait.
+    private func leaseLoop(_ leases: LeaseKeeper, loops: MailboxLoops, shutdown: ShutdownSignal) {
+        while !shutdown.wait(seconds: leases.duration / 3) {
+            let (gained, lost) = leases.refresh(wantedLeases())
+            takeOver(gained, leases: leases, loops: loops)
+            if !lost.isEmpty { shutdown.changes.announce() }
+        }
+    }
+
+    /// Mailboxes whose lease came here: mail the previous holder (another instance, or this
+    /// one before a crash) claimed and never sent is due now, not when its claims run out.
+    private func takeOver(_ gained: [String], leases: LeaseKeeper, loops: MailboxLoops) {
+        for name in gained where name.hasPrefix("mailbox:") {
+            let mailbox = String(name.dropFirst("mailbox:".count))
+            do {
+                let released = try database.releaseClaims(mailbox: mailbox, keeping: "\(leases.holder) ")
+                if released > 0 { logger.notice("took over unsent mail of the previous holder", metadata: ["mailbox": "\(mailbox)", "rows": "\(released)"]) }
+            } catch {
+                logger.warning("could not take over the previous holder's claims; they run out by themselves", metadata: [
+                    "mailbox": "\(mailbox)", "error": "\(error)"])
+            }
+            loops.wakeUp(for: mailbox).signal()
+        }
+    }
+
+    /// The leases this instance works under: each configured mailbox, and the housekeeping.
+    private func wantedLeases() -> [String] {
+        [LeaseKeeper.housekeeping] + config.mailboxes.map { LeaseKeeper.mailbox($0.name) }
+    }
+
+    private func pollLoop(
+        _ name: String, schedule: RunSchedule, leases: LeaseKeeper, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal, startGate: DispatchSemaphore
+    ) {
         let watcher = IdleWatcher(mailbox: name, logger: logger)
         let progress = PollProgressDisplay.log(logger)
         // Held for the first poll and the first IDLE login, then given back for good.
@@ -206,6 +248,12 @@ extension HelpdeskGateway {
         defer { leaveGate() }
         // Ends when a reload removed the mailbox (or its IMAP section).
         while !shutdown.isRequested, let endpoint = imapEndpoints[name] {
+            guard leases.holds(LeaseKeeper.mailbox(name)) else {
+                // Another instance works this mailbox: wait until its lease lapses and ours comes.
+                leaveGate()
+                leases.waitForChange(seconds: schedule.lease / 3)
+                continue
+            }
             // In IDLE the next poll comes with news, or after `fullPoll` at the latest.
             let expected = schedule.idle && watcher.isWatching ? schedule.fullPoll : schedule.interval
             let summary = poll(name, shutdown: shutdown, interval: expected, progress: progress)
@@ -221,8 +269,9 @@ extension HelpdeskGateway {
             } else if schedule.idle,
                       watcher.waitForNews(endpoint: endpoint, until: Date().addingTimeInterval(schedule.fullPoll),
                                           beacon: { shutdown.changes.descriptor }, shouldStop: {
-                          // A reload that changed the server settings needs a new connection.
-                          shutdown.isRequested || self.imapEndpoints[name] != endpoint
+                          // A reload that changed the server settings needs a new connection; a lease
+                          // lost leaves the mailbox to the instance that took it.
+                          shutdown.isRequested || self.imapEndpoints[name] != endpoint || !leases.holds(LeaseKeeper.mailbox(name))
                       }) {
                 // The first call only logged in (it returns at once, to poll again): now others may.
                 leaveGate()
@@ -233,11 +282,14 @@ extension HelpdeskGateway {
         }
     }
 
-    private func dispatchLoop(_ name: String, interval: Double, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
+    private func dispatchLoop(_ name: String, interval: Double, leases: LeaseKeeper, wakeUp: OutboxWakeUp, shutdown: ShutdownSignal) {
         repeat {
             guard config.mailbox(named: name) != nil else { return }
+            // One sender per mailbox across instances, so each recipient's loop caps are counted
+            // by one; the keeper wakes this loop when the lease comes here.
+            guard leases.holds(LeaseKeeper.mailbox(name)) else { continue }
             do {
-                let sent = try dispatcher(shutdown: shutdown).dispatchDue(mailbox: name)
+                let sent = try dispatcher(shutdown: shutdown, leases: leases).dispatchDue(mailbox: name)
                 record(sent, mailbox: name)
                 if sent.sent + sent.retrying + sent.failed + sent.unrendered > 0 {
                     logger.info("dispatch", metadata: ["mailbox": "\(name)", "summary": "\(sent)"])
@@ -281,12 +333,19 @@ extension HelpdeskGateway {
         activity.add(summary)
     }
 
-    private func dispatcher(shutdown: ShutdownSignal?) -> OutboxDispatcher {
+    /// `leases`: in `run`, the dispatcher sends only the mail of mailboxes this instance holds,
+    /// under claims named after it (see `leaseLoop`).
+    private func dispatcher(shutdown: ShutdownSignal?, leases: LeaseKeeper? = nil) -> OutboxDispatcher {
         // One snapshot: the endpoints and the renderer of the same configuration.
         let wiring = current
-        return OutboxDispatcher(
+        var dispatcher = OutboxDispatcher(
             store: database, endpoints: wiring.smtpEndpoints, renderer: wiring.renderer, schedule: .standard, logger: logger, now: now,
             shutdown: shutdown)
+        if let leases {
+            dispatcher.owner = "\(leases.holder) \(UUID().uuidString.prefix(8))"
+            dispatcher.maySend = { leases.holds(LeaseKeeper.mailbox($0)) }
+        }
+        return dispatcher
     }
 
     private static func startThread(named name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {

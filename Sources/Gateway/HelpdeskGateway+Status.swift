@@ -7,7 +7,7 @@ extension HelpdeskGateway {
     /// secrets, so it answers whatever else is broken; broken mailbox files are a problem of
     /// their own, and the mailboxes the store knows stand in for them.
     public static func status(
-        settings: GatewaySettings, store: some GatewayStateStore, defaultInterval: TimeInterval = 300, now: Date = Date()
+        settings: GatewaySettings, store: some GatewayStateStore & LeaseStore, defaultInterval: TimeInterval = 300, now: Date = Date()
     ) throws -> GatewayStatus {
         let polls = try store.pollStates()
         var configProblem: String?
@@ -22,6 +22,14 @@ extension HelpdeskGateway {
             configured: configured, polls: polls, health: try store.health(at: now), now: now, defaultInterval: defaultInterval)
         status.configProblem = configProblem
         status.healthy = status.healthy && configProblem == nil
+        // Who works what: several instances on one PostgreSQL database split the mailboxes.
+        let running = Dictionary(try store.leases().filter { $0.isHeld(at: now) }.map { ($0.name, $0) }) { first, _ in first }
+        for index in status.mailboxes.indices {
+            let lease = running[LeaseKeeper.mailbox(status.mailboxes[index].name)]
+            status.mailboxes[index].workedBy = lease?.holder
+            status.mailboxes[index].leaseExpiresAt = lease?.expiresAt
+        }
+        status.housekeepingBy = running[LeaseKeeper.housekeeping]?.holder
         return status
     }
 

@@ -26,8 +26,9 @@ public struct GatewaySettings: Sendable {
 
 /// The running gateway: every configured mailbox's poller, the outbox dispatcher, one store.
 public final class HelpdeskGateway: Sendable {
-    /// The SQLite store; the gateway's parts see it only through the `TicketStore` protocols.
-    public let database: HelpdeskDatabase
+    /// The store (SQLite, or PostgreSQL shared with other instances), seen only through the
+    /// `TicketStore` protocols.
+    public let database: any TicketStore
     public let data: DataDirectory
     let settings: GatewaySettings
     let logger: Logger
@@ -58,7 +59,7 @@ public final class HelpdeskGateway: Sendable {
     ) throws {
         let checked = try CheckedConfiguration.load(
             settings: settings, resolvingSecrets: resolvingSecrets, requiringReplySecrets: requiringReplySecrets)
-        database = try HelpdeskDatabase(path: settings.databasePath)
+        database = try StoreLocation(settings.databasePath).open(environment: settings.environment, logger: logger)
         data = DataDirectory(root: settings.dataDirectory)
         self.settings = settings
         self.logger = logger

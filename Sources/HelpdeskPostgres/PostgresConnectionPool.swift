@@ -61,6 +61,9 @@ final class PostgresConnectionPool: @unchecked Sendable {
         }
     }
 
+    // A connection must be closed before it goes away (postgres-nio checks it).
+    deinit { close() }
+
     /// Closes every connection; later calls fail.
     func close() {
         condition.lock()

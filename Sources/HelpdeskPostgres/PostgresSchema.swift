@@ -10,7 +10,18 @@ enum PostgresSchema {
 
     static let migrations: [(name: String, sql: String)] = [
         ("v1: tickets, history, outbox, clocks", v1),
+        ("v2: leases", v2),
     ]
+
+    /// Which instance works which mailbox, and the SLA pass (see `LeaseStore`).
+    private static let v2 = """
+        CREATE TABLE lease (
+          name text PRIMARY KEY,
+          holder text NOT NULL,
+          acquired_at timestamptz NOT NULL,
+          expires_at timestamptz NOT NULL
+        );
+        """
 
     private static let v1 = """
         CREATE TABLE mailbox_cursor (

@@ -82,6 +82,15 @@ extension PostgresStore: OutboxStore {
         }
     }
 
+    public func releaseClaims(mailbox: String, keeping ownerPrefix: String) throws -> Int {
+        try pool.withConnection { session in
+            try session.execute("""
+                UPDATE outbox SET claimed_by = NULL, claim_expires_at = NULL
+                WHERE mailbox = $1 AND status = 'pending' AND claimed_by IS NOT NULL AND NOT starts_with(claimed_by, $2)
+                """, [mailbox, ownerPrefix])
+        }
+    }
+
     public func outbox(status: OutboxStatus? = nil) throws -> [OutboxRecord] {
         try pool.withConnection { session in
             if let status {

@@ -26,6 +26,9 @@ public final class PostgresStore: Sendable {
         pool.close()
     }
 
+    /// The migrations this release knows, in order.
+    public static var migrationNames: [String] { PostgresSchema.migrations.map(\.name) }
+
     /// The names of the migrations applied, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.withConnection { session in

@@ -114,6 +114,10 @@ public protocol OutboxStore: Sendable {
     func markRenderFailed(outboxId: Int64, owner: String, error: String, retryAt: Date) throws
     /// Gives back what `owner` claimed and did not finish.
     func releaseClaims(owner: String) throws
+    /// Gives back every claim on `mailbox`'s pending rows but those of owners starting with
+    /// `keeping`: what an instance taking over a mailbox from one that died does, so that mail
+    /// waits for the lease, not for the dead one's claims to run out. Returns how many.
+    func releaseClaims(mailbox: String, keeping ownerPrefix: String) throws -> Int
     func outbox(status: OutboxStatus?) throws -> [OutboxRecord]
     /// Pending rows per mailbox name.
     func pendingOutboxCounts() throws -> [String: Int]
@@ -199,4 +203,28 @@ public protocol RetentionStore: Sendable {
 
 /// Everything the gateway needs of a store.
 public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & DeliveryStore & SLAStore & TicketQueries & RetentionStore
-    & GatewayStateStore & CredentialStore
+    & GatewayStateStore & CredentialStore & LeaseStore
+
+extension TicketQueries {
+    /// Every ticket.
+    public func tickets() throws -> [TicketRecord] { try tickets(status: nil, mailbox: nil) }
+    /// The tickets in `status`, of every mailbox.
+    public func tickets(status: TicketStatus?) throws -> [TicketRecord] { try tickets(status: status, mailbox: nil) }
+    /// The tickets of `mailbox`, in every status.
+    public func tickets(mailbox: String?) throws -> [TicketRecord] { try tickets(status: nil, mailbox: mailbox) }
+    /// Every message read, of every mailbox.
+    public func inboundMessages() throws -> [InboundMessageRecord] { try inboundMessages(mailbox: nil) }
+
+    /// The participants still on the ticket.
+    public func participants(ticketId: Int64) throws -> [ParticipantRecord] {
+        try participants(ticketId: ticketId, includingRemoved: false)
+    }
+}
+
+extension OutboxStore {
+    /// Every row, oldest first.
+    public func outbox() throws -> [OutboxRecord] { try outbox(status: nil) }
+
+    /// Every row with its ticket's key and subject, oldest first.
+    public func outboxListing() throws -> [OutboxListing] { try outboxListing(status: nil) }
+}

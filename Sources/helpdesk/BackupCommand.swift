@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import HelpdeskStore
 
 /// `helpdesk backup FILE`: a consistent copy of the database while the gateway keeps running.
@@ -23,7 +24,12 @@ struct Backup: ParsableCommand {
     var force = false
 
     func run() throws {
-        let database = try options.openDatabase()
+        guard case let .sqlite(path) = options.storeLocation else {
+            throw CommandFailure(
+                "`helpdesk backup` copies an SQLite database; back up PostgreSQL with its own tools (pg_dump, or the server's base backups and WAL archive), and the data directory beside it")
+        }
+        try options.requireDatabase()
+        let database = try HelpdeskDatabase(path: path)
         let summary: DatabaseBackupSummary
         do {
             summary = try database.backup(to: file, overwrite: force)

@@ -12,7 +12,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("templates"), help: "Directory with the reply templates.")
     var templatesDirectory = "templates"
 
-    @Option(name: .customLong("database"), help: "SQLite database file (default: $HELPDESK_DATABASE or helpdesk.sqlite).")
+    @Option(
+        name: .customLong("database"),
+        help: "SQLite database file, or postgres://USER@HOST:PORT/DB shared by several instances (password from $MAILGATE_DATABASE_PASSWORD or $MAILGATE_DATABASE_PASSWORD_FILE; default: $HELPDESK_DATABASE or helpdesk.sqlite).")
     var database: String?
 
     @Option(name: .customLong("data-dir"), help: "Directory for attachments and raw messages (default: $HELPDESK_DATA_DIR or data).")
@@ -56,16 +58,43 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "mailgate")
     }
 
-    func openDatabase() throws -> HelpdeskDatabase {
+    var storeLocation: StoreLocation { StoreLocation(databasePath) }
+
+    /// The database as it may be shown: never a password.
+    var databaseDisplay: String { storeLocation.display }
+
+    /// The existing store (see `requireDatabase`).
+    func openDatabase() throws -> any TicketStore {
         try requireDatabase()
-        return try HelpdeskDatabase(path: databasePath)
+        return try openOrCreateDatabase()
+    }
+
+    /// The store, an SQLite file created when missing.
+    func openOrCreateDatabase() throws -> any TicketStore {
+        do {
+            return try storeLocation.open(environment: ProcessInfo.processInfo.environment, logger: Logger(label: "mailgate"))
+        } catch let error as StoreLocationError {
+            throw CommandFailure(error.description)
+        }
     }
 
     /// For commands that work on existing tickets: a mistyped --database must not leave an empty
-    /// database behind (only `run`, `poll` and `ingest` start one).
+    /// database behind (only `run`, `poll` and `ingest` start one). A PostgreSQL database is
+    /// never created by the gateway: its admin creates it empty.
     func requireDatabase() throws {
-        guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw CommandFailure("database \(databasePath) does not exist; run `helpdesk poll --once` first, or pass --database")
+        guard case let .sqlite(path) = storeLocation else { return }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("database \(path) does not exist; run `helpdesk poll --once` first, or pass --database")
+        }
+    }
+
+    /// What `helpdesk run` locks so only one runs per database (SQLite) or, with PostgreSQL
+    /// where several instances are the point, per data directory and machine; and what
+    /// `helpdesk reload` looks up to find the local one.
+    var instanceLockBase: String {
+        switch storeLocation {
+        case let .sqlite(path): path
+        case .postgres: "\(dataPath)/helpdesk-run-\(ProcessInfo.processInfo.hostName)"
         }
     }
 }

@@ -61,21 +61,21 @@ struct Authorize: ParsableCommand {
             throw CommandFailure("the sign-in failed: \(error)")
         }
         // Opened only now: a sign-in that failed leaves no database behind.
-        let database = try HelpdeskDatabase(path: options.databasePath)
+        let database = try options.openOrCreateDatabase()
         do {
             try signIn.keep(grant, in: database, logger: logger, now: { Date() })
         } catch let error as OAuth2SignInError {
             throw CommandFailure(error.description)
         } catch let error as TransportError {
             throw CommandFailure("""
-                the refresh token is kept in \(options.databasePath) (\(signIn.key)), but logging in with it failed: \(error)
+                the refresh token is kept in \(options.databaseDisplay) (\(signIn.key)), but logging in with it failed: \(error)
                 Check the server settings and the scope (the token must allow IMAP/SMTP), then run `helpdesk poll --once --mailbox \(mailbox)`.
                 """)
         }
         let servers = signIn.endpoints.map(\.baseURL).joined(separator: " and ")
         print("""
             Signed in: \(signIn.username ?? mailbox) logged in to \(servers) with the new token.
-            The refresh token is kept in \(options.databasePath) (as \(signIn.key)); protect that file like a password.
+            The refresh token is kept in \(options.databaseDisplay) (as \(signIn.key)); protect that database like a password.
             A running gateway uses it from its next token refresh, or at once after `helpdesk reload`.
             """)
     }

@@ -16,15 +16,15 @@ struct Reload: ParsableCommand {
     func run() throws {
         // The same check the gateway makes, minus passwords: this shell rarely has them.
         try HelpdeskGateway.check(settings: options.settings)
-        guard let holder = try InstanceLock.holder(ofDatabase: options.databasePath) else {
-            throw CommandFailure("no `helpdesk run` is using \(options.databasePath); the files check out, and a gateway started now reads them")
+        guard let holder = try InstanceLock.holder(ofDatabase: options.instanceLockBase) else {
+            throw CommandFailure("no `helpdesk run` is using \(options.databaseDisplay) here; the files check out, and a gateway started now reads them")
         }
         guard holder.host == ProcessInfo.processInfo.hostName else {
-            throw CommandFailure("the gateway using \(options.databasePath) runs on \(holder.host), not here; run `helpdesk reload` there (or send SIGHUP to pid \(holder.pid))")
+            throw CommandFailure("the gateway using \(options.databaseDisplay) runs on \(holder.host), not here; run `helpdesk reload` there (or send SIGHUP to pid \(holder.pid))")
         }
         // Only a live helpdesk is signalled, never whatever took over a stale pid.
         guard InstanceLock.isAlive(holder) else {
-            throw CommandFailure("the lock on \(options.databasePath) is held, but it names \(holder), which is not a running helpdesk; try again in a moment")
+            throw CommandFailure("the lock on \(options.databaseDisplay) is held, but it names \(holder), which is not a running helpdesk; try again in a moment")
         }
         guard kill(holder.pid, SIGHUP) == 0 else {
             throw CommandFailure("cannot signal pid \(holder.pid): \(String(cString: strerror(errno))); run as the gateway's user")

@@ -26,6 +26,11 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("full-poll-interval"), help: "Seconds between full polls of a mailbox waiting in IMAP IDLE (a safety net).")
     var fullPoll: Double = 300
 
+    @Option(name: .customLong("lease-seconds"), help: ArgumentHelp(
+        "How long a mailbox's lease holds without renewal: with several instances on one PostgreSQL database, the longest a dead instance keeps its mailboxes from the others.",
+        valueName: "seconds"))
+    var leaseSeconds: Double = 30
+
     @Option(help: ArgumentHelp(
         "Serve /metrics, /healthz and /readyz over HTTP at HOST:PORT (a bare PORT means 127.0.0.1:PORT). Off unless given.",
         valueName: "address"))
@@ -37,6 +42,7 @@ struct Run: ParsableCommand {
         guard heartbeat >= 1 else { throw ValidationError("--heartbeat must be at least 1 second") }
         // Servers end an IDLE after 30 minutes (RFC 2177 says to renew before 29).
         guard (1...1500).contains(fullPoll) else { throw ValidationError("--full-poll-interval must be 1 to 1500 seconds (IDLE is renewed before 29 minutes)") }
+        guard (3...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be 3 to 3600 seconds") }
         if let listen, ListenAddress(parsing: listen) == nil {
             throw ValidationError("--listen '\(listen)' is not HOST:PORT or PORT (e.g. 127.0.0.1:9464)")
         }
@@ -55,8 +61,16 @@ struct Run: ParsableCommand {
         // nothing of the first's.
         try HelpdeskGateway.check(settings: options.settings)
         let lock: InstanceLock
+        if options.storeLocation.isShared {
+            // The lock lives in the data directory, which a first start has not made yet.
+            do {
+                try FileManager.default.createDirectory(atPath: options.dataPath, withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure("cannot create the data directory \(options.dataPath): \(error); check --data-dir and its permissions")
+            }
+        }
         do {
-            lock = try InstanceLock(database: options.databasePath)
+            lock = try InstanceLock(database: options.instanceLockBase)
         } catch let held as InstanceLock.Held {
             throw CommandFailure(held.description)
         }
@@ -74,7 +88,8 @@ struct Run: ParsableCommand {
             }
             logger.info("serving /metrics, /healthz, /readyz", metadata: ["listen": "\(address.host):\(server?.port ?? address.port)"])
         }
-        let schedule = RunSchedule(interval: interval, slaInterval: slaInterval, heartbeat: heartbeat, idle: !noIdle, fullPoll: fullPoll)
+        let schedule = RunSchedule(
+            interval: interval, slaInterval: slaInterval, heartbeat: heartbeat, idle: !noIdle, fullPoll: fullPoll, lease: leaseSeconds)
         gateway.run(schedule, shutdown: shutdown, reload: reload)
         if let server { try? blocking { await server.stop() } }
         withExtendedLifetime(lock) {}

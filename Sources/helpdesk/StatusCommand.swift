@@ -43,6 +43,7 @@ struct Status: ParsableCommand {
             lines.append("PROBLEM: the mailbox files do not load (the next start or reload fails):")
             lines += problem.split(separator: "\n").map { "  \($0)" }
         }
+        lines.append("SLA pass and retention: \(status.housekeepingBy.map { "by \($0)" } ?? "no running `helpdesk run` holds them")")
         for mailbox in status.mailboxes {
             lines.append("")
             lines.append("\(mailbox.name):")
@@ -67,6 +68,11 @@ struct Status: ParsableCommand {
             let tickets = mailbox.tickets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("  tickets:      \(tickets.isEmpty ? "none" : tickets)")
             lines.append("  SLA breaching now: \(mailbox.slaBreachingNow)")
+            if let holder = mailbox.workedBy, let until = mailbox.leaseExpiresAt {
+                lines.append("  worked by:    \(holder) (lease for \(DurationText.age(max(0, until.timeIntervalSince(status.checkedAt)))) more)")
+            } else {
+                lines.append("  worked by:    no running `helpdesk run` holds it")
+            }
             for problem in mailbox.problems { lines.append("  PROBLEM: \(problem)") }
         }
         return lines.joined(separator: "\n")

@@ -48,7 +48,7 @@ struct Tickets: ParsableCommand {
         }
 
         /// A queue is known when it has a mailbox file or tickets: anything else is a typo, not an empty queue.
-        static func checkKnown(queue: String, database: HelpdeskDatabase, configDirectory: String) throws {
+        static func checkKnown(queue: String, database: any TicketStore, configDirectory: String) throws {
             // File names, not parsed configs: listing tickets must work while a mailbox file is broken.
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: configDirectory)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
@@ -244,7 +244,7 @@ struct CommentJSON: Encodable {
     }
 }
 
-extension HelpdeskDatabase {
+extension TicketQueries {
     /// The ticket and its id, or the error that tells the admin where to find keys.
     func existingTicket(_ key: String) throws -> (TicketRecord, Int64) {
         guard let ticket = try ticket(key: key), let id = ticket.id else {

@@ -31,11 +31,17 @@ public struct GatewayStatus: Sendable, Equatable, Encodable {
         public var stale: Bool
         /// Why this mailbox is unhealthy; empty when it is fine.
         public var problems: [String]
+        /// The `helpdesk run` instance (host:pid) whose lease covers this mailbox's polling and
+        /// sending, and until when; nil when none holds it now.
+        public var workedBy: String? = nil
+        public var leaseExpiresAt: Date? = nil
     }
 
     public var checkedAt: Date
     public var healthy: Bool
     public var mailboxes: [Mailbox]
+    /// The instance running the SLA pass and retention, when one holds that lease now.
+    public var housekeepingBy: String? = nil
     /// What is wrong with `mailboxes/` as it is on disk now (the next start would fail), if anything.
     public var configProblem: String?
 

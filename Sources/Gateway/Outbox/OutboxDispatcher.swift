@@ -44,6 +44,9 @@ struct OutboxDispatcher {
     let now: @Sendable () -> Date
     /// Checked between messages, so a shutdown waits only for the message in hand.
     var shutdown: ShutdownSignal? = nil
+    /// Whether this dispatcher may still send a mailbox's mail (its lease, with several
+    /// instances): checked before each row, so an instance that lost a mailbox stops sending it.
+    var maySend: (@Sendable (String) -> Bool)? = nil
     /// Who holds the claims: unique per dispatcher, and says which process it is.
     var owner = "pid \(ProcessInfo.processInfo.processIdentifier) \(UUID().uuidString.prefix(8))"
     /// Renewed before a row is sent when less than half of it is left, so it only has to outlast
@@ -114,6 +117,7 @@ struct OutboxDispatcher {
             let pauses = try store.suppressions(for: Array(Set(workable.flatMap(\.recipientList))), at: now())
             for row in workable {
                 if shutdown?.isRequested == true { break }
+                guard maySend?(row.mailbox) ?? true else { continue }
                 guard !unreachable.contains(row.mailbox) else { continue }
                 try send(row, batchPauses: pauses, clients: &clients, unreachable: &unreachable, summary: &summary)
             }

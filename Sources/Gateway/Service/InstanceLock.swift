@@ -49,7 +49,7 @@ public final class InstanceLock: Sendable {
         path = Self.path(forDatabase: databasePath)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw Unavailable(description: "cannot open the lock file \(path): \(String(cString: strerror(errno))); check that the database's folder is writable")
+            throw Unavailable(description: "cannot open the lock file \(path): \(String(cString: strerror(errno))); check that its folder exists and is writable")
         }
         var attempts = 0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -10,12 +10,18 @@ public struct RunSchedule: Sendable, Equatable {
     public var idle: Bool
     /// Between full polls of a mailbox in IDLE, the safety net for news the server did not send.
     public var fullPoll: Double
+    /// How long a lease (a mailbox's work, the SLA pass) holds without renewal: the longest an
+    /// instance that died keeps its work from the others. Renewed every third of it.
+    public var lease: Double
 
-    public init(interval: Double = 5, slaInterval: Double = 30, heartbeat: Double = 300, idle: Bool = true, fullPoll: Double = 300) {
+    public init(
+        interval: Double = 5, slaInterval: Double = 30, heartbeat: Double = 300, idle: Bool = true, fullPoll: Double = 300, lease: Double = 30
+    ) {
         self.interval = interval
         self.slaInterval = slaInterval
         self.heartbeat = heartbeat
         self.idle = idle
         self.fullPoll = fullPoll
+        self.lease = lease
     }
 }

@@ -296,6 +296,17 @@ enum Schema {
                 t.add(column: "comment_id", .integer).references("comment", onDelete: .restrict)
             }
         }
+        migrator.registerMigration("v13: leases", foreignKeyChecks: .immediate) { db in
+            // Which instance works which mailbox (and the SLA pass): one row per lease. A single
+            // SQLite gateway always holds them all; the table keeps `helpdesk status` the same on
+            // every backend.
+            try db.create(table: "lease") { t in
+                t.primaryKey("name", .text)
+                t.column("holder", .text).notNull()
+                t.column("acquired_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

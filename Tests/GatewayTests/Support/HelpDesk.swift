@@ -41,7 +41,13 @@ final class HelpDesk {
         }
     }
 
-    var database: HelpdeskDatabase { get throws { try gateway.database } }
+    /// The SQLite store these tests run on (its test-only SQL included).
+    var database: HelpdeskDatabase {
+        get throws {
+            guard let database = try gateway.database as? HelpdeskDatabase else { throw HarnessError("the gateway's store is not SQLite") }
+            return database
+        }
+    }
 
     /// Forgets the gateway object, as a restart of the process would.
     func restart() { gatewayValue = nil }

@@ -11,23 +11,18 @@ struct ConcurrentInstancesContractTests {
     typealias C = Contract
 
     @Test("new tickets from several instances at once are numbered without a duplicate or a gap", arguments: StoreBackend.shared)
-    func ticketNumbersHaveNoGapsUnderRaces(backend: StoreBackend) async throws {
+    func ticketNumbersHaveNoGapsUnderRaces(backend: StoreBackend) throws {
         let (stores, cleanup) = try backend.make(instances: 2)
         defer { cleanup() }
         let ids = TestMessageIDs()
         let perWorker = 15
         // Four workers, two per instance, each recording its own messages (own UIDs, Message-IDs).
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<4 {
-                let store = stores[worker % 2]
-                group.addTask {
-                    for n in 0..<perWorker {
-                        let uid = UInt32(worker * 1000 + n + 1)
-                        try C.ingest(store, C.identity(uid, messageID: "w\(worker)-\(n)@x.test"), C.content(from: "r\(worker)@x.test"), ids: ids)
-                    }
-                }
+        _ = try onThreads(4) { worker in
+            let store = stores[worker % 2]
+            for n in 0..<perWorker {
+                let uid = UInt32(worker * 1000 + n + 1)
+                try C.ingest(store, C.identity(uid, messageID: "w\(worker)-\(n)@x.test"), C.content(from: "r\(worker)@x.test"), ids: ids)
             }
-            try await group.waitForAll()
         }
         let keys = try stores[0].tickets(status: nil, mailbox: nil).map(\.key)
         #expect(keys.count == 4 * perWorker)
@@ -36,20 +31,15 @@ struct ConcurrentInstancesContractTests {
     }
 
     @Test("one message read from two mailboxes by two instances at once becomes one ticket", arguments: StoreBackend.shared)
-    func oneMessageReadTwiceAtOnceIsOneTicket(backend: StoreBackend) async throws {
+    func oneMessageReadTwiceAtOnceIsOneTicket(backend: StoreBackend) throws {
         let (stores, cleanup) = try backend.make(instances: 2)
         defer { cleanup() }
         let ids = TestMessageIDs()
         for round in 0..<10 {
             let messageID = "cc-\(round)@x.test"
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (index, mailbox) in ["support", "sales"].enumerated() {
-                    let store = stores[index]
-                    group.addTask {
-                        try C.ingest(store, C.identity(UInt32(round + 1), mailbox: mailbox, messageID: messageID), C.content(), ids: ids)
-                    }
-                }
-                try await group.waitForAll()
+            _ = try onThreads(2) { index in
+                let mailbox = ["support", "sales"][index]
+                try C.ingest(stores[index], C.identity(UInt32(round + 1), mailbox: mailbox, messageID: messageID), C.content(), ids: ids)
             }
         }
         let rows = try stores[0].inboundMessages(mailbox: nil)
@@ -60,22 +50,16 @@ struct ConcurrentInstancesContractTests {
     }
 
     @Test("an SLA notice recorded by several instances at once is recorded and mailed once", arguments: StoreBackend.shared)
-    func anSLANoticeIsRecordedOnceUnderRaces(backend: StoreBackend) async throws {
+    func anSLANoticeIsRecordedOnceUnderRaces(backend: StoreBackend) throws {
         let (stores, cleanup) = try backend.make(instances: 2)
         defer { cleanup() }
         let id = try SLAContractTests.seeded(stores[0])
         let now = C.at(61 * 60)
         let breach = try #require(try stores[0].dueSLANotices(now: now).first { $0.target == .firstResponse })
-        let recorded = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for worker in 0..<4 {
-                let store = stores[worker % 2]
-                group.addTask {
-                    try store.recordSLANotice(breach, at: now, policies: ["support": SLAContractTests.policy]) { ticket, clock in
-                        SLANoticeRules.decide(.breach, ticket: ticket, clock: clock, at: now, rules: SLAContractTests.support) { _ in "breach-\(worker)@x.test" }
-                    }
-                }
+        let recorded = try onThreads(4) { worker in
+            try stores[worker % 2].recordSLANotice(breach, at: now, policies: ["support": SLAContractTests.policy]) { ticket, clock in
+                SLANoticeRules.decide(.breach, ticket: ticket, clock: clock, at: now, rules: SLAContractTests.support) { _ in "breach-\(worker)@x.test" }
             }
-            return try await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(recorded.filter { $0 }.count == 1)
         #expect(try SLAContractTests.slaMail(stores[1]).count == 1)

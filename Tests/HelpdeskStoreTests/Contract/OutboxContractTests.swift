@@ -157,6 +157,23 @@ struct OutboxContractTests {
         #expect(try store.pendingOutboxCounts() == ["support": 3], "claimed rows are still pending")
     }
 
+    @Test("taking over a mailbox frees the other owners' claims on it, and only those", arguments: StoreBackend.all)
+    func takingOverAMailboxFreesOthersClaims(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        let filler = OutboxFiller(store)
+        for second in 1...3 { _ = try filler.add(dueAt: C.at(TimeInterval(second))) }
+        _ = try filler.add("sales", dueAt: C.at(4))
+        let dead = try Self.claim(store, "host-a:1 x1", lease: 600, limit: 2, mailbox: "support")
+        let mine = try Self.claim(store, "host-b:2 y1", lease: 600, limit: 1, mailbox: "support")
+        let other = try Self.claim(store, "host-a:1 x2", lease: 600, mailbox: "sales")
+        #expect(dead.count == 2 && mine.count == 1 && other.count == 1)
+        #expect(try store.releaseClaims(mailbox: "support", keeping: "host-b:2 ") == 2)
+        let again = try Self.claim(store, "host-b:2 y2", lease: 600)
+        #expect(Set(again.map(\.id)) == Set(dead.map(\.id)), "the dead owner's support rows, not mine, not sales'")
+        #expect(try store.releaseClaims(mailbox: "support", keeping: "host-b:2 ") == 0)
+    }
+
     @Test("pending rows are counted per mailbox", arguments: StoreBackend.all)
     func pendingRowsAreCountedPerMailbox(backend: StoreBackend) throws {
         let (store, cleanup) = try backend.make()
