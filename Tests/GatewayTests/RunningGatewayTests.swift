@@ -95,6 +95,11 @@ struct RunningGatewayTests {
         #expect((mailbox["tickets"] as? [String: Int])?["new"] == 1)
         #expect(mailbox["outboxPending"] is Int)
         #expect(mailbox["lastSuccessAgeSeconds"] is Int, "whole seconds in JSON")
+        // The running instance holds the mailbox's lease and the housekeeping.
+        #expect((mailbox["workedBy"] as? String)?.hasSuffix(":\(daemon.pid)") == true, "\(status.stdout)")
+        #expect((report["housekeepingBy"] as? String)?.hasSuffix(":\(daemon.pid)") == true, "\(status.stdout)")
+        let text = try Self.helpdesk(["status"] + global)
+        #expect(text.stdout.contains("worked by:    \(ProcessInfo.processInfo.hostName):\(daemon.pid)"), "\(text.stdout)")
 
         // A second gateway on the same database is refused, naming the first.
         let second = try Self.helpdesk(["run", "--interval", "0.5"] + global)

@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskStore
+import MailgateTestSupport
 import Testing
 
 @Suite("Blob store")
@@ -74,6 +75,24 @@ struct BlobStoreTests {
         let folder = (path as NSString).deletingLastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [id])
         #expect(try store.read(id) == bytes)
+    }
+
+    /// Several instances may share the data directory: writers of the same file at the same
+    /// moment each rename a complete copy of their own into place, never a part of one.
+    @Test func instancesWritingTheSameFileAtOnceLeaveOneWholeCopy() throws {
+        let root = Self.temporaryRoot()
+        defer { Self.delete(root) }
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        for _ in 0..<10 {
+            let ids = try onThreads(4) { _ in try BlobStore(root: root).put(bytes) }
+            #expect(Set(ids).count == 1)
+            let id = try #require(ids.first)
+            #expect(try BlobStore(root: root).read(id) == bytes)
+            let path = try #require(BlobStore(root: root).path(for: id))
+            let folder = (path as NSString).deletingLastPathComponent
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [id], "no temp file left")
+            try BlobStore(root: root).remove(id)
+        }
     }
 
     @Test func sameContentSamePathDifferentContentDifferentPath() throws {
