@@ -74,6 +74,9 @@ case "$command" in
     stop_server
     [ -f "$dir/watcher.pid" ] && kill "$(cat "$dir/watcher.pid")" 2>/dev/null || true
     rm -f "$dir/watcher.pid" ;;
+  stop-server)
+    # The watcher's own stop: the server only (it must not kill itself before removing DIR).
+    stop_server ;;
   start)
     stop_server
     mkdir -p "$dir/socket"
@@ -113,7 +116,7 @@ case "$command" in
     } >"$dir/env"
     if [ -n "$watch_pid" ]; then
       # Detached, with no inherited descriptors: the caller's pipes close when this script exits.
-      setsid bash -c "while kill -0 $watch_pid 2>/dev/null; do sleep 1; done; '$0' stop --dir '$dir'; rm -rf '$dir'" \
+      setsid bash -c "while kill -0 $watch_pid 2>/dev/null; do sleep 1; done; '$0' stop-server --dir '$dir' && rm -rf '$dir'" \
         </dev/null >/dev/null 2>&1 &
       echo $! >"$dir/watcher.pid"
     fi ;;

@@ -61,11 +61,15 @@ extension HelpdeskGateway {
         warnAboutUnsendableOutbox()
         let threads = DispatchGroup()
         let loops = MailboxLoops()
-        let leases = LeaseKeeper(store: database, duration: schedule.lease, logger: logger, now: now)
+        let leases = LeaseKeeper(
+            store: database, duration: schedule.lease, exclusive: !StoreLocation(settings.databasePath).isShared, logger: logger, now: now)
         // Taken once before the loops start, so their first polls need not wait for the keeper.
-        takeOver(leases.refresh(wantedLeases()).gained, leases: leases, loops: loops)
+        takeOver(leases.refresh(wantedLeases()).gained, loops: loops)
         let keeper = DispatchGroup()
-        Self.startThread(named: "leases", in: keeper) { self.leaseLoop(leases, loops: loops, shutdown: shutdown) }
+        // The keeper renews until the work in hand is done, not only until shutdown is asked:
+        // a send or a batch finishing after its lease lapsed could be done twice.
+        let keeperStop = ShutdownSignal()
+        Self.startThread(named: "leases", in: keeper) { self.leaseLoop(leases, loops: loops, shutdown: shutdown, stop: keeperStop) }
         startLoops(loops, schedule: schedule, leases: leases, shutdown: shutdown, in: threads)
         // Housekeeping on this thread: SLA clocks every `slaInterval` (recomputed in full at
         // start), levels for the metrics, raw messages past their retention at start and hourly,
@@ -136,10 +140,13 @@ extension HelpdeskGateway {
                            lastHeartbeat.addingTimeInterval(schedule.heartbeat).timeIntervalSinceNow)
             _ = shutdown.wait(seconds: max(0.01, wait), unlessWokenSince: wakeCount)
         } while !shutdown.isRequested
-        // The outbox loops sleep on their own condition; shutdown alone does not wake them.
+        // The outbox loops sleep on their own condition, mailboxes held elsewhere on the keeper's;
+        // shutdown alone wakes neither.
         loops.stopAll()
+        leases.wakeWaiters()
         threads.wait()
         // Given back once the work in hand is done: another instance takes over at once.
+        keeperStop.request()
         keeper.wait()
         leases.releaseAll()
         logger.info("gateway stopped")
@@ -202,27 +209,33 @@ extension HelpdeskGateway {
     /// look only this often, so an idle gateway with hundreds of mailboxes stays asleep.
     static let outboxSafetyInterval: Double = 300
 
-    /// Takes and renews this instance's leases every third of their duration until shutdown;
+    /// Takes and renews this instance's leases every third of their duration until `stop`;
     /// a mailbox gained is polled and sent for at once, a lease lost ends its IDLE wait.
-    private func leaseLoop(_ leases: LeaseKeeper, loops: MailboxLoops, shutdown: ShutdownSignal) {
-        while !shutdown.wait(seconds: leases.duration / 3) {
+    private func leaseLoop(_ leases: LeaseKeeper, loops: MailboxLoops, shutdown: ShutdownSignal, stop: ShutdownSignal) {
+        while !stop.wait(seconds: leases.duration / 3) {
             let (gained, lost) = leases.refresh(wantedLeases())
-            takeOver(gained, leases: leases, loops: loops)
+            takeOver(gained, loops: loops)
             if !lost.isEmpty { shutdown.changes.announce() }
         }
     }
 
-    /// Mailboxes whose lease came here: mail the previous holder (another instance, or this
-    /// one before a crash) claimed and never sent is due now, not when its claims run out.
-    private func takeOver(_ gained: [String], leases: LeaseKeeper, loops: MailboxLoops) {
-        for name in gained where name.hasPrefix("mailbox:") {
-            let mailbox = String(name.dropFirst("mailbox:".count))
-            do {
-                let released = try database.releaseClaims(mailbox: mailbox, keeping: "\(leases.holder) ")
-                if released > 0 { logger.notice("took over unsent mail of the previous holder", metadata: ["mailbox": "\(mailbox)", "rows": "\(released)"]) }
-            } catch {
-                logger.warning("could not take over the previous holder's claims; they run out by themselves", metadata: [
-                    "mailbox": "\(mailbox)", "error": "\(error)"])
+    /// Mailboxes whose lease came here: mail the previous holder (another instance whose lease
+    /// lapsed, or this one before a crash) claimed and never sent is due now, not when its claims
+    /// run out. Only that holder's claims: a `helpdesk outbox flush` beside it keeps its own.
+    private func takeOver(_ gained: [LeaseGrant], loops: MailboxLoops) {
+        for grant in gained where grant.name.hasPrefix("mailbox:") {
+            let mailbox = String(grant.name.dropFirst("mailbox:".count))
+            if let previous = grant.previousHolder {
+                do {
+                    let released = try database.releaseClaims(mailbox: mailbox, ownerPrefix: "\(previous) ")
+                    if released > 0 {
+                        logger.notice("took over unsent mail of the previous holder", metadata: [
+                            "mailbox": "\(mailbox)", "rows": "\(released)", "from": "\(previous)"])
+                    }
+                } catch {
+                    logger.warning("could not take over the previous holder's claims; they run out by themselves", metadata: [
+                        "mailbox": "\(mailbox)", "error": "\(error)"])
+                }
             }
             loops.wakeUp(for: mailbox).signal()
         }

@@ -48,17 +48,10 @@ final class PostgresConnectionPool: @unchecked Sendable {
     func withConnection<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let connection = try take()
         let session = PostgresSession(connection: connection, settings: settings, logger: logger)
-        do {
-            let result = try body(session)
-            give(back: connection, healthy: !connection.isClosed)
-            return result
-        } catch let error as PostgresStoreError where error.isServerError {
-            give(back: connection, healthy: !connection.isClosed)
-            throw error
-        } catch {
-            give(back: connection, healthy: false)
-            throw error
-        }
+        // Healthy unless a statement failed on the wire or a transaction may be left open; an
+        // error of the caller's own (a refused change) leaves a good connection good.
+        defer { give(back: connection, healthy: !connection.isClosed && !session.state.broken) }
+        return try body(session)
     }
 
     // A connection must be closed before it goes away (postgres-nio checks it).
@@ -90,9 +83,13 @@ final class PostgresConnectionPool: @unchecked Sendable {
             condition.unlock()
             throw PostgresStoreError("the PostgreSQL store was closed")
         }
-        if let connection = idle.popLast() {
-            condition.unlock()
-            return connection
+        // A connection the server closed meanwhile (a restart) is dropped, not lent.
+        while let connection = idle.popLast() {
+            guard connection.isClosed else {
+                condition.unlock()
+                return connection
+            }
+            open -= 1
         }
         open += 1
         nextID += 1
@@ -129,8 +126,17 @@ final class PostgresConnectionPool: @unchecked Sendable {
         let connection = try PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: id, logger: logger
         ).wait()
-        // Times are kept as timestamptz; UTC makes what psql shows match the logs.
-        _ = try connection.query("SET TIME ZONE 'UTC'", logger: logger).wait()
+        // Times are kept as timestamptz; UTC makes what psql shows match the logs. An instance
+        // frozen inside a transaction (its locks held) is cut off after two minutes, and a wait
+        // for a lock gives up after one, so a hung instance never stalls the others for good.
+        do {
+            for setting in ["SET TIME ZONE 'UTC'", "SET idle_in_transaction_session_timeout = '120s'", "SET lock_timeout = '60s'"] {
+                _ = try connection.query(PostgresQuery(unsafeSQL: setting), logger: logger).wait()
+            }
+        } catch {
+            try? connection.close().wait()
+            throw error
+        }
         return connection
     }
 }

@@ -12,6 +12,13 @@ struct PostgresSession {
     let connection: PostgresConnection
     let settings: PostgresSettings
     let logger: Logger
+    /// Set when the connection may be left mid-transaction or cut: the pool closes it then.
+    let state = SessionState()
+
+    final class SessionState: @unchecked Sendable {
+        // Used by the one thread that holds the session.
+        var broken = false
+    }
 
     /// Runs `sql` with `binds` as `$1 …` and returns its rows.
     @discardableResult
@@ -53,7 +60,10 @@ struct PostgresSession {
             }
             return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
         } catch {
-            throw PostgresStoreError.from(error, settings: settings)
+            let failure = PostgresStoreError.from(error, settings: settings)
+            // A statement the server refused leaves the connection usable; anything else may not.
+            if !failure.isServerError { state.broken = true }
+            throw failure
         }
     }
 
@@ -65,12 +75,20 @@ struct PostgresSession {
         do {
             result = try body()
         } catch {
-            // A failed ROLLBACK leaves the connection unusable: the pool drops it (the error
-            // thrown then is the lost connection, which the caller must see anyway).
-            try execute("ROLLBACK")
+            // A connection whose ROLLBACK failed may still be in the transaction: never lent again.
+            do {
+                try execute("ROLLBACK")
+            } catch {
+                state.broken = true
+            }
             throw error
         }
-        try execute("COMMIT")
+        do {
+            try execute("COMMIT")
+        } catch {
+            state.broken = true
+            throw error
+        }
         return result
     }
 

@@ -82,11 +82,11 @@ extension PostgresStore: OutboxStore {
         }
     }
 
-    public func releaseClaims(mailbox: String, keeping ownerPrefix: String) throws -> Int {
+    public func releaseClaims(mailbox: String, ownerPrefix: String) throws -> Int {
         try pool.withConnection { session in
             try session.execute("""
                 UPDATE outbox SET claimed_by = NULL, claim_expires_at = NULL
-                WHERE mailbox = $1 AND status = 'pending' AND claimed_by IS NOT NULL AND NOT starts_with(claimed_by, $2)
+                WHERE mailbox = $1 AND status = 'pending' AND claimed_by IS NOT NULL AND starts_with(claimed_by, $2)
                 """, [mailbox, ownerPrefix])
         }
     }

@@ -8,7 +8,7 @@ extension PostgresStore {
     /// ticket's row already locked by the caller when it will be changed).
     func snapshot(_ session: PostgresSession, of ticket: Ticket, strategy: AssignmentStrategy?, requesterThread: Bool) throws -> TicketSnapshot {
         guard let id = ticket.id else { throw PostgresStoreError("a ticket without id reached the store; report this as a bug") }
-        let all = try session.fetchAll(Participant.self, "SELECT * FROM participant WHERE ticket_id = $1 ORDER BY added_at, address", [id])
+        let all = try session.fetchAll(Participant.self, "SELECT * FROM participant WHERE ticket_id = $1 ORDER BY added_at, address COLLATE \"C\"", [id])
         let tags = try session.rows("SELECT tag FROM ticket_tag WHERE ticket_id = $1", [id]).map { try $0["tag"].decode(String.self) }
         var thread: [String] = []
         if requesterThread {

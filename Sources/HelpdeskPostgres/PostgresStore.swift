@@ -38,6 +38,12 @@ public final class PostgresStore: Sendable {
 
     private func migrate() throws {
         try pool.withConnection { session in
+            // Nothing pending, nothing created: a role allowed only to read and write the tables
+            // (no CREATE on the schema) starts once an admin's run has migrated.
+            if try session.value("SELECT to_regclass('schema_migration') IS NOT NULL", as: Bool.self) == true {
+                let applied = Set(try session.rows("SELECT name FROM schema_migration").map { try $0["name"].decode(String.self) })
+                if PostgresSchema.migrations.allSatisfy({ applied.contains($0.name) }) { return }
+            }
             try session.transaction {
                 try session.execute("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.migrationLock])
                 try session.execute("""

@@ -114,10 +114,10 @@ public protocol OutboxStore: Sendable {
     func markRenderFailed(outboxId: Int64, owner: String, error: String, retryAt: Date) throws
     /// Gives back what `owner` claimed and did not finish.
     func releaseClaims(owner: String) throws
-    /// Gives back every claim on `mailbox`'s pending rows but those of owners starting with
-    /// `keeping`: what an instance taking over a mailbox from one that died does, so that mail
-    /// waits for the lease, not for the dead one's claims to run out. Returns how many.
-    func releaseClaims(mailbox: String, keeping ownerPrefix: String) throws -> Int
+    /// Gives back the claims on `mailbox`'s pending rows of owners whose name starts with
+    /// `ownerPrefix`: what an instance taking a mailbox over from one whose lease lapsed does, so
+    /// that mail waits for the lease, not for the other's claims to run out. Returns how many.
+    func releaseClaims(mailbox: String, ownerPrefix: String) throws -> Int
     func outbox(status: OutboxStatus?) throws -> [OutboxRecord]
     /// Pending rows per mailbox name.
     func pendingOutboxCounts() throws -> [String: Int]

@@ -88,7 +88,7 @@ struct SeveralInstancesTests {
         let first = try start("a")
         defer { _ = try? first.finish(seconds: 0) }
         let mailboxes = ["mailbox:support", "mailbox:sales"]
-        #expect(try eventually(30) { try mailboxes.allSatisfy { try holders()[$0]?.hasSuffix(":\(first.pid)") == true } }, "\(first.stderr)")
+        #expect(try eventually(30) { try mailboxes.allSatisfy { try holders()[$0]?.contains(":\(first.pid):") == true } }, "\(first.stderr)")
         phase("first instance holds both mailboxes")
         let second = try start("b")
         defer { _ = try? second.finish(seconds: 0) }
@@ -113,14 +113,14 @@ struct SeveralInstancesTests {
         let killed = try #require(killedAt)
         phase("\(count) requests sent")
         let recordedBeforeKill = try watcher.tickets().count
-        let tookOver = try eventually(Self.lease * 4) { try mailboxes.allSatisfy { try holders()[$0]?.hasSuffix(":\(second.pid)") == true } }
+        let tookOver = try eventually(Self.lease * 4) { try mailboxes.allSatisfy { try holders()[$0]?.contains(":\(second.pid):") == true } }
         let heldThen = try holders()
         #expect(tookOver, "the survivor did not take the mailboxes over: \(heldThen)\n\(second.stderr)")
         let takeover = Date().timeIntervalSince(killed)
         if tookOver { print("failover: instance killed after \(recordedBeforeKill) of \(count) tickets; the survivor held both mailboxes \(String(format: "%.1f", takeover)) s later (lease \(Self.lease) s)") }
 
         // Everything is recorded once, and every requester gets an acknowledgement.
-        #expect(try eventually(300) { try watcher.inboundMessages().count >= count }, "\(second.stderr.suffix(4000))")
+        #expect(try eventually(150) { try watcher.inboundMessages().count >= count }, "\(second.stderr.suffix(4000))")
         phase("every request recorded")
         let inbound = try watcher.inboundMessages()
         #expect(inbound.count == count, "one inbound row per message")
@@ -131,7 +131,7 @@ struct SeveralInstancesTests {
         #expect(Set(tickets.map(\.key)) == Set((1...count / 2).map { "SUPP-\($0)" } + (1...count / 2).map { "SALES-\($0)" }), "numbers without gaps")
         let expected = Set(requests.map(\.messageID))
         var answered: [String] = []
-        #expect(try eventually(300) {
+        #expect(try eventually(180) {
             answered = try Self.requesters.flatMap { try Self.answered(servers, user: $0) }
             return expected.isSubset(of: Set(answered))
         }, "\(expected.subtracting(answered).count) requests got no acknowledgement")

@@ -106,7 +106,9 @@ struct OutboxDispatcher {
         var claimedAny = false
         // Claims left by a send that threw are given back; nothing to give back when none was made.
         defer { if claimedAny { try? store.releaseClaims(owner: owner) } }
-        while shutdown?.isRequested != true {
+        // A mailbox this instance lost stops being sent at once (its rows' claims are given back).
+        func mayGoOn() -> Bool { shutdown?.isRequested != true && (mailbox.map { maySend?($0) ?? true } ?? true) }
+        while mayGoOn() {
             let claimed = try store.claimDueOutbox(mailbox: mailbox, owner: owner, now: now(), lease: lease, limit: batchSize)
             claimedAny = claimedAny || !claimed.isEmpty
             // Rows of a mailbox whose server is down stay due; leave them for the next run.
@@ -117,12 +119,12 @@ struct OutboxDispatcher {
             let pauses = try store.suppressions(for: Array(Set(workable.flatMap(\.recipientList))), at: now())
             for row in workable {
                 if shutdown?.isRequested == true { break }
-                guard maySend?(row.mailbox) ?? true else { continue }
+                guard maySend?(row.mailbox) ?? true else { break }
                 guard !unreachable.contains(row.mailbox) else { continue }
                 try send(row, batchPauses: pauses, clients: &clients, unreachable: &unreachable, summary: &summary)
             }
             try store.releaseClaims(owner: owner)
-            if claimed.count < batchSize { break }
+            if claimed.count < batchSize || !workable.allSatisfy({ maySend?($0.mailbox) ?? true }) { break }
         }
         return summary
     }

@@ -19,10 +19,16 @@ final class LeaseKeeper: Sendable {
     private let changed = NSCondition()
     private let changes = Mutex(0)
 
-    init(store: any LeaseStore, duration: TimeInterval, logger: Logger, now: @escaping @Sendable () -> Date,
-         holder: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)") {
+    /// Whether this instance is the only one the store allows (SQLite, under the one-run lock):
+    /// it then takes every lease whoever held it, so a restart after a crash works at once.
+    let exclusive: Bool
+
+    /// `holder`: host, pid and a random part (containers often share a host name and a pid).
+    init(store: any LeaseStore, duration: TimeInterval, exclusive: Bool, logger: Logger, now: @escaping @Sendable () -> Date,
+         holder: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(6).lowercased())") {
         self.store = store
         self.duration = duration
+        self.exclusive = exclusive
         self.logger = logger
         self.now = now
         self.holder = holder
@@ -36,29 +42,27 @@ final class LeaseKeeper: Sendable {
         held.withLock { $0[name].map { $0 > Date() } ?? false }
     }
 
-    /// Takes or renews every lease in `wanted`; returns the names gained and lost in this round.
+    /// Takes or renews every lease in `wanted` in one write; returns the leases gained in this
+    /// round (with whom they were taken from) and the names lost.
     @discardableResult
-    func refresh(_ wanted: [String]) -> (gained: [String], lost: [String]) {
-        var gained: [String] = []
+    func refresh(_ wanted: [String]) -> (gained: [LeaseGrant], lost: [String]) {
+        // Counted from before the write: the rows' expiry is at least this late.
+        let started = Date()
+        let before = held.withLock { $0 }
+        var gained: [LeaseGrant] = []
         var lost: [String] = []
-        for name in wanted {
-            // Counted from before the write: the row's expiry is at least this late.
-            let started = Date()
-            let had = holds(name)
-            do {
-                if try store.acquireLease(name, holder: holder, for: duration, at: now()) {
-                    held.withLock { $0[name] = started.addingTimeInterval(duration) }
-                    if !had { gained.append(name) }
-                } else {
-                    held.withLock { $0[name] = nil }
-                    if had { lost.append(name) }
-                }
-            } catch {
-                // Kept until its own expiry: a short database hiccup must not stop the work.
-                logger.warning("could not renew a lease; it lapses unless a later renewal succeeds", metadata: [
-                    "lease": "\(name)", "error": "\(error)"])
-                if had, !holds(name) { lost.append(name) }
+        do {
+            let grants = try store.acquireLeases(wanted, holder: holder, for: duration, at: now(), force: exclusive)
+            let granted = Set(grants.map(\.name))
+            held.withLock { held in
+                for name in wanted { held[name] = granted.contains(name) ? started.addingTimeInterval(duration) : nil }
             }
+            gained = grants.filter { before[$0.name].map { $0 <= started } ?? true }
+            lost = wanted.filter { !granted.contains($0) && (before[$0].map { $0 > started } ?? false) }
+        } catch {
+            // Kept until their own expiry: a short database hiccup must not stop the work.
+            logger.warning("could not renew the leases; they lapse unless a later renewal succeeds", metadata: ["error": "\(error)"])
+            lost = before.filter { $0.value > started && $0.value <= Date().addingTimeInterval(duration / 3) }.map(\.key)
         }
         // Leases no longer wanted (a mailbox removed by a reload) are given back.
         let unwanted = held.withLock { Array($0.keys.filter { !wanted.contains($0) }) }
@@ -66,9 +70,12 @@ final class LeaseKeeper: Sendable {
             try? store.releaseLease(name, holder: holder)
             held.withLock { $0[name] = nil }
         }
-        for name in gained { logger.notice("lease taken: this instance now does its work", metadata: ["lease": "\(name)", "holder": "\(holder)"]) }
+        for grant in gained {
+            logger.notice("lease taken: this instance now does its work", metadata: [
+                "lease": "\(grant.name)", "holder": "\(holder)", "from": "\(grant.previousHolder ?? "nobody")"])
+        }
         for name in lost { logger.warning("lease lost: another instance does its work now", metadata: ["lease": "\(name)", "holder": "\(holder)"]) }
-        if !gained.isEmpty || !lost.isEmpty { announce() }
+        if !gained.isEmpty || !lost.isEmpty { wakeWaiters() }
         return (gained, lost)
     }
 
@@ -79,7 +86,7 @@ final class LeaseKeeper: Sendable {
             return Array(state.keys)
         }
         for name in names { try? store.releaseLease(name, holder: holder) }
-        announce()
+        wakeWaiters()
     }
 
     /// Sleeps until a lease is gained or lost, or `seconds` pass.
@@ -91,7 +98,8 @@ final class LeaseKeeper: Sendable {
         while changes.withLock({ $0 }) == seen, changed.wait(until: deadline) {}
     }
 
-    private func announce() {
+    /// Wakes every `waitForChange`: a lease came or went, or the gateway stops.
+    func wakeWaiters() {
         changes.withLock { $0 += 1 }
         changed.lock()
         changed.broadcast()

@@ -151,12 +151,12 @@ extension HelpdeskDatabase {
         }
     }
 
-    public func releaseClaims(mailbox: String, keeping ownerPrefix: String) throws -> Int {
+    public func releaseClaims(mailbox: String, ownerPrefix: String) throws -> Int {
         try writer.write { db in
             // instr, not LIKE: an owner may hold % or _.
             try db.execute(sql: """
                 UPDATE outbox SET claimed_by = NULL, claim_expires_at = NULL
-                WHERE mailbox = ? AND status = 'pending' AND claimed_by IS NOT NULL AND instr(claimed_by, ?) <> 1
+                WHERE mailbox = ? AND status = 'pending' AND claimed_by IS NOT NULL AND instr(claimed_by, ?) = 1
                 """, arguments: [mailbox, ownerPrefix])
             return db.changesCount
         }

@@ -28,6 +28,22 @@ struct LeaseContractTests {
         #expect(try !store.acquireLease("mailbox:support", holder: "a", for: 30, at: C.at(60)), "a lost it for good")
     }
 
+    @Test("several leases are taken in one call, each with whom it was taken from; force takes running ones", arguments: StoreBackend.all)
+    func batchAndForce(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        #expect(try store.acquireLeases(["m:a", "m:b"], holder: "x", for: 30, at: C.t0, force: false)
+            == [LeaseGrant(name: "m:a", previousHolder: nil), LeaseGrant(name: "m:b", previousHolder: nil)])
+        // y gets only what is free or lapsed; a renewal by x names nobody.
+        #expect(try store.acquireLeases(["m:a", "m:c"], holder: "y", for: 30, at: C.at(10), force: false) == [LeaseGrant(name: "m:c", previousHolder: nil)])
+        #expect(try store.acquireLeases(["m:a"], holder: "x", for: 30, at: C.at(20), force: false) == [LeaseGrant(name: "m:a", previousHolder: nil)])
+        #expect(try store.acquireLeases(["m:b"], holder: "y", for: 30, at: C.at(31), force: false) == [LeaseGrant(name: "m:b", previousHolder: "x")])
+        // A store only one instance opens: the restarted instance takes its old self's leases at once.
+        #expect(try store.acquireLeases(["m:a", "m:c"], holder: "z", for: 30, at: C.at(32), force: true)
+            == [LeaseGrant(name: "m:a", previousHolder: "x"), LeaseGrant(name: "m:c", previousHolder: "y")])
+        #expect(try store.leases().map(\.holder) == ["z", "y", "z"])
+    }
+
     @Test("a released lease is free at once; only its holder releases it", arguments: StoreBackend.all)
     func release(backend: StoreBackend) throws {
         let (store, cleanup) = try backend.make()
