@@ -3,7 +3,7 @@
 # PostgreSQL store. Everything (cluster, socket, log, password) lives under one directory, so
 # several instances (different --dir and ports) can run at once beside any system cluster.
 #
-#   scripts/postgres.sh start  --dir DIR [--port N] [--durable] [--watch-pid PID]
+#   scripts/postgres.sh start  --dir DIR [--port N] [--durable] [--watch-pid PID] [--tls CERTDIR]
 #   scripts/postgres.sh stop   --dir DIR
 #   scripts/postgres.sh status --dir DIR     # exit 0 when the server accepts connections
 #
@@ -18,6 +18,10 @@
 # backends pass --durable. --watch-pid stops the server and removes DIR when that process ends, so
 # a test process that is killed leaves neither its server nor its files behind.
 #
+# --tls CERTDIR (certificates from scripts/test-certificates.sh): the server offers TLS with
+# CERTDIR/valid.pem and valid.key, and refuses connections over TCP without it (hostssl), so a
+# client must use sslmode=verify-full with CERTDIR/ca.pem.
+#
 # As root the server runs as the `postgres` user (PostgreSQL refuses root); DIR must then be
 # reachable by that user. Needs Debian's postgresql-15 (scripts/install-deps.sh installs it).
 set -euo pipefail
@@ -30,13 +34,14 @@ die() { echo "postgres: error: $*" >&2; exit 1; }
 command=${1:-}
 [ -n "$command" ] || die "usage: postgres.sh start|stop|status --dir DIR [--port N] [--durable] [--watch-pid PID]"
 shift
-dir="" port=15432 durable=0 watch_pid=""
+dir="" port=15432 durable=0 watch_pid="" tls=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --durable) durable=1; shift ;;
     --watch-pid) watch_pid=$2; shift 2 ;;
+    --tls) tls=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -100,6 +105,16 @@ case "$command" in
               -c "max_connections=300" -c "shared_buffers=64MB")
     if [ $durable -eq 0 ]; then
       settings+=(-c fsync=off -c full_page_writes=off -c synchronous_commit=off)
+    fi
+    if [ -n "$tls" ]; then
+      [ -f "$tls/valid.pem" ] && [ -f "$tls/valid.key" ] || die "--tls $tls: valid.pem and valid.key not found (scripts/test-certificates.sh makes them)"
+      mkdir -p "$dir/tls"
+      install -m 600 "$tls/valid.pem" "$dir/tls/server.pem"
+      install -m 600 "$tls/valid.key" "$dir/tls/server.key"
+      [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir/tls"
+      settings+=(-c ssl=on -c "ssl_cert_file=$dir/tls/server.pem" -c "ssl_key_file=$dir/tls/server.key")
+      # TCP only with TLS; the socket (this script's own psql) stays as it is.
+      sed -i -E 's/^host([[:space:]]+all[[:space:]]+all[[:space:]]+(127\.0\.0\.1\/32|::1\/128))/hostssl\1/' "$data/pg_hba.conf"
     fi
     as_owner "$bindir/pg_ctl" start -D "$data" -l "$dir/postgres.log" -w -t "$START_TIMEOUT" -o "${settings[*]}" \
       </dev/null >/dev/null 2>&1 || die "the server did not start on port $port; see $dir/postgres.log"

@@ -16,9 +16,22 @@ public final class PostgresTestServer: Sendable {
         try startOnce.get()
     }
 
-    private static let startOnce: Result<PostgresTestServer, any Error> = Result { try PostgresTestServer() }
+    private static let startOnce: Result<PostgresTestServer, any Error> = Result { try PostgresTestServer(tls: nil) }
 
-    private init() throws {
+    /// A server of its own that offers TLS with `certificates`' `valid` certificate and takes
+    /// TCP connections only over TLS; stopped when the value goes away.
+    public static func withTLS(certificates directory: String) throws -> PostgresTestServer {
+        try PostgresTestServer(tls: directory)
+    }
+
+    private let stopsWhenReleased: Bool
+
+    deinit {
+        if stopsWhenReleased { try? Self.script(["stop", "--dir", directory.url.path]) }
+    }
+
+    private init(tls: String?) throws {
+        stopsWhenReleased = tls != nil
         directory = try TemporaryDirectory(prefix: "mailgate-pg")
         // Root runs the server as `postgres`, which must reach the directory.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url.path)
@@ -28,7 +41,8 @@ public final class PostgresTestServer: Sendable {
             attempt += 1
             chosen = try FreePorts.allocate(1)[0]
             do {
-                try Self.script(["start", "--dir", directory.url.path, "--port", "\(chosen)", "--watch-pid", "\(getpid())"])
+                try Self.script(["start", "--dir", directory.url.path, "--port", "\(chosen)", "--watch-pid", "\(getpid())"]
+                                + (tls.map { ["--tls", $0] } ?? []))
                 break
             } catch where attempt < 3 {
                 FileHandle.standardError.write(Data("PostgresTestServer: start attempt \(attempt) failed, retrying on another port: \(error)\n".utf8))
