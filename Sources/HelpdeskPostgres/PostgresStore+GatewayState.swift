@@ -49,6 +49,9 @@ extension PostgresStore: GatewayStateStore {
 
     public func health(at now: Date) throws -> StoreHealth {
         try pool.withConnection { session in
+            // One snapshot for all counts, as SQLite's single read gives: they agree with each other.
+            try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { _ = try? session.execute("COMMIT") }
             var health = StoreHealth()
             for row in try session.rows("""
                 SELECT mailbox, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox
