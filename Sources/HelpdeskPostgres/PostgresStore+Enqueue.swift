@@ -24,20 +24,10 @@ extension PostgresStore {
         }
     }
 
-    /// Queues `mails`; those whose texts are `comment`'s name the comment instead of copying it.
+    /// Queues `mails`; those whose texts are `comment`'s name it (`StoredIntent.queued`).
     func enqueue(_ session: PostgresSession, _ mails: [PlannedMail], ticketId: Int64, at now: Date, textsOf comment: CommentRecord?) throws {
-        let shared: (id: Int64, texts: MailTexts)? = comment.flatMap { comment in
-            let texts = MailTexts(body: comment.body, reply: comment.reply ?? comment.body)
-            // A NUL is stored as U+FFFD (PostgresSession): such text keeps its own exact copy.
-            guard let id = comment.id, !texts.body.utf8.contains(0), !texts.reply.utf8.contains(0) else { return nil }
-            return (id, texts)
-        }
-        let apart = mails.map { mail in shared.map { mail.facts.body == $0.texts.body && mail.facts.reply == $0.texts.reply } ?? false }
-        var apartIntents = try StoredIntent.encode(zip(mails, apart).filter(\.1).map(\.0), textsApart: true).makeIterator()
-        var ownIntents = try StoredIntent.encode(zip(mails, apart).filter { !$0.1 }.map(\.0)).makeIterator()
-        for (mail, isApart) in zip(mails, apart) {
-            try enqueue(session, mail, ticketId: ticketId, at: now, intent: isApart ? apartIntents.next() : ownIntents.next(),
-                        commentId: isApart ? shared?.id : nil)
+        for queued in try StoredIntent.queued(mails, textsOf: comment) {
+            try enqueue(session, queued.mail, ticketId: ticketId, at: now, intent: queued.intent, commentId: queued.commentId)
         }
     }
 

@@ -62,7 +62,9 @@ final class LeaseKeeper: Sendable {
         } catch {
             // Kept until their own expiry: a short database hiccup must not stop the work.
             logger.warning("could not renew the leases; they lapse unless a later renewal succeeds", metadata: ["error": "\(error)"])
-            lost = before.filter { $0.value > started && $0.value <= Date().addingTimeInterval(duration / 3) }.map(\.key)
+            let lapsed = Date()
+            lost = before.filter { $0.value <= lapsed }.map(\.key)
+            held.withLock { held in for name in lost { held[name] = nil } }
         }
         // Leases no longer wanted (a mailbox removed by a reload) are given back.
         let unwanted = held.withLock { Array($0.keys.filter { !wanted.contains($0) }) }

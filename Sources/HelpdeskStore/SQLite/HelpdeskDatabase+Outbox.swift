@@ -24,23 +24,10 @@ extension HelpdeskDatabase {
         }
     }
 
-    /// Queues `mails`, each encoded once. Those whose text is `comment`'s (a new ticket's
-    /// acknowledgement and notices, an answer's notices) name the comment instead of copying it:
-    /// the text is then stored once, not once per mail.
+    /// Queues `mails`, each encoded once; those whose texts are `comment`'s name it (`StoredIntent.queued`).
     func enqueue(_ db: Database, _ mails: [PlannedMail], ticketId: Int64, at now: Date, textsOf comment: CommentRecord?) throws {
-        let shared: (id: Int64, texts: MailTexts)? = comment.flatMap { comment in
-            let texts = MailTexts(body: comment.body, reply: comment.reply ?? comment.body)
-            // GRDB binds text up to its first NUL: the comment's column may hold less than the
-            // mail's facts. Such text stays in the intent, where JSON keeps every character.
-            guard let id = comment.id, !texts.body.utf8.contains(0), !texts.reply.utf8.contains(0) else { return nil }
-            return (id, texts)
-        }
-        let apart = mails.map { mail in shared.map { mail.facts.body == $0.texts.body && mail.facts.reply == $0.texts.reply } ?? false }
-        var apartIntents = try StoredIntent.encode(zip(mails, apart).filter(\.1).map(\.0), textsApart: true).makeIterator()
-        var ownIntents = try StoredIntent.encode(zip(mails, apart).filter { !$0.1 }.map(\.0)).makeIterator()
-        for (mail, isApart) in zip(mails, apart) {
-            try enqueue(db, mail, ticketId: ticketId, at: now, intent: isApart ? apartIntents.next() : ownIntents.next(),
-                        commentId: isApart ? shared?.id : nil)
+        for queued in try StoredIntent.queued(mails, textsOf: comment) {
+            try enqueue(db, queued.mail, ticketId: ticketId, at: now, intent: queued.intent, commentId: queued.commentId)
         }
     }
 

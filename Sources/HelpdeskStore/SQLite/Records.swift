@@ -380,6 +380,26 @@ package enum StoredIntent {
     /// the facts that follow each other unchanged encoded once: a new ticket's acknowledgement
     /// and its agents' notices carry the same facts, the message's text among them.
     /// `textsApart`: leave out the facts' body and reply (the row names the comment they are in).
+    /// `mails` encoded for the outbox, each with the comment that holds its texts when they are
+    /// `comment`'s (a new ticket's acknowledgement and notices, an answer's notices): the text is
+    /// then stored once, not once per mail. Text with a NUL keeps its own copy: neither backend
+    /// stores a NUL in a column (SQLite's binding cuts it, PostgreSQL refuses it), while JSON
+    /// keeps every character.
+    package static func queued(_ mails: [PlannedMail], textsOf comment: CommentRecord?) throws -> [(mail: PlannedMail, intent: String, commentId: Int64?)] {
+        let shared: (id: Int64, texts: MailTexts)? = comment.flatMap { comment in
+            let texts = MailTexts(body: comment.body, reply: comment.reply ?? comment.body)
+            guard let id = comment.id, !texts.body.utf8.contains(0), !texts.reply.utf8.contains(0) else { return nil }
+            return (id, texts)
+        }
+        let apart = mails.map { mail in shared.map { mail.facts.body == $0.texts.body && mail.facts.reply == $0.texts.reply } ?? false }
+        var apartIntents = try encode(zip(mails, apart).filter(\.1).map(\.0), textsApart: true).makeIterator()
+        var ownIntents = try encode(zip(mails, apart).filter { !$0.1 }.map(\.0)).makeIterator()
+        return zip(mails, apart).compactMap { mail, isApart in
+            guard let intent = isApart ? apartIntents.next() : ownIntents.next() else { return nil }
+            return (mail, intent, isApart ? shared?.id : nil)
+        }
+    }
+
     package static func encode(_ mails: [PlannedMail], textsApart: Bool = false) throws -> [String] {
         let encoder = JSONEncoder()
         if textsApart { encoder.userInfo[.mailTextsApart] = true }
