@@ -297,7 +297,7 @@ extension CommandLineTests {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw HarnessError("helpdesk executable not found at \(binary.path); run `swift build` first or set HELPDESK_BIN")
         }
-        let child = try ChildProcess(binary.path, arguments, environment: environment, stdin: stdin)
+        let child = try ChildProcess(binary.path, arguments, environment: TestStoreKind.childEnvironment.merging(environment) { $1 }, stdin: stdin)
         let status = try child.finish(seconds: 60)
         return Result(status: status, stdout: child.stdout, stderr: child.stderr)
     }

@@ -33,7 +33,7 @@ struct CommandLineTests {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw HarnessError("helpdesk executable not found at \(binary.path); run `swift build` first or set HELPDESK_BIN")
         }
-        return try ChildProcess(binary.path, arguments, environment: environment)
+        return try ChildProcess(binary.path, arguments, environment: TestStoreKind.childEnvironment.merging(environment) { $1 })
     }
 
     @Test func templatesCheckNamesFileAndLine() throws {

@@ -98,6 +98,6 @@ struct RunInIdleTests {
     }
 
     static func polls(_ fixture: GatewayFixture) throws -> Int {
-        try HelpdeskDatabase(path: fixture.databasePath).pollStates().count
+        try fixture.store.open().pollStates().count
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import HelpdeskCore
+import HelpdeskStore
 import MailgateTestSupport
 import MailTransport
 import Testing
@@ -34,7 +36,9 @@ struct PollCrashTests {
         try servers.waitForMessages(user: "support", count: Self.count, timeout: 120)
         let arguments = ["poll", "--once", "--no-send", "--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path,
                          "--database", fixture.databasePath]
-        let environment = ["HELPDESK_DATA_DIR": fixture.dataDirectory]
+        let environment = fixture.environment.merging(["HELPDESK_DATA_DIR": fixture.dataDirectory]) { $1 }
+        // PostgreSQL's database exists from the start: one reader for the whole test.
+        let reader: (any TicketStore)? = fixture.store.kind == .postgres ? try fixture.store.open() : nil
 
         // Killed once past the first committed batch, once past the second: mid-batch, mid-flags,
         // or between, whatever the timing gives.
@@ -45,12 +49,12 @@ struct PollCrashTests {
             var recorded = 0
             while recorded < threshold, poll.wait(seconds: 0) == nil, Date() < deadline {
                 usleep(2_000)
-                recorded = (try? Self.recordedCount(fixture.databasePath)) ?? 0
+                recorded = (try? Self.recordedCount(fixture, reader: reader)) ?? 0
             }
             poll.signal(SIGKILL)
             let status = poll.wait(seconds: 10)
             try #require(status == 128 + SIGKILL, "the poll ended on its own before the kill (\(String(describing: status))): \(poll.stderr)")
-            killedAt.append(try Self.recordedCount(fixture.databasePath))
+            killedAt.append(try Self.recordedCount(fixture, reader: reader))
         }
         #expect(killedAt.allSatisfy { $0 < Self.count }, "killed before the end: \(killedAt)")
 
@@ -59,19 +63,18 @@ struct PollCrashTests {
         // The summary says how long the poll took and at what rate.
         #expect(finish.stdout.contains(" s (") && finish.stdout.contains(" msg/s)"), "\(finish.stdout)")
 
-        let database = try DatabaseQueue(path: fixture.databasePath, configuration: Self.readOnly)
-        try database.read { db in
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbound_message") == Self.count)
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT uid) FROM inbound_message") == Self.count)
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket") == Self.count, "one ticket per request, none twice")
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT message_id) FROM comment") == Self.count)
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM comment") == Self.count)
-            // Every acknowledgement queued once (sent or withheld later by the loop caps).
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE event = 'ticket_created'") == Self.count)
-            let cursor = try Int.fetchOne(db, sql: "SELECT last_uid FROM mailbox_cursor WHERE mailbox = 'support'")
-            let highest = try Int.fetchOne(db, sql: "SELECT MAX(uid) FROM inbound_message")
-            #expect(cursor == highest)
-        }
+        let store = try reader ?? fixture.store.open()
+        let inbound = try store.inboundMessages()
+        #expect(inbound.count == Self.count)
+        #expect(Set(inbound.compactMap(\.uid)).count == Self.count)
+        let tickets = try store.tickets()
+        #expect(tickets.count == Self.count, "one ticket per request, none twice")
+        let comments = try tickets.flatMap { try store.comments(ticketId: $0.id ?? 0) }
+        #expect(comments.count == Self.count)
+        #expect(Set(comments.compactMap(\.messageId)).count == Self.count)
+        // Every acknowledgement queued once (sent or withheld later by the loop caps).
+        #expect(try store.outbox().filter { $0.event == "ticket_created" }.count == Self.count)
+        #expect(try store.cursor(mailbox: "support")?.lastUid == inbound.compactMap(\.uid).max())
         let client = try IMAPClient(endpoint: servers.imapEndpoint(user: "support"))
         #expect(try client.search("UNKEYWORD $Helpdesk-Processed").isEmpty, "every recorded message is flagged")
     }
@@ -83,8 +86,11 @@ struct PollCrashTests {
         return configuration
     }
 
-    /// Messages recorded so far by the poll that is writing the database (0 before it exists).
-    static func recordedCount(_ path: String) throws -> Int {
+    /// Messages recorded so far by the poll that is writing the store (0 before it exists).
+    static func recordedCount(_ fixture: GatewayFixture, reader: (any TicketStore)?) throws -> Int {
+        if let reader { return try reader.inboundMessages().count }
+        // A read-only look, so the test never creates or migrates the file the poll is writing.
+        let path = fixture.databasePath
         guard FileManager.default.fileExists(atPath: path) else { return 0 }
         return try DatabaseQueue(path: path, configuration: readOnly).read { db in
             guard try db.tableExists("inbound_message") else { return 0 }

@@ -26,9 +26,10 @@ struct RetentionTests {
               url: smtp://127.0.0.1:1
             keep_raw_messages: \(keep)
             """.write(toFile: directory.path("mailboxes/support.yaml"), atomically: true, encoding: .utf8)
+        let store = try FixtureStore.kept(for: directory)
         let settings = GatewaySettings(
             configDirectory: directory.path("mailboxes"), templatesDirectory: RepoPaths.templates.path,
-            databasePath: directory.path("helpdesk.sqlite"), dataDirectory: directory.path("data"), environment: [:])
+            databasePath: store.location, dataDirectory: directory.path("data"), environment: store.environment)
         return try HelpdeskGateway(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, now: { clock.now })
     }
 

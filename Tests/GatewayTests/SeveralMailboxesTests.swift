@@ -45,9 +45,10 @@ struct SeveralMailboxesTests {
                     """
                 try yaml.write(toFile: directory.path("mailboxes/\(name).yaml"), atomically: true, encoding: .utf8)
             }
+            let store = try FixtureStore.kept(for: directory)
             let settings = GatewaySettings(
                 configDirectory: directory.path("mailboxes"), templatesDirectory: RepoPaths.templates.path,
-                databasePath: directory.path("helpdesk.sqlite"), dataDirectory: directory.path("data"), environment: [:])
+                databasePath: store.location, dataDirectory: directory.path("data"), environment: store.environment)
             gateway = try HelpdeskGateway(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         }
     }

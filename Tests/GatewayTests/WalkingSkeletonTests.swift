@@ -126,9 +126,8 @@ struct WalkingSkeletonTests {
 
         // As if the server had renumbered the folder: everything is read again, nothing recorded twice.
         // (Move what we recorded to an older UIDVALIDITY than the server's.)
-        let sqlite = try #require(gateway.database as? HelpdeskDatabase)
-        try sqlite.executeForTesting("UPDATE inbound_message SET uid_validity = uid_validity - 1")
-        try sqlite.executeForTesting("UPDATE mailbox_cursor SET uid_validity = uid_validity - 1")
+        try gateway.database.rawSQL("UPDATE inbound_message SET uid_validity = uid_validity - 1")
+        try gateway.database.rawSQL("UPDATE mailbox_cursor SET uid_validity = uid_validity - 1")
         let rescan = try gateway.pollOnce()
         #expect(rescan.first?.fetched == 1)
         #expect(rescan.first?.duplicates == 1)

@@ -8,14 +8,23 @@ struct GatewayFixture {
     let servers: MailServers
     let directory: TemporaryDirectory
     var configDirectory: String { directory.path("mailboxes") }
-    var databasePath: String { directory.path("helpdesk.sqlite") }
+    /// The store, on the backend `MAILGATE_TEST_STORE` selects unless the test names one.
+    let store: FixtureStore
+    /// What `--database` takes: the SQLite file or the PostgreSQL URL.
+    var databasePath: String { store.location }
+    /// What a `helpdesk` child process needs in its environment to reach the store.
+    var environment: [String: String] { store.environment }
 
     var dataDirectory: String { directory.path("data") }
 
     /// `extra` is appended to support.yaml (more settings, e.g. `max_attachment_size: 1KB`).
-    init(servers: MailServers, maximumMessageSize: String = "25MB", agents: [String] = ["bob"], extra: String = "") throws {
+    init(
+        servers: MailServers, maximumMessageSize: String = "25MB", agents: [String] = ["bob"], extra: String = "",
+        store kind: TestStoreKind = .selected
+    ) throws {
         self.servers = servers
         directory = try TemporaryDirectory(prefix: "mailgate-install")
+        store = try FixtureStore(kind: kind, directory: directory)
         try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
         try addMailbox("support", key: "SUPP", maximumMessageSize: maximumMessageSize, agents: agents, extra: extra)
     }
@@ -49,7 +58,7 @@ struct GatewayFixture {
 
     var settings: GatewaySettings {
         GatewaySettings(configDirectory: configDirectory, templatesDirectory: RepoPaths.templates.path,
-                        databasePath: databasePath, dataDirectory: dataDirectory, environment: [:])
+                        databasePath: databasePath, dataDirectory: dataDirectory, environment: environment)
     }
 
     func gateway(now: @escaping @Sendable () -> Date = { Date() }) throws -> HelpdeskGateway {
