@@ -192,10 +192,11 @@ struct AttachmentAndPipeTests {
 
         // Installation B: the same mailbox, its own database and data directory, fed by the pipe.
         let other = try TemporaryDirectory(prefix: "mailgate-pipe")
+        let otherStore = try FixtureStore(kind: .selected, directory: other)
         try FileManager.default.createDirectory(atPath: other.path("mailboxes"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: desk.fixture.configDirectory + "/support.yaml", toPath: other.path("mailboxes/support.yaml"))
         let globalB = ["--config-dir", other.path("mailboxes"), "--templates", RepoPaths.templates.path,
-                       "--database", other.path("helpdesk.sqlite"), "--data-dir", other.path("data")]
+                       "--database", otherStore.location, "--data-dir", other.path("data")]
         let input = other.path("message.eml")
         try Data(raw).write(to: URL(fileURLWithPath: input))
 
@@ -261,7 +262,7 @@ struct AttachmentAndPipeTests {
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent/dir"))
 
         // None of that recorded anything.
-        let database = try HelpdeskDatabase(path: install.directory.path("helpdesk.sqlite"))
+        let database = try install.store.open()
         #expect(try database.inboundMessages().isEmpty)
         #expect(try database.tickets().isEmpty)
     }
@@ -308,9 +309,11 @@ extension CommandLineTests {
 private struct PipeOnlyInstallation {
     static let passwordVariable = "MAILGATE_PIPE_TEST_SMTP_PASSWORD_UNSET"
     let directory: TemporaryDirectory
+    let store: FixtureStore
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "mailgate-pipe-only")
+        store = try FixtureStore(kind: .selected, directory: directory)
         try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
         try """
             address: support@example.test
@@ -328,7 +331,7 @@ private struct PipeOnlyInstallation {
 
     var global: [String] {
         ["--config-dir", directory.path("mailboxes"), "--templates", RepoPaths.templates.path,
-         "--database", directory.path("helpdesk.sqlite"), "--data-dir", directory.path("data")]
+         "--database", store.location, "--data-dir", directory.path("data")]
     }
 
     /// Writes `text` with CRLF line ends, as an MTA hands it over; returns the path.

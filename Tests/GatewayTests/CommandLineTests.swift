@@ -60,7 +60,8 @@ struct CommandLineTests {
         let servers = try MailServers()
         defer { servers.stop() }
         let fixture = try GatewayFixture(servers: servers)
-        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath]
+        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath,
+                      "--data-dir", fixture.dataDirectory]
         let daemon = try Self.start(["run", "--interval", "0.5"] + global, environment: [:])
         try servers.send(from: "alice@example.test", to: ["support@example.test"], WalkingSkeletonTests.request)
         // The daemon, not the test, must poll, record and send for the acknowledgement to arrive.

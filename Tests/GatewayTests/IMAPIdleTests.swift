@@ -75,7 +75,8 @@ struct RunInIdleTests {
         let servers = try MailServers()
         defer { servers.stop() }
         let fixture = try GatewayFixture(servers: servers)
-        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath]
+        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath,
+                      "--data-dir", fixture.dataDirectory]
         // Polls every 10 minutes at the latest: only IDLE can bring the request in during the test.
         let daemon = try CommandLineTests.start(["run", "--interval", "600", "--full-poll-interval", "600"] + global, environment: [:])
         defer { _ = try? daemon.finish(seconds: 0) }

@@ -18,6 +18,7 @@ struct OAuth2MailTests {
         let provider: OAuthTestServer
         let servers: MailServers
         let directory: TemporaryDirectory
+        let store: FixtureStore
 
         init(expiresIn: Int = 3600, lifetime: Int? = nil, rotate: Bool = false) throws {
             certificates = try TestCertificates()
@@ -25,6 +26,7 @@ struct OAuth2MailTests {
                 refreshTokens: ["rt-support": "support@example.test"], expiresIn: expiresIn, lifetime: lifetime, rotate: rotate)
             servers = try MailServers(tls: certificates, oauth: provider.introspectionURL)
             directory = try TemporaryDirectory(prefix: "mailgate-oauth")
+            store = try FixtureStore(kind: .selected, directory: directory)
             try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
             try "rt-support\n".write(toFile: directory.path("support.refresh"), atomically: true, encoding: .utf8)
         }
@@ -69,7 +71,7 @@ struct OAuth2MailTests {
 
         var settings: GatewaySettings {
             GatewaySettings(configDirectory: directory.path("mailboxes"), templatesDirectory: RepoPaths.templates.path,
-                            databasePath: directory.path("helpdesk.sqlite"), dataDirectory: directory.path("data"), environment: [:])
+                            databasePath: store.location, dataDirectory: directory.path("data"), environment: store.environment)
         }
 
         func gateway() throws -> HelpdeskGateway {
@@ -78,7 +80,7 @@ struct OAuth2MailTests {
 
         var cliOptions: [String] {
             ["--config-dir", directory.path("mailboxes"), "--templates", RepoPaths.templates.path,
-             "--database", directory.path("helpdesk.sqlite"), "--data-dir", directory.path("data")]
+             "--database", store.location, "--data-dir", directory.path("data")]
         }
 
         func request(_ subject: String, to user: String = "support") throws {
@@ -229,7 +231,8 @@ struct OAuth2MailTests {
         let descriptor = open(fifo, O_RDWR)
         try #require(descriptor >= 0)
         let writer = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        let signIn = try ChildProcess(CommandLineTests.binary.path, ["oauth", "authorize", "--mailbox", "support"] + setup.cliOptions, stdin: fifo)
+        let signIn = try ChildProcess(CommandLineTests.binary.path, ["oauth", "authorize", "--mailbox", "support"] + setup.cliOptions,
+                                      environment: setup.store.environment, stdin: fifo)
         var address: String?
         #expect(RunningGatewayTests.eventually {
             address = signIn.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -243,7 +246,7 @@ struct OAuth2MailTests {
         #expect(try signIn.finish(seconds: 30) == 0, "\(signIn.stderr)")
         #expect(signIn.stdout.contains("Signed in"), "\(signIn.stdout)")
         #expect(try setup.provider.stats()["authorization_code"] == 1)
-        let kept = try HelpdeskDatabase(path: setup.directory.path("helpdesk.sqlite")).refreshToken(key: "support/imap")
+        let kept = try setup.store.open().refreshToken(key: "support/imap")
         #expect(kept?.token.hasPrefix("rt-") == true)
     }
 }

@@ -17,7 +17,8 @@ struct RetentionTests {
     }
 
     /// A pipe-only installation (no IMAP, no passwords) in a temp directory.
-    func gateway(in directory: TemporaryDirectory, keep: String, clock: Clock) throws -> HelpdeskGateway {
+    /// `store` is the caller's, so the database lives as long as the test.
+    func gateway(in directory: TemporaryDirectory, store: FixtureStore, keep: String, clock: Clock) throws -> HelpdeskGateway {
         try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
         try """
             address: support@example.test
@@ -26,7 +27,6 @@ struct RetentionTests {
               url: smtp://127.0.0.1:1
             keep_raw_messages: \(keep)
             """.write(toFile: directory.path("mailboxes/support.yaml"), atomically: true, encoding: .utf8)
-        let store = try FixtureStore.kept(for: directory)
         let settings = GatewaySettings(
             configDirectory: directory.path("mailboxes"), templatesDirectory: RepoPaths.templates.path,
             databasePath: store.location, dataDirectory: directory.path("data"), environment: store.environment)
@@ -58,7 +58,8 @@ struct RetentionTests {
     @Test func rawMessagesGoAfterTheirRetentionAttachmentsStay() throws {
         let directory = try TemporaryDirectory()
         let clock = Clock()
-        let gateway = try gateway(in: directory, keep: "7d", clock: clock)
+        let store = try FixtureStore(kind: .selected, directory: directory)
+        let gateway = try gateway(in: directory, store: store, keep: "7d", clock: clock)
         _ = try gateway.ingest(mailbox: "support", raw: message(1))
         clock.advance(days: 5)
         _ = try gateway.ingest(mailbox: "support", raw: message(2))
@@ -81,7 +82,8 @@ struct RetentionTests {
     @Test func messagesKeptAsideOutliveTheRetention() throws {
         let directory = try TemporaryDirectory()
         let clock = Clock()
-        let gateway = try gateway(in: directory, keep: "0", clock: clock)
+        let store = try FixtureStore(kind: .selected, directory: directory)
+        let gateway = try gateway(in: directory, store: store, keep: "0", clock: clock)
         var big = message(1)
         big += Array(repeating: UInt8(ascii: "x"), count: MailboxConfig.defaultMaximumMessageSize)
         guard case .quarantined = try gateway.ingest(mailbox: "support", raw: big) else {
@@ -97,12 +99,14 @@ struct RetentionTests {
     @Test func zeroKeepsNothingAndForeverKeepsAll() throws {
         let clock = Clock()
         let (first, second) = (try TemporaryDirectory(), try TemporaryDirectory())  // alive for the whole test
-        let none = try gateway(in: first, keep: "0", clock: clock)
+        let firstStore = try FixtureStore(kind: .selected, directory: first)
+        let none = try gateway(in: first, store: firstStore, keep: "0", clock: clock)
         _ = try none.ingest(mailbox: "support", raw: message(1))
         #expect(try none.database.inboundMessages().map(\.rawKept) == [false])
         #expect(!none.data.messages.contains(try #require(try none.database.inboundMessages().first?.sha256)))
 
-        let all = try gateway(in: second, keep: "forever", clock: clock)
+        let secondStore = try FixtureStore(kind: .selected, directory: second)
+        let all = try gateway(in: second, store: secondStore, keep: "forever", clock: clock)
         _ = try all.ingest(mailbox: "support", raw: message(1))
         clock.advance(days: 10_000)
         #expect(try all.pruneRawMessages() == PruneSummary(messages: 0, files: 0))

@@ -55,7 +55,8 @@ struct RunningGatewayTests {
         let servers = try MailServers()
         defer { servers.stop() }
         let fixture = try GatewayFixture(servers: servers)
-        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath]
+        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath,
+                      "--data-dir", fixture.dataDirectory]
         let daemon = try CommandLineTests.start(
             ["run", "--interval", "0.5", "--full-poll-interval", "1", "--heartbeat", "1", "--listen", "127.0.0.1:0", "--log-format", "json"] + global,
             environment: [:])
@@ -135,7 +136,8 @@ struct RunningGatewayTests {
         try Self.useWrongPassword(fixture)
         let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path]
         let daemon = try CommandLineTests.start(
-            ["run", "--interval", "0.5", "--listen", "0", "--database", fixture.databasePath] + global, environment: [:])
+            ["run", "--interval", "0.5", "--listen", "0", "--database", fixture.databasePath, "--data-dir", fixture.dataDirectory] + global,
+            environment: [:])
         defer { _ = try? daemon.finish(seconds: 0) }
         let port = try Self.servedPort(daemon)
         // Polls run and fail: alive (healthz) but not ready, saying why.
@@ -170,7 +172,8 @@ struct RunningGatewayTests {
         defer { servers.stop() }
         let fixture = try GatewayFixture(servers: servers)
         try Self.useWrongPassword(fixture)
-        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath]
+        let global = ["--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path, "--database", fixture.databasePath,
+                      "--data-dir", fixture.dataDirectory]
 
         #expect(try Self.helpdesk(["poll", "--once"] + global).status == 1)
         let status = try Self.helpdesk(["status", "--json"] + global)
@@ -202,7 +205,8 @@ struct RunningGatewayTests {
         let fixture = try GatewayFixture(servers: servers, agents: ["bob"], extra: "assignment: round_robin")
         let templates = fixture.directory.path("templates")
         try FileManager.default.copyItem(atPath: RepoPaths.templates.path, toPath: templates)
-        let global = ["--config-dir", fixture.configDirectory, "--templates", templates, "--database", fixture.databasePath]
+        let global = ["--config-dir", fixture.configDirectory, "--templates", templates, "--database", fixture.databasePath,
+                      "--data-dir", fixture.dataDirectory]
         let daemon = try CommandLineTests.start(["run", "--interval", "0.5"] + global, environment: [:])
         defer { _ = try? daemon.finish(seconds: 0) }
         let requester = "alice"

@@ -24,10 +24,12 @@ struct SeveralMailboxesTests {
     /// An installation with `support` on the real servers and `stalled` on `stalling`.
     struct Installation {
         let directory: TemporaryDirectory
+        let store: FixtureStore
         let gateway: HelpdeskGateway
 
         init(servers: MailServers, stalling: StallingServer, stalledTimeout: Int) throws {
             directory = try TemporaryDirectory(prefix: "mailgate-several")
+            store = try FixtureStore(kind: .selected, directory: directory)
             try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
             for (name, key, imapPort, timeout) in [("support", "SUPP", servers.imapPort, 30), ("stalled", "STAL", stalling.port, stalledTimeout)] {
                 let yaml = """
@@ -45,7 +47,6 @@ struct SeveralMailboxesTests {
                     """
                 try yaml.write(toFile: directory.path("mailboxes/\(name).yaml"), atomically: true, encoding: .utf8)
             }
-            let store = try FixtureStore.kept(for: directory)
             let settings = GatewaySettings(
                 configDirectory: directory.path("mailboxes"), templatesDirectory: RepoPaths.templates.path,
                 databasePath: store.location, dataDirectory: directory.path("data"), environment: store.environment)

@@ -43,7 +43,8 @@ struct TemplatePreviewCommandTests {
 
     @Test func fromAStoredTicketInItsRequestersLanguage() throws {
         let directory = try TemporaryDirectory()
-        let local = ["--database", directory.path("db.sqlite"), "--data-dir", directory.path("data")]
+        let store = try FixtureStore(kind: .selected, directory: directory)
+        let local = ["--database", store.location, "--data-dir", directory.path("data")]
         let request = directory.path("request.eml")
         try """
             From: Erin Beispiel <erin@example.test>

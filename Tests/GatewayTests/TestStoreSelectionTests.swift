@@ -7,7 +7,7 @@ import Testing
 
 /// The integration tests run on the store `MAILGATE_TEST_STORE` names: a run meant for PostgreSQL
 /// that quietly used SQLite would prove nothing about it.
-@Suite("the integration tests' store")
+@Suite("the integration tests' store", .timeLimit(.minutes(2)))
 struct TestStoreSelectionTests {
     @Test func fixturesOpenTheSelectedBackend() throws {
         let directory = try TemporaryDirectory()
@@ -23,6 +23,14 @@ struct TestStoreSelectionTests {
             #expect(store.environment["MAILGATE_DATABASE_PASSWORD_FILE"] != nil)
         }
         #expect(try opened.tickets().isEmpty, "each fixture starts from an empty store")
+    }
+
+    @Test func aHelpDeskOnTheMailServersUsesIt() throws {
+        let desk = try HelpDesk()
+        defer { desk.stop() }
+        let database = try desk.database
+        #expect((database is PostgresStore) == (TestStoreKind.selected == .postgres))
+        #expect((database is HelpdeskDatabase) == (TestStoreKind.selected == .sqlite))
     }
 
     @Test func anUnknownSelectionIsRefusedNotIgnored() throws {

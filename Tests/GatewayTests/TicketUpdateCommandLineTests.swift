@@ -10,14 +10,16 @@ struct TicketUpdateCommandLineTests {
     /// agents bob and dana, and by default one recorded ticket, SUPP-1 "Help" from alice.
     final class Installation {
         let directory: TemporaryDirectory
+        let store: FixtureStore
         var global: [String] {
             ["--config-dir", directory.path("mailboxes"), "--templates", RepoPaths.templates.path,
-             "--database", directory.path("helpdesk.sqlite"), "--data-dir", directory.path("data")]
+             "--database", store.location, "--data-dir", directory.path("data")]
         }
 
         /// `queues` are mailbox names and key prefixes; `extra` is added to every mailbox file.
         init(queues: [(name: String, key: String)] = [("support", "SUPP")], extra: String = "", firstTicket: Bool = true) throws {
             directory = try TemporaryDirectory()
+            store = try FixtureStore(kind: .selected, directory: directory)
             try FileManager.default.createDirectory(atPath: directory.path("mailboxes"), withIntermediateDirectories: true)
             for queue in queues {
                 try """
@@ -51,8 +53,8 @@ struct TicketUpdateCommandLineTests {
         }
 
         /// The store the commands use, for what only the gateway's own processes can do (claims, sends).
-        func database() throws -> HelpdeskDatabase {
-            try HelpdeskDatabase(path: directory.path("helpdesk.sqlite"))
+        func database() throws -> any TicketStore {
+            try store.open()
         }
     }
 

@@ -32,6 +32,9 @@ final class HelpDesk {
 
     func stop() { servers.stop() }
 
+    // The gateway's connections close before the fixture drops its database.
+    deinit { gatewayValue = nil }
+
     var gateway: HelpdeskGateway {
         get throws {
             if let gatewayValue { return gatewayValue }

@@ -4,7 +4,6 @@ import HelpdeskPostgres
 import HelpdeskStore
 import Logging
 import MailgateTestSupport
-import Synchronization
 
 /// Which store the gateway's integration tests run on: SQLite, or PostgreSQL when
 /// `MAILGATE_TEST_STORE=postgres` (scripts/test.sh runs them both ways).
@@ -32,7 +31,9 @@ enum TestStoreKind: Sendable {
     /// What a `helpdesk` child process needs besides `--database` to reach the selected store:
     /// the test server's password file when that is PostgreSQL.
     static var childEnvironment: [String: String] {
-        guard selected == .postgres, let server = try? PostgresTestServer.shared() else { return [:] }
+        guard selected == .postgres else { return [:] }
+        // A server that did not start fails the fixture that asked for a database first.
+        guard let server = try? PostgresTestServer.shared() else { return [:] }
         return ["MAILGATE_DATABASE_PASSWORD_FILE": server.passwordFile]
     }
 }
@@ -64,19 +65,6 @@ final class FixtureStore: Sendable {
     }
 
     deinit { drop() }
-
-    /// The store for an installation in `directory` that keeps no fixture to hold it: the same
-    /// one on every call, kept until the test process ends.
-    static func kept(for directory: TemporaryDirectory) throws -> FixtureStore {
-        try keptStores.withLock { stores in
-            if let store = stores[directory.url.path] { return store }
-            let store = try FixtureStore(kind: .selected, directory: directory)
-            stores[directory.url.path] = store
-            return store
-        }
-    }
-
-    private static let keptStores = Mutex<[String: FixtureStore]>([:])
 
     /// Another store instance on the same data, as another process would open it.
     func open() throws -> any TicketStore {
