@@ -11,7 +11,24 @@ enum PostgresSchema {
     static let migrations: [(name: String, sql: String)] = [
         ("v1: tickets, history, outbox, clocks", v1),
         ("v2: leases", v2),
+        ("v3: contacts and organisations", v3),
     ]
+
+    /// Everyone whose mail was recorded, with the admin's exceptions (NULL: what the
+    /// configuration says, '': none); and each ticket's organisation when it was opened.
+    private static let v3 = """
+        CREATE TABLE contact (
+          address text PRIMARY KEY,
+          name text,
+          language text,
+          first_seen_at timestamptz NOT NULL,
+          last_seen_at timestamptz NOT NULL,
+          organization text,
+          manager text
+        );
+        ALTER TABLE ticket ADD COLUMN organization text;
+        CREATE INDEX ticket_by_organization ON ticket (lower(organization));
+        """
 
     /// Which instance works which mailbox, and the SLA pass (see `LeaseStore`).
     private static let v2 = """

@@ -90,8 +90,10 @@ extension PostgresStore {
         let snapshot = InboundSnapshot(
             found: try found.map { try self.snapshot(session, of: $0, strategy: lookup.strategies[$0.mailbox], requesterThread: true) },
             nextNumber: try nextNumber(session, keyPrefix: lookup.keyPrefix),
-            assignment: try assignmentState(session, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual))
+            assignment: try assignmentState(session, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual),
+            sender: try contact(session, address: content.requesterAddress))
         let plan = try decide(snapshot)
+        try noteSender(session, content, at: identity.receivedAt)
 
         var stored: CommentRecord?
         let (ticket, _) = try persist(session, plan.ticket, at: identity.receivedAt) { ticketId in

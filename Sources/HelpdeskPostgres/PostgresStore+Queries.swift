@@ -115,6 +115,9 @@ extension PostgresStore: TicketQueries {
             // one, as SQLite's substr with length -1 gives (PostgreSQL refuses a negative length).
             conditions.append("lower(substr(assignee, 1, greatest(strpos(assignee, '@') - 1, 0))) = \(bind(localPart.lowercased()))")
         }
+        if let organization = filter.organization {
+            conditions.append("lower(organization) = \(bind(organization.lowercased()))")
+        }
         let condition = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try pool.withConnection { session in
             try session.fetchAll(Ticket.self, "SELECT * FROM ticket \(condition) ORDER BY created_at, id", binds)

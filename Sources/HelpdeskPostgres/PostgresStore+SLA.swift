@@ -136,7 +136,7 @@ extension PostgresStore: SLAStore {
         try pool.withConnection { session in
             // Mailboxes in code point order, as SQLite sorts text, whatever the database's collation.
             let rows = try session.rows("""
-                SELECT t.mailbox AS t_mailbox, t.priority AS t_priority, t.status AS t_status, s.*
+                SELECT t.mailbox AS t_mailbox, t.priority AS t_priority, t.status AS t_status, t.organization AS t_organization, s.*
                 FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id
                 \(since == nil ? "" : "WHERE t.created_at >= $1") ORDER BY t.mailbox COLLATE "C", t.id, s.target
                 """, since.map { [$0] } ?? [])
@@ -151,6 +151,7 @@ extension PostgresStore: SLAStore {
                     throw PostgresStoreError("a stored TicketClock could not be read: \(error)")
                 }
                 return SLAReportRow(mailbox: try row["t_mailbox"].decode(String.self), priority: priority,
+                                    organization: try row["t_organization"].decode(String?.self),
                                     ticketId: try row["ticket_id"].decode(Int64.self), finished: status.isFinished, sla: clock)
             }
         }

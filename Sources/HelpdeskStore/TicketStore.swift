@@ -203,6 +203,7 @@ public protocol RetentionStore: Sendable {
 
 /// Everything the gateway needs of a store.
 public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & DeliveryStore & SLAStore & TicketQueries & RetentionStore
+    & ContactStore
     & GatewayStateStore & CredentialStore & LeaseStore
 
 extension TicketQueries {

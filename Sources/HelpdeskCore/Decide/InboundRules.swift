@@ -8,17 +8,26 @@ public struct InboundRules: Sendable {
     public let receiving: MailboxRules
     /// Every configured mailbox by name: a follow-up may belong to another mailbox's ticket.
     public let mailboxes: [String: MailboxRules]
+    /// Which organisation a new ticket's requester belongs to.
+    public let organizations: OrganizationDirectory
     public let newMessageID: @Sendable (String) -> String
 
-    public init(receiving: MailboxRules, mailboxes: [MailboxRules], newMessageID: @escaping @Sendable (String) -> String) {
+    public init(
+        receiving: MailboxRules, mailboxes: [MailboxRules], organizations: OrganizationDirectory = .empty,
+        newMessageID: @escaping @Sendable (String) -> String
+    ) {
         self.init(receiving: receiving, mailboxes: Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
-                  newMessageID: newMessageID)
+                  organizations: organizations, newMessageID: newMessageID)
     }
 
     /// With the mailboxes already by name: one dictionary shared by every mailbox's rules.
-    public init(receiving: MailboxRules, mailboxes: [String: MailboxRules], newMessageID: @escaping @Sendable (String) -> String) {
+    public init(
+        receiving: MailboxRules, mailboxes: [String: MailboxRules], organizations: OrganizationDirectory = .empty,
+        newMessageID: @escaping @Sendable (String) -> String
+    ) {
         self.receiving = receiving
         self.mailboxes = mailboxes
+        self.organizations = organizations
         self.newMessageID = newMessageID
     }
 
@@ -57,12 +66,13 @@ public struct InboundRules: Sendable {
     ) -> InboundPlan {
         // Numbered per key prefix, not per mailbox name: a renamed mailbox file keeps its prefix.
         let number = snapshot.nextNumber
+        let membership = organizations.membership(of: content.requesterAddress, contact: snapshot.sender)
         var ticket = Ticket(
             id: nil, mailbox: receiving.name, number: number, key: TicketKey(prefix: receiving.keyPrefix, number: number).description,
             subject: previous == nil ? content.subject : SubjectLine.base(content.subject, removing: content.followUp.subjectKeys),
             requesterAddress: content.requesterAddress, requesterName: content.requesterName,
-            status: .new, priority: .normal, createdAt: now, updatedAt: now, linkedTicketId: previous?.id, linkReason: reason,
-            language: content.language?.description)
+            status: .new, priority: membership.organization?.defaultPriority ?? .normal, createdAt: now, updatedAt: now,
+            linkedTicketId: previous?.id, linkReason: reason, language: content.language?.description, organization: membership.name)
         var plan = TicketPlan(ticket: ticket, sla: receiving.sla)
         var present: Set<String> = []
         if !content.requesterAddress.isEmpty {

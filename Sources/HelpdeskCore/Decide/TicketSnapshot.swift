@@ -41,10 +41,13 @@ public struct InboundSnapshot: Sendable, Equatable {
     public var nextNumber: Int
     /// The receiving mailbox's assignment pointer and counts.
     public var assignment: AssignmentState
+    /// The sender as a contact, when they wrote before or the admin set their exceptions.
+    public var sender: Contact?
 
-    public init(found: TicketSnapshot?, nextNumber: Int, assignment: AssignmentState = AssignmentState()) {
+    public init(found: TicketSnapshot?, nextNumber: Int, assignment: AssignmentState = AssignmentState(), sender: Contact? = nil) {
         self.found = found
         self.nextNumber = nextNumber
         self.assignment = assignment
+        self.sender = sender
     }
 }

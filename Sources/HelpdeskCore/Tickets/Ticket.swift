@@ -23,12 +23,14 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var firstResponseAt: Date?
     /// The requester's language (`de`, `pt-BR`) from their first message; nil when it named none.
     public var language: String?
+    /// The requester's organisation when the ticket was opened; nil for none.
+    public var organization: String?
 
     public init(
         id: Int64?, mailbox: String, number: Int, key: String, subject: String, requesterAddress: String,
         requesterName: String?, status: TicketStatus, priority: TicketPriority, createdAt: Date, updatedAt: Date,
         linkedTicketId: Int64? = nil, linkReason: LinkReason? = nil, assignee: String? = nil, firstResponseAt: Date? = nil,
-        language: String? = nil
+        language: String? = nil, organization: String? = nil
     ) {
         self.id = id
         self.mailbox = mailbox
@@ -46,6 +48,7 @@ public struct Ticket: Sendable, Codable, Equatable {
         self.assignee = assignee
         self.firstResponseAt = firstResponseAt
         self.language = language
+        self.organization = organization
     }
 
     public var ticketKey: TicketKey? { TicketKey(key) }

@@ -5,12 +5,15 @@ public import HelpdeskCore
 public struct SLAReportRow: Sendable, Equatable {
     public var mailbox: String
     public var priority: TicketPriority
+    /// The ticket's organisation; nil for none.
+    public var organization: String?
     public var ticketId: Int64
     public var finished: Bool
     public var sla: TicketSLARecord
 
-    package init(mailbox: String, priority: TicketPriority, ticketId: Int64, finished: Bool, sla: TicketSLARecord) {
+    package init(mailbox: String, priority: TicketPriority, organization: String? = nil, ticketId: Int64, finished: Bool, sla: TicketSLARecord) {
         self.mailbox = mailbox
+        self.organization = organization
         self.priority = priority
         self.ticketId = ticketId
         self.finished = finished

@@ -16,10 +16,14 @@ public struct TicketFilter: Sendable, Equatable {
     /// Tickets carrying every one of these tags (any case).
     public var tags: [String]
     public var assignee: Assignee?
+    /// Tickets whose requester belonged to this organisation when they were opened (any case).
+    public var organization: String?
 
     public init(
-        status: TicketStatus? = nil, mailbox: String? = nil, priority: TicketPriority? = nil, tags: [String] = [], assignee: Assignee? = nil
+        status: TicketStatus? = nil, mailbox: String? = nil, priority: TicketPriority? = nil, tags: [String] = [], assignee: Assignee? = nil,
+        organization: String? = nil
     ) {
+        self.organization = organization
         self.status = status
         self.mailbox = mailbox
         self.priority = priority

@@ -33,8 +33,10 @@ extension HelpdeskDatabase {
         let snapshot = InboundSnapshot(
             found: try found.map { try self.snapshot(db, of: $0, strategy: lookup.strategies[$0.mailbox], requesterThread: true) },
             nextNumber: try nextNumber(db, keyPrefix: lookup.keyPrefix),
-            assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual))
+            assignment: try assignmentState(db: db, mailbox: identity.mailbox, strategy: lookup.strategies[identity.mailbox] ?? .manual),
+            sender: try contact(db, address: content.requesterAddress))
         let plan = try decide(snapshot)
+        try noteSender(db, content, at: identity.receivedAt)
 
         var stored: CommentRecord?
         // The comment goes in before the mail, which then refers to its text.

@@ -99,6 +99,10 @@ extension HelpdeskDatabase {
             conditions.append("lower(substr(assignee, 1, instr(assignee, '@') - 1)) = ?")
             arguments += [localPart.lowercased()]
         }
+        if let organization = filter.organization {
+            conditions.append("lower(organization) = ?")
+            arguments += [organization.lowercased()]
+        }
         let condition = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try writer.read { db in
             try Ticket.fetchAll(db, sql: "SELECT * FROM ticket \(condition) ORDER BY created_at, id", arguments: arguments)

@@ -144,14 +144,14 @@ extension HelpdeskDatabase {
     public func slaReportRows(since: Date?) throws -> [SLAReportRow] {
         try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT t.mailbox AS t_mailbox, t.priority AS t_priority, t.status AS t_status, s.*
+                SELECT t.mailbox AS t_mailbox, t.priority AS t_priority, t.status AS t_status, t.organization AS t_organization, s.*
                 FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id
                 WHERE t.created_at >= ? ORDER BY t.mailbox, t.id, s.target
                 """, arguments: [since ?? Date.distantPast])
             return try rows.compactMap { row in
                 guard let priority = TicketPriority(rawValue: row["t_priority"]), let status = TicketStatus(rawValue: row["t_status"])
                 else { return nil }
-                return SLAReportRow(mailbox: row["t_mailbox"], priority: priority, ticketId: row["ticket_id"],
+                return SLAReportRow(mailbox: row["t_mailbox"], priority: priority, organization: row["t_organization"], ticketId: row["ticket_id"],
                                     finished: status.isFinished, sla: try TicketSLARecord(row: row))
             }
         }

@@ -27,6 +27,7 @@ extension Ticket: ColumnValues {
             ("assignee", assignee),
             ("first_response_at", firstResponseAt?.databaseText),
             ("language", language),
+            ("organization", organization),
         ]
     }
 

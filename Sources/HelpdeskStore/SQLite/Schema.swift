@@ -307,6 +307,23 @@ enum Schema {
                 t.column("expires_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v14: contacts and organisations", foreignKeyChecks: .immediate) { db in
+            // Everyone whose mail was recorded, by address; `organization` and `manager` are the
+            // admin's exceptions (NULL: what the configuration says, '': none).
+            try db.create(table: "contact") { t in
+                t.primaryKey("address", .text)
+                t.column("name", .text)
+                t.column("language", .text)
+                t.column("first_seen_at", .datetime).notNull()
+                t.column("last_seen_at", .datetime).notNull()
+                t.column("organization", .text)
+                t.column("manager", .text)
+            }
+            // The requester's organisation when the ticket was opened: a later change of the
+            // configuration does not move old tickets between organisations.
+            try db.alter(table: "ticket") { t in t.add(column: "organization", .text) }
+            try db.create(index: "ticket_by_organization", on: "ticket", columns: ["organization"])
+        }
         return migrator
     }
 
