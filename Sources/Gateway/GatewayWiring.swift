@@ -74,7 +74,7 @@ struct CheckedConfiguration: Sendable {
                 smtpEndpoints[name] = endpoint
             }
         }
-        let shared = SharedMailboxes(config.mailboxes)
+        let shared = SharedMailboxes(config.mailboxes, organizations: config.organizations)
         for mailbox in config.mailboxes {
             pipelines[mailbox.name] = IngestionPipeline(
                 mailbox: mailbox, shared: shared, store: store, data: data, secrets: replySecrets, logger: logger, now: now)

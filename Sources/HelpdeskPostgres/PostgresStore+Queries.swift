@@ -118,6 +118,9 @@ extension PostgresStore: TicketQueries {
         if let organization = filter.organization {
             conditions.append("lower(organization) = \(bind(organization.lowercased()))")
         }
+        if let requester = filter.requester {
+            conditions.append("lower(requester_address) = \(bind(requester.lowercased()))")
+        }
         let condition = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try pool.withConnection { session in
             try session.fetchAll(Ticket.self, "SELECT * FROM ticket \(condition) ORDER BY created_at, id", binds)

@@ -34,3 +34,10 @@ extension MailEvent: ExpressibleByArgument {
         self.init(rawValue: argument.lowercased().replacingOccurrences(of: "-", with: "_"))
     }
 }
+
+extension SLAReport.Grouping: ExpressibleByArgument {
+    /// Any case, and the British spelling.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased().replacingOccurrences(of: "organisation", with: "organization"))
+    }
+}

@@ -7,6 +7,6 @@ struct Helpdesk: ParsableCommand {
         commandName: "helpdesk",
         abstract: "Mailgate: an email help desk gateway.",
         version: mailgateVersion,
-        subcommands: [Run.self, Status.self, Reload.self, Poll.self, Ingest.self, Tickets.self, SLA.self, Attachments.self, Prune.self, Templates.self, Outbox.self, Suppressions.self, Parse.self, Backup.self, MigrateStore.self, OAuth.self]
+        subcommands: [Run.self, Status.self, Reload.self, Poll.self, Ingest.self, Tickets.self, Contacts.self, SLA.self, Attachments.self, Prune.self, Templates.self, Outbox.self, Suppressions.self, Parse.self, Backup.self, MigrateStore.self, OAuth.self]
     )
 }

@@ -24,10 +24,12 @@ struct SLA: ParsableCommand {
     }
 
     struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "First responses and resolutions per mailbox and priority.")
+        static let configuration = CommandConfiguration(abstract: "First responses and resolutions per mailbox (or organisation) and priority.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only tickets created on or after this day (YYYY-MM-DD, UTC) or instant (ISO 8601).")
         var since: String?
+        @Option(help: "mailbox (default) or organization: the requesters' organisations when their tickets were opened.")
+        var by: SLAReport.Grouping = .mailbox
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
@@ -39,9 +41,9 @@ struct SLA: ParsableCommand {
         func run() throws {
             let start = try since.map(Self.parseDate)
             let now = Date()
-            let report = SLAReport(rows: try options.openDatabase().slaReportRows(since: start), now: now)
+            let report = SLAReport(rows: try options.openDatabase().slaReportRows(since: start), now: now, by: by)
             if json {
-                try printJSON(report.lines.map(SLAReportLineJSON.init))
+                try printJSON(report.lines.map { SLAReportLineJSON($0, grouping: report.grouping) })
                 return
             }
             guard !report.lines.isEmpty else {
@@ -49,9 +51,9 @@ struct SLA: ParsableCommand {
                 return
             }
             print(TextTable.render(
-                header: ["MAILBOX", "PRIORITY", "TICKETS", "1ST MET", "1ST MEDIAN", "1ST P90", "RES MET", "RES MEDIAN", "RES P90", "BREACHING"],
+                header: [by == .mailbox ? "MAILBOX" : "ORGANIZATION", "PRIORITY", "TICKETS", "1ST MET", "1ST MEDIAN", "1ST P90", "RES MET", "RES MEDIAN", "RES P90", "BREACHING"],
                 rows: report.lines.map { line in
-                    [line.mailbox, line.priority.rawValue, "\(line.tickets)",
+                    [line.group ?? "(none)", line.priority.rawValue, "\(line.tickets)",
                      Self.percent(line.firstResponse), Self.time(line.firstResponse.median), Self.time(line.firstResponse.p90),
                      Self.percent(line.resolution), Self.time(line.resolution.median), Self.time(line.resolution.p90),
                      "\(line.breachingNow)"]
@@ -98,15 +100,38 @@ struct SLAReportLineJSON: Encodable {
         }
     }
 
-    var mailbox: String
+    /// Set in a report per mailbox.
+    var mailbox: String?
+    /// Set in a report per organisation (null in the line of tickets of none).
+    var organization: String?
+    var grouping: SLAReport.Grouping
     var priority: String
     var tickets: Int
     var firstResponse: Figures
     var resolution: Figures
     var breachingNow: Int
 
-    init(_ line: SLAReport.Line) {
-        mailbox = line.mailbox
+    enum CodingKeys: String, CodingKey {
+        case mailbox, organization, priority, tickets, firstResponse, resolution, breachingNow
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch grouping {
+        case .mailbox: try container.encode(mailbox, forKey: .mailbox)
+        case .organization: try container.encode(organization, forKey: .organization)
+        }
+        try container.encode(priority, forKey: .priority)
+        try container.encode(tickets, forKey: .tickets)
+        try container.encode(firstResponse, forKey: .firstResponse)
+        try container.encode(resolution, forKey: .resolution)
+        try container.encode(breachingNow, forKey: .breachingNow)
+    }
+
+    init(_ line: SLAReport.Line, grouping: SLAReport.Grouping) {
+        self.grouping = grouping
+        mailbox = grouping == .mailbox ? line.group : nil
+        organization = grouping == .organization ? line.group : nil
         priority = line.priority.rawValue
         tickets = line.tickets
         firstResponse = Figures(line.firstResponse)

@@ -21,6 +21,10 @@ struct Tickets: ParsableCommand {
         var tag: [String] = []
         @Option(help: "Only tickets assigned to this agent (address, or the part before the @), or 'none' for unassigned ones.")
         var assignee: String?
+        @Option(help: "Only tickets whose requester belonged to this organisation when they were opened (any case).")
+        var organization: String?
+        @Option(help: "Only tickets of this requester (address, any case).")
+        var requester: String?
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
@@ -29,7 +33,7 @@ struct Tickets: ParsableCommand {
             if let queue { try Self.checkKnown(queue: queue, database: database, configDirectory: options.configDirectory) }
             let filter = TicketFilter(
                 status: status, mailbox: queue, priority: priority, tags: tag,
-                assignee: assignee.map { $0.lowercased() == "none" ? .nobody : .agent($0) })
+                assignee: assignee.map { $0.lowercased() == "none" ? .nobody : .agent($0) }, organization: organization, requester: requester)
             let tickets = try database.tickets(matching: filter)
             if json {
                 let tags = try database.tags(ticketIds: tickets.compactMap(\.id))
@@ -90,7 +94,7 @@ struct Tickets: ParsableCommand {
             }
             print("\(ticket.key)  \(ticket.subject)")
             print("status: \(ticket.status.rawValue)   priority: \(ticket.priority.rawValue)   mailbox: \(ticket.mailbox)   assignee: \(ticket.assignee ?? "-")")
-            print("requester: \(ticket.requesterName.map { "\($0) <\(ticket.requesterAddress)>" } ?? ticket.requesterAddress)\(ticket.language.map { "   language: \($0)" } ?? "")")
+            print("requester: \(ticket.requesterName.map { "\($0) <\(ticket.requesterAddress)>" } ?? ticket.requesterAddress)\(ticket.language.map { "   language: \($0)" } ?? "")\(ticket.organization.map { "   organization: \($0)" } ?? "")")
             print("participants: \(participants.map(\.address).joined(separator: ", "))")
             print("tags: \(tags.isEmpty ? "-" : tags.joined(separator: ", "))")
             if let linked, let reason = ticket.linkReason {
@@ -158,6 +162,8 @@ struct TicketJSON: Encodable {
     var requesterName: String?
     /// The requester's language, when their first message named one.
     var language: String?
+    /// The requester's organisation when the ticket was opened.
+    var organization: String?
     var createdAt: Date
     var updatedAt: Date
     var assignee: String?
@@ -177,6 +183,7 @@ struct TicketJSON: Encodable {
         requester = ticket.requesterAddress
         requesterName = ticket.requesterName
         language = ticket.language
+        organization = ticket.organization
         createdAt = ticket.createdAt
         updatedAt = ticket.updatedAt
         assignee = ticket.assignee

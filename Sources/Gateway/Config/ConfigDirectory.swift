@@ -1,9 +1,12 @@
 import Foundation
+public import HelpdeskCore
 
-/// All mailboxes of one installation: every `*.yaml` file in the config directory.
+/// All mailboxes of one installation: every `*.yaml` file in the config directory, but
+/// `organizations.yaml`, which holds the organisations.
 public struct ConfigDirectory: Sendable {
     public var path: String
     public var mailboxes: [MailboxConfig]
+    public var organizations = OrganizationDirectory.empty
 
     /// Loads and checks every mailbox file. Reads the directory and nothing else (a reload calls
     /// it too); every problem of every file is thrown together, each with its file and field.
@@ -12,10 +15,11 @@ public struct ConfigDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ConfigProblems([ConfigError(file: path, field: "", problem: "config directory not found; create it with one <name>.yaml per support address, or pass --config-dir")])
         }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+        let all = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let names = all.filter { !OrganizationsFile.fileNames.contains($0) }
         guard !names.isEmpty else {
-            throw ConfigProblems([ConfigError(file: path, field: "", problem: "no mailbox files (*.yaml) in the config directory")])
+            throw ConfigProblems([ConfigError(file: path, field: "", problem: "no mailbox files (*.yaml besides organizations.yaml) in the config directory")])
         }
         var files: [MailboxFile] = []
         for name in names {
@@ -32,9 +36,34 @@ public struct ConfigDirectory: Sendable {
             files.append(MailboxConfig.read(yaml: text, file: file))
         }
         blameClashes(in: &files)
-        let problems = files.flatMap(\.problems)
+        var problems = files.flatMap(\.problems)
+        var organizations = OrganizationDirectory.empty
+        switch readOrganizations(in: path, present: all.filter(OrganizationsFile.fileNames.contains)) {
+        case .success(let read): organizations = read
+        case .failure(let found): problems += found.problems
+        }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
-        return ConfigDirectory(path: path, mailboxes: files.compactMap(\.config))
+        return ConfigDirectory(path: path, mailboxes: files.compactMap(\.config), organizations: organizations)
+    }
+
+    /// The organisations of the config directory at `path`, without reading its mailbox files
+    /// (an admin command must work while one of those is broken).
+    public static func organizations(path: String) throws(ConfigProblems) -> OrganizationDirectory {
+        let present = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter(OrganizationsFile.fileNames.contains).sorted()
+        return try readOrganizations(in: path, present: present).get()
+    }
+
+    /// The organisations file, if there is one (and only one of its two spellings).
+    private static func readOrganizations(in path: String, present: [String]) -> Result<OrganizationDirectory, ConfigProblems> {
+        guard let name = present.first else { return .success(.empty) }
+        let file = (path as NSString).appendingPathComponent(name)
+        guard present.count == 1 else {
+            return .failure(ConfigProblems([ConfigError(file: file, field: "", problem: "both organizations.yaml and organizations.yml exist; keep one")]))
+        }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            return .failure(ConfigProblems([ConfigError(file: file, field: "", problem: "cannot read the file as UTF-8 text; check its permissions")]))
+        }
+        return OrganizationsFile.read(yaml: text, file: file)
     }
 
     public func mailbox(named name: String) -> MailboxConfig? {

@@ -101,15 +101,7 @@ extension MailboxConfig {
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var problems = ConfigProblemList()
         let root = problems.attempt { () throws(ConfigError) -> YAMLFields in
-            let node: Node?
-            do {
-                node = try Yams.compose(yaml: yaml)
-            } catch {
-                // The parser's first line says where and what; its context lines would break the one-line-per-problem listing.
-                let summary = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-                throw ConfigError(file: file, field: "", problem: "not valid YAML: \(summary)")
-            }
-            guard let node else { throw ConfigError(file: file, field: "", problem: "the file is empty; see mailboxes/support.yaml for an example") }
+            guard let node = try YAMLFields.compose(yaml: yaml, file: file) else { throw ConfigError(file: file, field: "", problem: "the file is empty; see mailboxes/support.yaml for an example") }
             return try YAMLFields(file: file, path: "", node: node)
         }
         guard let fields = root else { return MailboxFile(file: file, name: name, problems: problems.problems) }
@@ -386,7 +378,7 @@ extension MailboxConfig {
     }
 
     /// One `@`, something before it, and a domain with a dot (or `localhost`); no spaces.
-    static func isPlausibleAddress(_ text: String) -> Bool {
+    public static func isPlausibleAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         let domain = parts[1]

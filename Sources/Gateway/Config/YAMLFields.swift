@@ -19,6 +19,17 @@ struct YAMLFields {
         self.mapping = mapping
     }
 
+    /// The document of a config file, nil when it is empty; a parser error becomes one line.
+    static func compose(yaml: String, file: String) throws(ConfigError) -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
+        } catch {
+            // The parser's first line says where and what; its context lines would break the one-line-per-problem listing.
+            let summary = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            throw ConfigError(file: file, field: "", problem: "not valid YAML: \(summary)")
+        }
+    }
+
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func error(_ key: String, _ problem: String) -> ConfigError {

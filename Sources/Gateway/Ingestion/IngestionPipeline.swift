@@ -47,7 +47,7 @@ public struct IngestionPipeline: Sendable {
         policy = shared.policy
         knownPrefixes = shared.knownPrefixes
         let domains = shared.domains
-        rules = InboundRules(receiving: shared.rules[mailbox.name] ?? mailbox.rules, mailboxes: shared.rules) { name in
+        rules = InboundRules(receiving: shared.rules[mailbox.name] ?? mailbox.rules, mailboxes: shared.rules, organizations: shared.organizations) { name in
             MessageIDGenerator.make(domain: domains[name] ?? mailbox.domain)
         }
         lookup = InboundLookup(keyPrefix: mailbox.keyPrefix, strategies: shared.strategies)

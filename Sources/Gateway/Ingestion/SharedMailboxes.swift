@@ -11,8 +11,11 @@ struct SharedMailboxes: Sendable {
     let knownPrefixes: Set<String>
     let domains: [String: String]
     let strategies: [String: AssignmentStrategy]
+    /// Which organisation a requester belongs to (organizations.yaml).
+    let organizations: OrganizationDirectory
 
-    init(_ mailboxes: [MailboxConfig]) {
+    init(_ mailboxes: [MailboxConfig], organizations: OrganizationDirectory = .empty) {
+        self.organizations = organizations
         configs = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         rules = configs.mapValues(\.rules)
         policy = AutoReplyPolicy(ownAddresses: Set(mailboxes.map(\.address)))

@@ -21,8 +21,13 @@ public struct SLAReportRow: Sendable, Equatable {
     }
 }
 
-/// `helpdesk sla report`: how each mailbox and priority met its targets.
+/// `helpdesk sla report`: how each mailbox (or organisation) and priority met its targets.
 public struct SLAReport: Sendable, Equatable {
+    /// What the lines are per, besides priority.
+    public enum Grouping: String, Sendable, CaseIterable {
+        case mailbox, organization
+    }
+
     /// One target's figures within a line.
     public struct Figures: Sendable, Equatable, Encodable {
         /// Targets that were met or breached (ended and still-running ones are not judged yet).
@@ -35,9 +40,10 @@ public struct SLAReport: Sendable, Equatable {
         public var p90: TimeInterval?
     }
 
-    /// One mailbox and priority.
-    public struct Line: Sendable, Equatable, Encodable {
-        public var mailbox: String
+    /// One mailbox (or organisation) and priority.
+    public struct Line: Sendable, Equatable {
+        /// The mailbox's name, or the organisation's (nil: tickets of no organisation).
+        public var group: String?
         public var priority: TicketPriority
         /// Tickets with at least one target in this line.
         public var tickets: Int
@@ -45,24 +51,34 @@ public struct SLAReport: Sendable, Equatable {
         public var resolution: Figures
         /// Open tickets past a target right now.
         public var breachingNow: Int
+
+        /// The mailbox's name, in a report per mailbox.
+        public var mailbox: String { group ?? "" }
     }
 
+    public var grouping: Grouping
     public var lines: [Line]
 
-    /// Groups `rows` by mailbox and priority (mailboxes by name, priorities from urgent down).
-    public init(rows: [SLAReportRow], now: Date) {
+    /// Groups `rows` by mailbox (or organisation) and priority: by name, tickets of no
+    /// organisation last, priorities from urgent down.
+    public init(rows: [SLAReportRow], now: Date, by grouping: Grouping = .mailbox) {
+        self.grouping = grouping
         let order = TicketPriority.allCases.reversed().map { $0 }
-        let groups = Dictionary(grouping: rows) { "\($0.mailbox)\u{0}\($0.priority.rawValue)" }
+        let key = { (row: SLAReportRow) -> String? in grouping == .mailbox ? row.mailbox : row.organization }
+        let groups = Dictionary(grouping: rows) { "\(key($0) ?? "")\u{0}\(key($0) == nil)\u{0}\($0.priority.rawValue)" }
         lines = groups.values.compactMap { group -> Line? in
             guard let first = group.first else { return nil }
             let perTarget = Dictionary(grouping: group, by: \.sla.target)
             let breaching = Set(group.filter { !$0.finished && $0.sla.isBreaching(at: now) }.map(\.ticketId))
             return Line(
-                mailbox: first.mailbox, priority: first.priority, tickets: Set(group.map(\.ticketId)).count,
+                group: key(first), priority: first.priority, tickets: Set(group.map(\.ticketId)).count,
                 firstResponse: Self.figures(perTarget[.firstResponse] ?? []), resolution: Self.figures(perTarget[.resolution] ?? []),
                 breachingNow: breaching.count)
         }
-        .sorted { ($0.mailbox, order.firstIndex(of: $0.priority) ?? 0) < ($1.mailbox, order.firstIndex(of: $1.priority) ?? 0) }
+        .sorted {
+            ($0.group == nil ? 1 : 0, $0.group ?? "", order.firstIndex(of: $0.priority) ?? 0)
+                < ($1.group == nil ? 1 : 0, $1.group ?? "", order.firstIndex(of: $1.priority) ?? 0)
+        }
     }
 
     static func figures(_ rows: [SLAReportRow]) -> Figures {

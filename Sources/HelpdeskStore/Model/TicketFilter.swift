@@ -18,12 +18,15 @@ public struct TicketFilter: Sendable, Equatable {
     public var assignee: Assignee?
     /// Tickets whose requester belonged to this organisation when they were opened (any case).
     public var organization: String?
+    /// Tickets of this requester (address, any case).
+    public var requester: String?
 
     public init(
         status: TicketStatus? = nil, mailbox: String? = nil, priority: TicketPriority? = nil, tags: [String] = [], assignee: Assignee? = nil,
-        organization: String? = nil
+        organization: String? = nil, requester: String? = nil
     ) {
         self.organization = organization
+        self.requester = requester
         self.status = status
         self.mailbox = mailbox
         self.priority = priority

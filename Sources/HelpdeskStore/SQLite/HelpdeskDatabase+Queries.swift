@@ -103,6 +103,10 @@ extension HelpdeskDatabase {
             conditions.append("lower(organization) = ?")
             arguments += [organization.lowercased()]
         }
+        if let requester = filter.requester {
+            conditions.append("lower(requester_address) = ?")
+            arguments += [requester.lowercased()]
+        }
         let condition = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try writer.read { db in
             try Ticket.fetchAll(db, sql: "SELECT * FROM ticket \(condition) ORDER BY created_at, id", arguments: arguments)
