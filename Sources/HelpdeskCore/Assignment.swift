@@ -85,7 +85,7 @@ public enum Assignment {
     }
 
     /// Whole words only, so "invoice" does not match "invoices"; letters, digits and `_` make up words.
-    private static func containsWord(_ word: String, in text: String) -> Bool {
+    static func containsWord(_ word: String, in text: String) -> Bool {
         guard !word.isEmpty else { return false }
         for range in text.ranges(of: word) {
             let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]

@@ -55,7 +55,8 @@ public enum FollowUpRule {
             case .closed, .cancelled: return .newLinkedTicket(reason: .ticketClosed)
             // The requester answered: the ticket is theirs to act on again (and a resolved one reopens).
             case .resolved, .pending: return .append(visibility: .public, newStatus: .open)
-            case .new, .open, .onHold: return .append(visibility: .public, newStatus: nil)
+            // Waiting for approval: the requester's word is added; only the approver decides.
+            case .new, .open, .onHold, .pendingApproval: return .append(visibility: .public, newStatus: nil)
             }
         }
     }

@@ -40,6 +40,6 @@ public struct SLAPolicy: Sendable, Equatable {
     /// Whether the clock stands still in `status`: waiting on the requester, on hold if the policy
     /// says, or finished (a reopened ticket's clock goes on from where it stood).
     public func isPaused(in status: TicketStatus) -> Bool {
-        status == .pending || (pauseOnHold && status == .onHold) || status.isFinished
+        status == .pending || status == .pendingApproval || (pauseOnHold && status == .onHold) || status.isFinished
     }
 }

@@ -6,8 +6,10 @@ public enum ActorRole: String, Sendable, Codable, CaseIterable {
     case agent
     /// An administrator, who may repair any status.
     case admin
-    /// The gateway's own rules: requester replies and the SLA auto-close.
+    /// The gateway's own rules: requester replies, the SLA auto-close, approval timers.
     case system
+    /// Someone deciding a request for approval.
+    case approver
 }
 
 /// Which status changes each role may make, as one explicit table.
@@ -64,6 +66,23 @@ public enum TicketWorkflow {
         (.cancelled, .onHold, [.admin]),
         (.cancelled, .resolved, [.admin]),
         (.cancelled, .closed, [.admin]),
+        (.cancelled, .pendingApproval, [.admin]),
+
+        // Waiting for approval: an approver's yes opens it, a no (or the expiry) cancels it;
+        // agents may only cancel it, and nothing else enters it but a new ticket or an admin.
+        (.pendingApproval, .new, [.admin]),
+        (.pendingApproval, .open, [.admin, .approver]),
+        (.pendingApproval, .pending, [.admin]),
+        (.pendingApproval, .onHold, [.admin]),
+        (.pendingApproval, .resolved, [.admin]),
+        (.pendingApproval, .closed, [.admin]),
+        (.pendingApproval, .cancelled, [.admin, .agent, .approver, .system]),
+        (.new, .pendingApproval, [.admin]),
+        (.open, .pendingApproval, [.admin]),
+        (.pending, .pendingApproval, [.admin]),
+        (.onHold, .pendingApproval, [.admin]),
+        (.resolved, .pendingApproval, [.admin]),
+        (.closed, .pendingApproval, [.admin]),
     ]
 
     /// nil when allowed, else the reason in plain words (e.g. "a closed ticket cannot be reopened by an agent; an admin can do it, or the requester's reply starts a new ticket").
@@ -77,9 +96,17 @@ public enum TicketWorkflow {
             return "an admin cannot move a ticket from \(move)"
         case .requester:
             return "a requester's reply only reopens a pending or resolved ticket; it cannot move one from \(move)"
+        case .approver:
+            return "an approver's answer only opens or cancels a ticket waiting for approval; it cannot move one from \(move)"
         case .system:
             return "the gateway only reopens a pending or resolved ticket on a reply and closes a resolved one after its SLA; it cannot move one from \(move)"
         case .agent:
+            if from == .pendingApproval {
+                return "a ticket waiting for approval is opened by its approver's yes; an agent can only cancel it"
+            }
+            if to == .pendingApproval {
+                return "only a new request that needs approval waits for it; an agent cannot put a ticket back there"
+            }
             if from == .closed || from == .cancelled {
                 let verb = to == .closed || to == .cancelled ? "changed to \(to.rawValue)" : "reopened"
                 return "a \(from.rawValue) ticket cannot be \(verb) by an agent; an admin can do it, or the requester's reply starts a new ticket"

@@ -12,7 +12,41 @@ enum PostgresSchema {
         ("v1: tickets, history, outbox, clocks", v1),
         ("v2: leases", v2),
         ("v3: contacts and organisations", v3),
+        ("v4: approvals", v4),
     ]
+
+    /// Requests for approval: a status, a history kind and an actor role more, and one request
+    /// per ticket (`approvers` a JSON array of addresses, in order).
+    private static let v4 = """
+        ALTER TABLE ticket DROP CONSTRAINT ticket_status_check;
+        ALTER TABLE ticket ADD CONSTRAINT ticket_status_check
+          CHECK (status IN ('new','open','pending','on_hold','resolved','closed','cancelled','pending_approval'));
+        ALTER TABLE ticket_event DROP CONSTRAINT ticket_event_kind_check;
+        ALTER TABLE ticket_event ADD CONSTRAINT ticket_event_kind_check
+          CHECK (kind IN ('created','status','assignee','priority','tag','participant','visibility','sla','delivery','approval'));
+        ALTER TABLE ticket_event DROP CONSTRAINT ticket_event_actor_role_check;
+        ALTER TABLE ticket_event ADD CONSTRAINT ticket_event_actor_role_check
+          CHECK (actor_role IN ('requester','agent','admin','system','approver'));
+        CREATE TABLE approval (
+          ticket_id bigint PRIMARY KEY REFERENCES ticket (id) ON DELETE RESTRICT,
+          rule text NOT NULL,
+          mode text NOT NULL CHECK (mode IN ('any','chain')),
+          approvers text NOT NULL,
+          step integer NOT NULL,
+          state text NOT NULL CHECK (state IN ('pending','approved','rejected','expired')),
+          requested_at timestamptz NOT NULL,
+          remind_at timestamptz,
+          expires_at timestamptz NOT NULL,
+          remind_after double precision NOT NULL,
+          expire_after double precision NOT NULL,
+          on_expiry text NOT NULL,
+          escalated boolean NOT NULL,
+          decided_at timestamptz,
+          decided_by text,
+          reason text
+        );
+        CREATE INDEX approval_waiting ON approval (state, expires_at);
+        """
 
     /// Everyone whose mail was recorded, with the admin's exceptions (NULL: what the
     /// configuration says, '': none); and each ticket's organisation when it was opened.

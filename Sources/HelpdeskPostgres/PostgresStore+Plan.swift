@@ -25,7 +25,8 @@ extension PostgresStore {
         return TicketSnapshot(
             ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: all.filter { $0.removedAt != nil },
             tags: Set(tags), requesterThread: thread,
-            assignment: try strategy.map { try assignmentState(session, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState())
+            assignment: try strategy.map { try assignmentState(session, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState(),
+            approval: try approval(session, ticketId: id))
     }
 
     /// The round-robin pointer (for round robin) and open tickets per assignee (for least open).
@@ -82,6 +83,9 @@ extension PostgresStore {
             event.ticketId = ticketId
             event.id = try session.insert(event, into: "ticket_event")
             events.append(event)
+        }
+        if let approval = plan.approval {
+            try writeApproval(session, StoredApproval(approval, ticketId: ticketId))
         }
         if let agent = plan.roundRobin {
             try session.execute("""

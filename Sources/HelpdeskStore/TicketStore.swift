@@ -203,7 +203,7 @@ public protocol RetentionStore: Sendable {
 
 /// Everything the gateway needs of a store.
 public typealias TicketStore = InboundStore & TicketChangeStore & OutboxStore & DeliveryStore & SLAStore & TicketQueries & RetentionStore
-    & ContactStore
+    & ContactStore & ApprovalStore
     & GatewayStateStore & CredentialStore & LeaseStore
 
 extension TicketQueries {

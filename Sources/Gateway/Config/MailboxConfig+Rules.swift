@@ -10,6 +10,7 @@ extension MailboxConfig {
         rules.outgoingAttachmentLimit = outgoingAttachmentLimit
         rules.hardBouncePause = delivery.hardBouncePause
         rules.loopCaps = delivery.loopCaps
+        rules.approvals = approvals
         return rules
     }
 }

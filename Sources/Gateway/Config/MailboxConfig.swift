@@ -62,6 +62,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public var authservID: String?
     /// Service levels; nil when the mailbox has none.
     public var sla: SLAPolicy?
+    /// Which new tickets wait for a manager's yes (`approvals:`); nil when none do.
+    public var approvals: ApprovalPolicy?
     /// The language of mail to people whose own is unknown or has no templates; nil is the
     /// root templates' (English as shipped).
     public var language: LanguageTag?
@@ -83,7 +85,7 @@ extension MailboxConfig {
     static let knownFields = [
         "address", "name", "key", "imap", "smtp", "agents", "max_message_size", "max_attachment_size",
         "keep_raw_messages", "stranger_follow_ups", "after_processing", "assignment", "skills", "reply_token_secret_env",
-        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla", "language", "max_outgoing_attachments",
+        "reply_token_secret_file", "reply_token_days", "authserv_id", "sla", "language", "max_outgoing_attachments", "approvals",
     ] + DeliverySettings.fields
 
     /// Parses one `mailboxes/<name>.yaml`; the first problem is thrown with its file and field
@@ -162,6 +164,10 @@ extension MailboxConfig {
         var outgoingLimit = MailboxRules.defaultOutgoingAttachmentLimit
         problems.check { () throws(ConfigError) in outgoingLimit = try size(fields, "max_outgoing_attachments") ?? outgoingLimit }
         let delivery = DeliverySettings.read(fields, problems: &problems)
+        var approvals: ApprovalPolicy?
+        problems.check { () throws(ConfigError) in
+            approvals = try fields.optionalFields("approvals").map { fields throws(ConfigError) in try ApprovalPolicy.parse(fields) }
+        }
         let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
         guard problems.isEmpty, let address, let key, let smtp else {
             return MailboxFile(file: file, name: name, problems: problems.problems, identity: identity)
@@ -174,6 +180,7 @@ extension MailboxConfig {
         config.language = language
         config.outgoingAttachmentLimit = outgoingLimit
         config.delivery = delivery
+        config.approvals = approvals
         settings.apply(to: &config)
         return MailboxFile(config: config, identity: identity)
     }

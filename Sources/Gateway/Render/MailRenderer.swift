@@ -69,6 +69,17 @@ struct MailRenderer: Sendable {
         return RenderedMail(envelopeFrom: mailbox.address, recipients: mail.intent.recipients.map(\.address), message: message.rendered())
     }
 
+    /// The approval facts as templates read them; times as the mailbox's other times read.
+    private func approvalValues(
+        _ facts: MailFacts, mailbox: MailboxConfig, language: String, reminder: Bool, escalated: Bool, cancelled: Bool
+    ) -> TemplateValues.ApprovalValues? {
+        guard let approval = facts.approval else { return nil }
+        return TemplateValues.ApprovalValues(
+            rule: approval.rule.oneLine, step: approval.step, steps: approval.steps, chain: approval.steps > 1,
+            expires: TemplateValues.readableTime(approval.expiresAt, in: mailbox.sla?.calendar.timeZone ?? .gmt, language: language),
+            decidedBy: approval.decidedBy?.oneLine, reason: approval.reason?.oneLine, reminder: reminder, escalated: escalated, cancelled: cancelled)
+    }
+
     /// A file's bytes, checked against the hash it is kept under.
     private func bytes(of file: AttachmentDraft) throws(RenderFailure) -> [UInt8] {
         guard let attachments else {
@@ -101,6 +112,13 @@ struct MailRenderer: Sendable {
         switch mail.intent {
         case .acknowledgement, .agentReply, .messageTooLarge:
             return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
+        case .approvalGranted(let to), .approvalRejected(let to, _), .approvalExpired(let to, _),
+            .approvalRequested(let to, _, _):
+            // The requester reads their own language; an approver or agent theirs, or the mailbox's.
+            if to.address == mail.facts.ticket?.requesterAddress.lowercased() {
+                return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
+            }
+            return mailbox.languages(forAgent: to.address)
         case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
             .deliveryPartial(let agent), .deliveryFailed(let agent),
             .slaWarning(let agent, _, _), .slaBreach(let agent, _, _):
@@ -146,6 +164,15 @@ struct MailRenderer: Sendable {
             }
         case .newTicket(let agent), .requesterReply(let agent):
             values.agent = .init(agent)
+        case .approvalRequested(let approver, let reminder, let escalated):
+            values.agent = .init(mailbox.isAgent(approver.address) ? Correspondent(address: approver.address, name: mailbox.agent(address: approver.address).name) : approver)
+            values.approval = approvalValues(facts, mailbox: mailbox, language: language, reminder: reminder, escalated: escalated, cancelled: false)
+        case .approvalGranted(let to), .approvalRejected(let to, _):
+            values.agent = .init(to)
+            values.approval = approvalValues(facts, mailbox: mailbox, language: language, reminder: false, escalated: false, cancelled: false)
+        case .approvalExpired(let to, let cancelled):
+            values.agent = .init(to)
+            values.approval = approvalValues(facts, mailbox: mailbox, language: language, reminder: false, escalated: !cancelled, cancelled: cancelled)
         case .assigned(let agent, let by):
             values.agent = .init(agent)
             values.assignedBy = by.oneLine

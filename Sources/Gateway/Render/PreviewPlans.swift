@@ -23,7 +23,8 @@ enum PreviewPlans {
     static func ticket(_ event: MailEvent, ticket: Ticket, comments: [CommentRecord], mailbox: MailboxConfig, now: Date) -> PlannedMail {
         let wanted: (CommentRecord) -> Bool = switch event {
         case .agentReply: { $0.authorRole == .agent && $0.visibility == .public }
-        case .ticketCreated, .newTicket, .requesterReply, .ticketAssigned, .messageTooLarge: { $0.authorRole != .agent }
+        case .ticketCreated, .newTicket, .requesterReply, .ticketAssigned, .messageTooLarge, .approvalRequested: { $0.authorRole != .agent }
+        case .approvalGranted, .approvalRejected, .approvalExpired: { _ in true }
         case .commandRejected: { $0.authorRole == .agent }
         case .slaWarning, .slaBreach, .deliveryPartial, .deliveryFailed: { _ in true }
         }
@@ -83,6 +84,30 @@ enum PreviewPlans {
             intent = .messageTooLarge(
                 to: requester, reason: "it is 31.0 MB and the limit is \(TemplateValues.readableSize(mailbox.maximumMessageSize))",
                 size: 31 * 1_048_576, limit: mailbox.maximumMessageSize)
+        case .approvalRequested, .approvalGranted, .approvalRejected, .approvalExpired:
+            // A made-up request of the mailbox's first rule (or "sample"), decided by a manager.
+            let rule = mailbox.approvals?.rules.first
+            let approver = rule.flatMap { rule -> String? in
+                if case .anyOf(let list) = rule.approvers { return list.first }
+                if case .chain(let list) = rule.approvers { return list.first }
+                return nil
+            } ?? "manager@\(mailbox.domain)"
+            var approval = Approval(
+                ticketId: ticket.id ?? 0, rule: rule?.name ?? "sample", mode: .any, approvers: [approver], requestedAt: now, remindAt: nil,
+                expiresAt: now.addingTimeInterval(rule?.expireAfter ?? 3 * 86_400), remindAfter: rule?.remindAfter ?? 86_400,
+                expireAfter: rule?.expireAfter ?? 3 * 86_400, onExpiry: rule?.onExpiry ?? .cancel)
+            if event == .approvalGranted || event == .approvalRejected {
+                approval.decidedBy = approver
+                approval.state = event == .approvalGranted ? Approval.State.approved : .rejected
+            }
+            if event == .approvalRejected { approval.reason = "No budget this quarter." }
+            facts.approval = ApprovalFacts(approval)
+            switch event {
+            case .approvalRequested: intent = .approvalRequested(approver: Correspondent(address: approver), reminder: false, escalated: false)
+            case .approvalGranted: intent = .approvalGranted(to: requester)
+            case .approvalRejected: intent = .approvalRejected(to: requester, reason: approval.reason ?? "")
+            default: intent = .approvalExpired(to: requester, cancelled: true)
+            }
         }
         return PlannedMail(
             intent: intent, messageID: "preview.\(ticket.key).\(event.rawValue)@\(mailbox.domain)", mailbox: mailbox.name,

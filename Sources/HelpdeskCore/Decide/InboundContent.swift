@@ -58,6 +58,9 @@ public struct InboundContent: Sendable, Equatable {
     public var thread: MailThread?
     /// The sender's language from Content-Language or Accept-Language, for a new ticket's mail.
     public var language: LanguageTag?
+    /// Set when the message answers an approval request (an approval reply address signed for
+    /// its sender) or starts with `#approve`/`#reject`.
+    public var approval: ApprovalMessage?
 
     public init(
         requesterAddress: String, requesterName: String?, subject: String, body: String, html: String? = nil,

@@ -35,6 +35,7 @@ public struct InboundRules: Sendable {
         guard let found = snapshot.found else {
             return openTicket(content, snapshot: snapshot, linkedTo: nil, reason: nil, at: now)
         }
+        if let answer = approvalReply(content, on: found, at: now) { return answer }
         let role = senderRole(content.requesterAddress, on: found)
         switch FollowUpRule.action(
             status: found.ticket.status, sender: role, strangers: receiving.strangers, automatic: content.autoReplySuppression != nil) {
@@ -85,6 +86,28 @@ public struct InboundRules: Sendable {
         plan.events.append(TicketEvent(
             ticketId: 0, at: now, actor: content.requesterAddress.isEmpty ? "unknown" : content.requesterAddress,
             actorRole: .requester, kind: .created, from: previous?.key, to: ticket.key, note: reason.map { "linked: \($0.rawValue)" }))
+        let held = approvalRequest(subject: ticket.subject, body: content.body, requester: content.requesterAddress, sender: snapshot.sender, at: now)
+        if held.approval == nil, let note = held.note {
+            plan.events.append(TicketEvent(
+                ticketId: 0, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .approval, from: nil, to: "not held", note: note))
+        }
+        if let approval = held.approval {
+            // Nobody works on it before the yes: no assignment, no notice to the agents yet.
+            ticket.status = .pendingApproval
+            plan.events.append(TicketEvent(
+                ticketId: 0, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .approval, from: nil, to: "requested",
+                note: "rule \(approval.rule); \(approval.mode == .chain ? "in turn" : "any one of"): \(approval.approvers.joined(separator: ", "))"
+                    + (held.note.map { " (\($0))" } ?? "")))
+            plan.ticket = ticket
+            plan.approval = approval
+            let comment = NewComment(
+                authorAddress: content.requesterAddress, authorName: content.requesterName, body: content.body, html: content.html,
+                reply: content.reply, authorRole: .participant, visibility: .public)
+            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            facts.linkedKey = previous?.key
+            plan.mail = heldTicketMail(plan, approval: approval, content: content, facts: facts)
+            return InboundPlan(outcome: .ticketCreated, ticket: plan, comment: comment)
+        }
         let assignment = receiving.assignment
         let skills = Assignment.requiredSkills(subject: ticket.subject, body: content.body, tags: [], rules: assignment.rules)
         if let agent = snapshot.assignment.pick(assignment, skills: skills) {

@@ -12,6 +12,8 @@ public struct MailboxRules: Sendable, Equatable {
     public var strangers: StrangerPolicy
     /// Its service levels, or nil when the mailbox has none.
     public var sla: SLAPolicy?
+    /// Which new tickets wait for approval; nil when none do.
+    public var approvals: ApprovalPolicy?
     /// The most an agent's public reply may carry to the requester in files, in bytes.
     public var outgoingAttachmentLimit = MailboxRules.defaultOutgoingAttachmentLimit
 

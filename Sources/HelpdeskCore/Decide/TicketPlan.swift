@@ -23,6 +23,8 @@ public struct TicketPlan: Sendable, Equatable {
     public var mail: [PlannedMail]
     /// The SLA policy the ticket's clocks are recomputed with after the change; nil leaves them.
     public var sla: SLAPolicy?
+    /// The ticket's request for approval as it is after the change (new or changed); nil leaves it.
+    public var approval: Approval?
 
     public init(
         ticket: Ticket, events: [TicketEvent] = [], participants: [ParticipantChange] = [], addTags: [String] = [],

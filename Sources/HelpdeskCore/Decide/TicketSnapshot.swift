@@ -12,11 +12,14 @@ public struct TicketSnapshot: Sendable, Equatable {
     public var requesterThread: [String]
     /// The ticket's mailbox's assignment pointer and counts.
     public var assignment: AssignmentState
+    /// Its request for approval, when it had one.
+    public var approval: Approval?
 
     public init(
         ticket: Ticket, participants: [Participant] = [], removedParticipants: [Participant] = [], tags: Set<String> = [],
-        requesterThread: [String] = [], assignment: AssignmentState = AssignmentState()
+        requesterThread: [String] = [], assignment: AssignmentState = AssignmentState(), approval: Approval? = nil
     ) {
+        self.approval = approval
         self.ticket = ticket
         self.participants = participants
         self.removedParticipants = removedParticipants

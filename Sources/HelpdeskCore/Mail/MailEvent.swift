@@ -22,6 +22,15 @@ public enum MailEvent: String, Sendable, Codable, CaseIterable {
     /// To the assignee (or every agent): a mail of the ticket bounced, or an agent's reply went
     /// to an address that bounced before.
     case deliveryFailed = "delivery_failed"
+    /// To an approver: a request waits for their `#approve` or `#reject` (also the reminder, and
+    /// to the agents when an expired request is escalated to them).
+    case approvalRequested = "approval_requested"
+    /// To the requester: their request was approved and is being worked on.
+    case approvalGranted = "approval_granted"
+    /// To the requester: their request was rejected, with the reason.
+    case approvalRejected = "approval_rejected"
+    /// To the requester and the approvers: nobody decided in time.
+    case approvalExpired = "approval_expired"
 
     /// Whether the mail is about a ticket, so its Subject must carry the key.
     public var isAboutTicket: Bool { self != .messageTooLarge }

@@ -25,6 +25,19 @@ public enum MailIntent: Sendable, Equatable, Codable {
     /// A mail of the ticket bounced, or an agent's reply went to an address that bounced
     /// before; the facts' `delivery` says which and why.
     case deliveryFailed(agent: Correspondent)
+    /// A request waits for `approver`'s decision; `reminder` for the one reminder, `escalated`
+    /// when the request expired and went to the agents.
+    case approvalRequested(approver: Correspondent, reminder: Bool, escalated: Bool)
+    /// The requester's request was approved.
+    case approvalGranted(to: Correspondent)
+    /// The requester's request was rejected; `reason` as the approver wrote it.
+    case approvalRejected(to: Correspondent, reason: String)
+    /// Nobody decided in time; `cancelled` when the ticket was cancelled (else escalated).
+    case approvalExpired(to: Correspondent, cancelled: Bool)
+
+    /// What an approval reply address is signed for: the approver's address with a prefix, so
+    /// neither kind of signed address proves the other.
+    public static func approvalSigner(_ address: String) -> String { "approval:" + address.lowercased() }
 
     public var event: MailEvent {
         switch self {
@@ -39,6 +52,10 @@ public enum MailIntent: Sendable, Equatable, Codable {
         case .messageTooLarge: .messageTooLarge
         case .deliveryPartial: .deliveryPartial
         case .deliveryFailed: .deliveryFailed
+        case .approvalRequested: .approvalRequested
+        case .approvalGranted: .approvalGranted
+        case .approvalRejected: .approvalRejected
+        case .approvalExpired: .approvalExpired
         }
     }
 
@@ -49,6 +66,8 @@ public enum MailIntent: Sendable, Equatable, Codable {
             .deliveryPartial(let agent), .deliveryFailed(let agent): [agent]
         case .agentReply(let to, _): to
         case .slaWarning(let to, _, _), .slaBreach(let to, _, _): [to]
+        case .approvalRequested(let approver, _, _): [approver]
+        case .approvalGranted(let to), .approvalRejected(let to, _), .approvalExpired(let to, _): [to]
         }
     }
 
@@ -61,7 +80,9 @@ public enum MailIntent: Sendable, Equatable, Codable {
             agent.address
         case .slaWarning(let to, _, let signed), .slaBreach(let to, _, let signed):
             signed ? to.address : nil
-        case .acknowledgement, .agentReply, .messageTooLarge:
+        case .approvalRequested(let approver, _, _):
+            Self.approvalSigner(approver.address)
+        case .acknowledgement, .agentReply, .messageTooLarge, .approvalGranted, .approvalRejected, .approvalExpired:
             nil
         }
     }
@@ -111,6 +132,8 @@ public struct MailFacts: Sendable, Equatable, Codable {
     public var attachmentLimit: Int?
     /// What a `delivery_failed` mail reports.
     public var delivery: DeliveryFacts?
+    /// What an approval mail is about.
+    public var approval: ApprovalFacts?
 
     public init(
         ticket: Ticket?, subject: String, body: String = "", reply: String? = nil, author: Correspondent? = nil,

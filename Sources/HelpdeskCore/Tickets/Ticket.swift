@@ -62,6 +62,8 @@ public struct TicketEvent: Sendable, Codable, Equatable {
         /// A mail of the ticket bounced, was withheld (suppressed address, loop cap) or went out
         /// to an address that bounced before.
         case delivery
+        /// A request for approval: asked, reminded, decided, refused, expired.
+        case approval
     }
 
     public var id: Int64?

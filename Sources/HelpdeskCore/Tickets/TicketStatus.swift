@@ -7,6 +7,8 @@ public enum TicketStatus: String, Sendable, Codable, CaseIterable {
     case resolved
     case closed
     case cancelled
+    /// Waiting for a manager's approval before anyone works on it; SLA clocks stand still.
+    case pendingApproval = "pending_approval"
 
     /// Whether work on the ticket has ended.
     public var isFinished: Bool { self == .resolved || self == .closed || self == .cancelled }

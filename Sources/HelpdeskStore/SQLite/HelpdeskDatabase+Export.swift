@@ -16,7 +16,7 @@ extension HelpdeskDatabase {
     public static let exportedTables = [
         "mailbox_cursor", "ticket", "comment", "inbound_message", "ticket_message", "participant", "attachment", "ticket_tag",
         "ticket_event", "assignment_pointer", "ticket_sla", "sla_notice", "outbox", "suppression", "mailbox_poll", "oauth_refresh_token",
-        "contact",
+        "contact", "approval",
     ]
 
     /// The columns of `table`, in schema order.

@@ -25,7 +25,8 @@ extension HelpdeskDatabase {
         return TicketSnapshot(
             ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: all.filter { $0.removedAt != nil },
             tags: Set(tags), requesterThread: thread,
-            assignment: try strategy.map { try assignmentState(db: db, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState())
+            assignment: try strategy.map { try assignmentState(db: db, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState(),
+            approval: try approval(db, ticketId: id))
     }
 
     /// The round-robin pointer (for round robin) and open tickets per assignee (for least open).
@@ -81,6 +82,9 @@ extension HelpdeskDatabase {
             event.ticketId = ticketId
             event.id = try db.insertRow(event)
             events.append(event)
+        }
+        if let approval = plan.approval {
+            try StoredApproval(approval, ticketId: ticketId).save(db)
         }
         if let agent = plan.roundRobin {
             try db.cachedStatement(sql: """

@@ -324,6 +324,31 @@ enum Schema {
             try db.alter(table: "ticket") { t in t.add(column: "organization", .text) }
             try db.create(index: "ticket_by_organization", on: "ticket", columns: ["organization"])
         }
+        migrator.registerMigration("v15: approvals", foreignKeyChecks: .immediate) { db in
+            try widenCheck(db, table: "ticket", from: "'resolved','closed','cancelled')", to: "'resolved','closed','cancelled','pending_approval')")
+            try widenCheck(db, table: "ticket_event", from: "'sla','delivery'", to: "'sla','delivery','approval'")
+            try widenCheck(db, table: "ticket_event", from: "'admin','system'", to: "'admin','system','approver'")
+            // One request per ticket; `approvers` is a JSON array of addresses, in order.
+            try db.create(table: "approval") { t in
+                t.primaryKey("ticket_id", .integer).references("ticket", onDelete: .restrict)
+                t.column("rule", .text).notNull()
+                t.column("mode", .text).notNull().check(sql: "mode IN ('any','chain')")
+                t.column("approvers", .text).notNull()
+                t.column("step", .integer).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('pending','approved','rejected','expired')")
+                t.column("requested_at", .datetime).notNull()
+                t.column("remind_at", .datetime)
+                t.column("expires_at", .datetime).notNull()
+                t.column("remind_after", .double).notNull()
+                t.column("expire_after", .double).notNull()
+                t.column("on_expiry", .text).notNull()
+                t.column("escalated", .boolean).notNull()
+                t.column("decided_at", .datetime)
+                t.column("decided_by", .text)
+                t.column("reason", .text)
+            }
+            try db.create(index: "approval_waiting", on: "approval", columns: ["state", "expires_at"])
+        }
         return migrator
     }
 

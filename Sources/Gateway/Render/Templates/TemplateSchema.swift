@@ -17,6 +17,8 @@ public enum TemplateSchema {
         case .commandRejected: return aboutTicket + [agent, rejection] + common
         case .slaWarning, .slaBreach: return aboutTicket + [agent, sla] + common
         case .messageTooLarge: return [requester, author, notice] + common
+        case .approvalRequested: return aboutTicket + [agent, approval] + common
+        case .approvalGranted, .approvalRejected, .approvalExpired: return aboutTicket + [recipient, approval] + common
         }
     }
 
@@ -50,7 +52,21 @@ public enum TemplateSchema {
 
     static let requester = person("requester", "who opened the ticket (or sent the message)") { $0.requester }
     static let author = person("author", "who wrote the message in hand", optional: true) { $0.author }
-    static let agent = person("agent", "the agent the mail is for") { $0.agent }
+    static let agent = person("agent", "the agent the mail is for (in approval_requested: the approver)") { $0.agent }
+    static let recipient = person("recipient", "who the mail is for: the requester, or an approver whose request lapsed") { $0.agent }
+
+    static let approval = TemplateField.group("approval", "the request for approval", present: { $0.approval != nil }, [
+        .text("rule", "the approval rule's name, hardware") { $0.approval?.rule },
+        .flag("chain", "approvers decide in turn") { $0.approval?.chain },
+        .number("step", "in a chain, which approver decides now (1 for the first)") { $0.approval?.step },
+        .number("steps", "how many approvers the chain has (1 when any one decides)") { $0.approval?.steps },
+        .text("expires", "when the request expires, in the SLA policy's time zone (else UTC) and the mail's language") { $0.approval?.expires },
+        .text("decided_by", "who approved or rejected", optional: true) { $0.approval?.decidedBy },
+        .text("reason", "the rejection's reason as written; empty when none was given", optional: true) { $0.approval?.reason },
+        .flag("reminder", "this is the one reminder") { $0.approval?.reminder },
+        .flag("escalated", "nobody decided in time and the agents are asked instead") { $0.approval?.escalated },
+        .flag("cancelled", "(approval_expired) the ticket was cancelled; else it went to the agents") { $0.approval?.cancelled },
+    ])
 
     static let linked = TemplateField.group(
         "linked", "the earlier ticket this one continues; use it as a section", optional: true, present: { $0.linked != nil },

@@ -111,6 +111,21 @@ struct TemplateValues: Sendable {
         }
     }
 
+    /// `{{approval.rule}}`, `.step`, `.steps`, `.expires`, `.decided_by`, `.reason` and flags:
+    /// the request for approval an approval mail is about.
+    struct ApprovalValues: Sendable {
+        var rule: String
+        var step: Int
+        var steps: Int
+        var chain: Bool
+        var expires: String
+        var decidedBy: String?
+        var reason: String?
+        var reminder: Bool
+        var escalated: Bool
+        var cancelled: Bool
+    }
+
     /// One file in `{{#attachments}}`, `{{#inline_images}}` or `{{#left_out}}`.
     struct File: Sendable {
         var name: String
@@ -133,6 +148,8 @@ struct TemplateValues: Sendable {
     var notice: Notice?
     /// What a `delivery_failed` mail reports.
     var delivery: Delivery?
+    /// What an approval mail is about.
+    var approval: ApprovalValues?
     /// The language of the template chosen for the mail (`en` for the shipped ones).
     var language = "en"
     /// The rendered HTML content, while the layout around it is rendered.
@@ -193,6 +210,9 @@ struct TemplateValues: Sendable {
                 address: "alice@example.test", event: .ticketCreated, status: "5.1.1", diagnostic: "550 5.1.1 User unknown",
                 pausedUntil: Date(timeIntervalSince1970: 1_795_604_400), bouncedAt: Date(timeIntervalSince1970: 1_795_000_000)),
             zone: TimeZone(identifier: "Europe/Berlin") ?? .gmt, language: "en"),
+        approval: ApprovalValues(
+            rule: "hardware", step: 1, steps: 2, chain: true, expires: "2026-11-27 09:00 Europe/Berlin", decidedBy: "mia@example.test",
+            reason: "No budget this quarter.", reminder: true, escalated: false, cancelled: true),
         attachments: [File(name: "invoice.pdf", size: "3.1 MB")], inlineImages: [File(name: "screenshot.png", size: "240 KB", contentID: "screenshot.1@example.test")],
         leftOut: [File(name: "video.mp4", size: "48.0 MB")], attachmentLimit: "20.0 MB")
 }

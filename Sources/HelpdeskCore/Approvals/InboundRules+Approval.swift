@@ -1,0 +1,164 @@
+public import Foundation
+
+// Approvals in the inbound decision: a new ticket that a rule holds, and an approver's answer.
+
+extension InboundRules {
+    /// The request a new ticket must wait for, or nil; `note` says why a matching rule holds
+    /// nothing (nobody could decide) or who decides instead of a missing manager.
+    func approvalRequest(subject: String, body: String, requester: String, sender: Contact?, at now: Date) -> (approval: Approval?, note: String?) {
+        guard let rule = receiving.approvals?.rule(subject: subject, body: body) else { return (nil, nil) }
+        var mode = Approval.Mode.any
+        var approvers: [String]
+        switch rule.approvers {
+        case .manager: approvers = organizations.managers(of: requester, contact: sender)
+        case .anyOf(let list): approvers = list
+        case .chain(let list):
+            approvers = list
+            mode = .chain
+        }
+        // Nobody approves their own request; the order of a chain is kept.
+        var seen: Set<String> = []
+        approvers = approvers.map { $0.lowercased() }.filter { $0 != requester.lowercased() && seen.insert($0).inserted }
+        var note: String?
+        if approvers.isEmpty {
+            approvers = receiving.agents.map(\.address).filter { $0 != requester.lowercased() }
+            mode = .any
+            guard !approvers.isEmpty else {
+                return (nil, "rule \(rule.name) matched, but nobody can approve (no manager for \(requester), no agents): not held")
+            }
+            note = "no approver for \(requester) under rule \(rule.name): the agents decide"
+        }
+        return (Approval(ticketId: 0, rule: rule, mode: mode, approvers: approvers, at: now), note)
+    }
+
+    /// The mail a held new ticket causes: the requester's acknowledgement and the request to the
+    /// approvers who decide first.
+    func heldTicketMail(_ plan: TicketPlan, approval: Approval, content: InboundContent, facts: MailFacts) -> [PlannedMail] {
+        let mail = MailRules(rules: receiving, newMessageID: newMessageID)
+        var planned: [PlannedMail] = []
+        if content.autoReplySuppression == nil, let replyTo = content.replyTo {
+            planned.append(mail.mail(.acknowledgement(to: replyTo), about: plan.ticket, answering: content.thread, facts: facts))
+        }
+        var asking = facts
+        asking.approval = ApprovalFacts(approval)
+        planned += approval.current.map { address in
+            mail.mail(.approvalRequested(approver: Correspondent(address: address), reminder: false, escalated: false),
+                      about: plan.ticket, answering: nil, facts: asking)
+        }
+        return planned
+    }
+
+    /// An answer to a ticket's request for approval, or nil when the message is not one (no
+    /// `#approve`/`#reject` line and no approval reply address of this ticket).
+    func approvalReply(_ content: InboundContent, on found: TicketSnapshot, at now: Date) -> InboundPlan? {
+        guard let message = content.approval, let approval = found.approval, let ticketId = found.ticket.id else { return nil }
+        let proved = message.tokenTicketIds.contains(ticketId)
+        guard proved || message.decision != nil else { return nil }
+        let sender = content.requesterAddress
+        let role = senderRole(sender, on: found)
+        var ticket = found.ticket
+        ticket.updatedAt = now
+        var plan = TicketPlan(ticket: ticket, sla: rules(for: ticket).sla)
+        let words = message.decision == nil ? content.body : message.comment
+        // The answer is for the agents, not the requester: kept as an internal comment.
+        let comment = NewComment(
+            authorAddress: sender, authorName: content.requesterName, body: words, html: message.decision == nil ? content.html : nil,
+            reply: message.decision == nil ? content.reply : message.comment, authorRole: role, visibility: .internal)
+        guard let decision = message.decision else { return InboundPlan(outcome: .commentAdded, ticket: plan, comment: comment) }
+        let actorRole: ActorRole = approval.approvers.contains(sender) ? .approver : (role == .agent ? .agent : .requester)
+        if let refusal = Self.refusal(approval, status: found.ticket.status, sender: sender, proved: proved, problem: message.tokenProblem, at: now) {
+            plan.events.append(TicketEvent(
+                ticketId: ticketId, at: now, actor: sender.isEmpty ? "unknown" : sender, actorRole: actorRole, kind: .approval,
+                from: approval.state.rawValue, to: "refused", note: Self.reason("\(decision.word) refused: \(refusal)")))
+            return InboundPlan(outcome: .commentAdded, ticket: plan, comment: comment)
+        }
+        var updated = approval
+        let mail = MailRules(rules: rules(for: ticket), newMessageID: newMessageID)
+        let requester = Correspondent(address: ticket.requesterAddress, name: ticket.requesterName)
+        let thread = found.requesterThread.last.map { MailThread(parent: $0, ancestors: Array(found.requesterThread.dropLast())) }
+        func event(_ to: String, note: String?) -> TicketEvent {
+            TicketEvent(ticketId: ticketId, at: now, actor: sender, actorRole: .approver, kind: .approval, from: approval.state.rawValue, to: to, note: note)
+        }
+        func status(_ to: TicketStatus) -> TicketEvent {
+            TicketEvent(ticketId: ticketId, at: now, actor: sender, actorRole: .approver, kind: .status, from: ticket.status.rawValue, to: to.rawValue,
+                        note: "approval \(approval.rule)")
+        }
+        switch decision {
+        case .approve where approval.mode == .chain && approval.step + 1 < approval.approvers.count:
+            updated.step += 1
+            updated.remindAt = now.addingTimeInterval(approval.remindAfter)
+            updated.expiresAt = now.addingTimeInterval(approval.expireAfter)
+            let next = updated.approvers[updated.step]
+            plan.events.append(event("pending", note: "approved at step \(approval.step + 1) of \(approval.approvers.count); now asking \(next)"))
+            plan.ticket = ticket
+            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            facts.approval = ApprovalFacts(updated)
+            plan.mail.append(mail.mail(.approvalRequested(approver: Correspondent(address: next), reminder: false, escalated: false),
+                                       about: ticket, answering: nil, facts: facts))
+        case .approve:
+            updated.state = .approved
+            updated.decidedAt = now
+            updated.decidedBy = sender
+            updated.remindAt = nil
+            plan.events.append(event(Approval.State.approved.rawValue, note: "rule \(approval.rule)"))
+            plan.events.append(status(.open))
+            ticket.status = .open
+            // Assigned as a new ticket would have been, now that it may be worked on.
+            let assignment = rules(for: ticket).assignment
+            if ticket.assignee == nil, let agent = found.assignment.pick(
+                assignment, skills: Assignment.requiredSkills(subject: ticket.subject, body: "", tags: found.tags, rules: assignment.rules)) {
+                plan.events.append(TicketEvent(
+                    ticketId: ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .assignee, from: nil, to: agent,
+                    note: assignment.strategy.rawValue))
+                ticket.assignee = agent
+                if assignment.strategy == .roundRobin { plan.roundRobin = agent }
+            }
+            plan.ticket = ticket
+            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            facts.approval = ApprovalFacts(updated)
+            plan.mail.append(mail.mail(.approvalGranted(to: requester), about: ticket, answering: thread, facts: facts))
+            plan.mail += mail.assignments(plan.events, ticket: ticket, actor: "", answering: nil, facts: facts)
+            for agent in rules(for: ticket).agents where agent.address != ticket.assignee {
+                plan.mail.append(mail.mail(.newTicket(agent: agent), about: ticket, answering: nil, facts: facts))
+            }
+        case .reject(let reason):
+            updated.state = .rejected
+            updated.decidedAt = now
+            updated.decidedBy = sender
+            updated.reason = Self.reason(reason)
+            updated.remindAt = nil
+            plan.events.append(event(Approval.State.rejected.rawValue, note: reason.isEmpty ? "no reason given" : Self.reason(reason)))
+            plan.events.append(status(.cancelled))
+            ticket.status = .cancelled
+            plan.ticket = ticket
+            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            facts.approval = ApprovalFacts(updated)
+            plan.mail.append(mail.mail(.approvalRejected(to: requester, reason: updated.reason ?? ""), about: ticket, answering: thread, facts: facts))
+        }
+        plan.approval = updated
+        return InboundPlan(outcome: .commentAdded, ticket: plan, comment: comment)
+    }
+
+    /// Why `sender`'s decision does not count, or nil when it does.
+    static func refusal(_ approval: Approval, status: TicketStatus, sender: String, proved: Bool, problem: String?, at now: Date) -> String? {
+        if approval.state != .pending { return "the request was \(approval.state.rawValue) already" }
+        if status != .pendingApproval { return "the ticket is \(status.rawValue), not waiting for approval" }
+        guard approval.current.contains(sender) else {
+            let who = approval.current.joined(separator: ", ")
+            return "\(sender.isEmpty ? "the sender" : sender) is not \(approval.mode == .chain ? "the approver at this step" : "an approver") of this request (waiting for \(who))"
+        }
+        guard proved else { return problem ?? "it was not sent to the approval reply address signed for \(sender)" }
+        if now >= approval.expiresAt { return "the request expired on \(ISO8601DateFormatter().string(from: approval.expiresAt))" }
+        return nil
+    }
+}
+
+extension ApprovalDecision {
+    /// The command as written, for history notes.
+    var word: String {
+        switch self {
+        case .approve: "#approve"
+        case .reject: "#reject"
+        }
+    }
+}
