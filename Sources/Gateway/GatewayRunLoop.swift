@@ -94,13 +94,14 @@ extension HelpdeskGateway {
             }
             if Date() >= nextSLA {
                 nextSLA = Date().addingTimeInterval(schedule.slaInterval)
-                // One instance at a time checks the clocks (the notices are exactly-once anyway).
-                if config.mailboxes.contains(where: { $0.sla != nil }), leases.holds(LeaseKeeper.housekeeping) {
+                // One instance at a time checks the clocks and approval timers (both exactly-once anyway).
+                if config.mailboxes.contains(where: { $0.sla != nil || $0.approvals != nil }), leases.holds(LeaseKeeper.housekeeping) {
                     do {
                         let summary = try checkSLA(refreshing: slaPasses == 0)
                         slaPasses += 1
                         GatewayMetrics.slaChecked(summary)
-                        if summary.warnings + summary.breaches + summary.autoClosed > 0 {
+                        if summary.warnings + summary.breaches + summary.autoClosed
+                            + summary.approvalReminders + summary.approvalsExpired + summary.approvalsEscalated > 0 {
                             logger.info("sla", metadata: ["summary": "\(summary)"])
                             // Warnings wait in the outbox; send them now, not after `interval`.
                             loops.wakeAll()

@@ -46,7 +46,7 @@ struct TemplateCheckTests {
         (["sales/deutsch/ticket_created.mustache": ack + "x\n"],
          "sales/deutsch/ticket_created.mustache: folder 'sales/deutsch' is not a language: a mailbox's folder may only hold language folders such as de or pt-BR"),
         (["tickt_created.mustache": ack + "x\n"],
-         "tickt_created.mustache: 'tickt_created' names no event and no template includes it as a partial; did you mean 'ticket_created'? (events: ticket_created, new_ticket, requester_reply, agent_reply, ticket_assigned, command_rejected, sla_warning, sla_breach, message_too_large, delivery_partial, delivery_failed)"),
+         "tickt_created.mustache: 'tickt_created' names no event and no template includes it as a partial; did you mean 'ticket_created'? (events: ticket_created, new_ticket, requester_reply, agent_reply, ticket_assigned, command_rejected, sla_warning, sla_breach, message_too_large, delivery_partial, delivery_failed, approval_requested, approval_granted, approval_rejected, approval_expired)"),
         (["ticket_created.html.mustache": "<p>{{> footer}}</p>\n"],
          "ticket_created.html.mustache:1:4: 'footer' is a text partial and this template is HTML: its values would not be escaped; include 'footer.html' (a file footer.html.mustache)"),
         (["layout.html.mustache": "<html><body>{{content}}</body></html>\n"],

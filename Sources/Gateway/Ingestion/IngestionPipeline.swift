@@ -136,6 +136,7 @@ public struct IngestionPipeline: Sendable {
             content.agentMessage = AgentMail(secrets: secrets)
                 .read(message, sender: senderAddress, agentOf: agentOf, receiving: mailbox, now: receivedAt)
         }
+        content.approval = ApprovalMail(secrets: secrets).read(message, sender: senderAddress, mailboxes: Array(mailboxes.values), now: receivedAt)
         let finished = content
         return PreparedMessage(uid: uid, suppression: suppression) { [rules, lookup, identity] recorder in
             try recorder.record(identity, finished, lookup: lookup) { snapshot in

@@ -114,11 +114,10 @@ struct MailRenderer: Sendable {
             return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
         case .approvalGranted(let to), .approvalRejected(let to, _), .approvalExpired(let to, _),
             .approvalRequested(let to, _, _):
-            // The requester reads their own language; an approver or agent theirs, or the mailbox's.
-            if to.address == mail.facts.ticket?.requesterAddress.lowercased() {
-                return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
-            }
-            return mailbox.languages(forAgent: to.address)
+            // An agent reads theirs; the requester and their managers (most often of the same
+            // organisation) the requester's, then the mailbox's.
+            if mailbox.isAgent(to.address) { return mailbox.languages(forAgent: to.address) }
+            return [mail.facts.ticket?.language.flatMap(LanguageTag.init), mailbox.language].compactMap { $0 }
         case .newTicket(let agent), .assigned(let agent, _), .requesterReply(let agent), .commandRejected(let agent, _, _, _),
             .deliveryPartial(let agent), .deliveryFailed(let agent),
             .slaWarning(let agent, _, _), .slaBreach(let agent, _, _):

@@ -14,11 +14,18 @@ public struct SLACheckSummary: Sendable, Equatable, CustomStringConvertible {
     public var autoClosed = 0
     /// Tickets whose clocks were recomputed (or dropped) first, with `refreshing`.
     public var refreshed = 0
+    /// Requests for approval whose approvers were reminded, that expired (ticket cancelled), and
+    /// that went to the agents.
+    public var approvalReminders = 0
+    public var approvalsExpired = 0
+    public var approvalsEscalated = 0
 
     public init() {}
 
     public var description: String {
-        "\(warnings) warning(s), \(breaches) breach(es), \(autoClosed) auto-closed"
+        let approvals = approvalReminders + approvalsExpired + approvalsEscalated == 0 ? ""
+            : ", approvals: \(approvalReminders) reminded, \(approvalsExpired) expired, \(approvalsEscalated) escalated"
+        return "\(warnings) warning(s), \(breaches) breach(es), \(autoClosed) auto-closed" + approvals
     }
 }
 
@@ -48,6 +55,7 @@ struct SLAService {
             if due.kind == .breach { summary.breaches += 1 } else { summary.warnings += 1 }
             logger.notice("sla \(due.kind.rawValue)", metadata: ["ticket": "\(due.ticketKey)", "target": "\(due.target.rawValue)"])
         }
+        try runApprovalTimers(at: at, rules: rules, domains: domains, summary: &summary)
         for mailbox in mailboxes {
             guard let days = mailbox.sla?.autoCloseDays else { continue }
             let mailboxRules = mailbox.rules
@@ -64,5 +72,35 @@ struct SLAService {
             }
         }
         return summary
+    }
+
+    /// Each waiting request's reminder and expiry, recorded once with the mail the core decides.
+    private func runApprovalTimers(at: Date, rules: [String: MailboxRules], domains: [String: String], summary: inout SLACheckSummary) throws {
+        for ticketId in try store.dueApprovals(now: at) {
+            var what: String?
+            var key = "\(ticketId)"
+            let recorded = try store.recordApprovalTimer(ticketId: ticketId, at: at) { ticket, approval in
+                key = ticket.key
+                // A ticket of a mailbox without a config file waits until the file is back.
+                guard let mailboxRules = rules[ticket.mailbox] else { return nil }
+                let timers = ApprovalTimerRules(rules: mailboxRules) { name in MessageIDGenerator.make(domain: domains[name] ?? "localhost") }
+                guard let plan = timers.due(ticket: ticket, approval: approval, at: at) else { return nil }
+                if plan.approval?.state == .expired {
+                    what = "expired"
+                } else if plan.approval?.escalated == true && !approval.escalated {
+                    what = "escalated"
+                } else {
+                    what = "reminded"
+                }
+                return plan
+            }
+            guard recorded, let what else { continue }
+            switch what {
+            case "expired": summary.approvalsExpired += 1
+            case "escalated": summary.approvalsEscalated += 1
+            default: summary.approvalReminders += 1
+            }
+            logger.notice("approval \(what)", metadata: ["ticket": "\(key)"])
+        }
     }
 }

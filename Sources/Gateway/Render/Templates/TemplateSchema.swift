@@ -45,7 +45,7 @@ public enum TemplateSchema {
     static let ticket = TemplateField.group("ticket", "the ticket the mail is about", present: { $0.ticket != nil }, [
         .text("key", "SUPP-42") { $0.ticket?.key },
         .text("subject", "the ticket's subject") { $0.ticket?.subject },
-        .text("status", "new, open, pending, on_hold, resolved, closed or cancelled") { $0.ticket?.status },
+        .text("status", "new, open, pending, on_hold, resolved, closed, cancelled or pending_approval") { $0.ticket?.status },
         .text("priority", "low, normal, high or urgent") { $0.ticket?.priority },
         .number("number", "42") { $0.ticket?.number },
     ])
