@@ -43,7 +43,8 @@ enum PostgresSchema {
           escalated boolean NOT NULL,
           decided_at timestamptz,
           decided_by text,
-          reason text
+          reason text,
+          request text NOT NULL
         );
         CREATE INDEX approval_waiting ON approval (state, expires_at);
         """

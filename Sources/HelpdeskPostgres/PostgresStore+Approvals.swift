@@ -45,7 +45,8 @@ extension PostgresStore: ApprovalStore {
             (ticket_id) DO UPDATE SET rule = excluded.rule, mode = excluded.mode, approvers = excluded.approvers, step = excluded.step,
               state = excluded.state, requested_at = excluded.requested_at, remind_at = excluded.remind_at, expires_at = excluded.expires_at,
               remind_after = excluded.remind_after, expire_after = excluded.expire_after, on_expiry = excluded.on_expiry,
-              escalated = excluded.escalated, decided_at = excluded.decided_at, decided_by = excluded.decided_by, reason = excluded.reason
+              escalated = excluded.escalated, decided_at = excluded.decided_at, decided_by = excluded.decided_by, reason = excluded.reason,
+              request = excluded.request
             """)
     }
 }

@@ -45,19 +45,23 @@ public struct Approval: Sendable, Codable, Equatable {
     public var decidedBy: String?
     /// A rejection's reason.
     public var reason: String?
+    /// What the requester asked for (their first message's new text), for every approver's mail.
+    public var request: String
 
-    /// A new request under `rule`, made `now`.
-    public init(ticketId: Int64, rule: ApprovalRule, mode: Mode, approvers: [String], at now: Date) {
+    /// A new request under `rule`, made `now`; `request` is kept to 20,000 characters.
+    public init(ticketId: Int64, rule: ApprovalRule, mode: Mode, approvers: [String], request: String, at now: Date) {
         self.init(
             ticketId: ticketId, rule: rule.name, mode: mode, approvers: approvers, requestedAt: now, remindAt: now.addingTimeInterval(rule.remindAfter),
-            expiresAt: now.addingTimeInterval(rule.expireAfter), remindAfter: rule.remindAfter, expireAfter: rule.expireAfter, onExpiry: rule.onExpiry)
+            expiresAt: now.addingTimeInterval(rule.expireAfter), remindAfter: rule.remindAfter, expireAfter: rule.expireAfter, onExpiry: rule.onExpiry,
+            request: request.count > 20_000 ? String(request.prefix(20_000)) + "\n[…]\n" : request)
     }
 
     public init(
         ticketId: Int64, rule: String, mode: Mode, approvers: [String], step: Int = 0, state: State = .pending, requestedAt: Date,
         remindAt: Date?, expiresAt: Date, remindAfter: TimeInterval, expireAfter: TimeInterval, onExpiry: ApprovalRule.OnExpiry,
-        escalated: Bool = false, decidedAt: Date? = nil, decidedBy: String? = nil, reason: String? = nil
+        escalated: Bool = false, decidedAt: Date? = nil, decidedBy: String? = nil, reason: String? = nil, request: String = ""
     ) {
+        self.request = request
         self.remindAfter = remindAfter
         self.expireAfter = expireAfter
         self.onExpiry = onExpiry

@@ -23,7 +23,7 @@ public struct ApprovalTimerRules: Sendable {
                         from: approval.state.rawValue, to: to, note: note)
         }
         func facts(_ ticket: Ticket, _ approval: Approval) -> MailFacts {
-            var facts = MailFacts(ticket: ticket, subject: ticket.subject)
+            var facts = MailFacts(ticket: ticket, subject: ticket.subject, body: approval.request)
             facts.approval = ApprovalFacts(approval)
             return facts
         }

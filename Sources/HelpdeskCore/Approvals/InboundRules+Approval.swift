@@ -5,7 +5,7 @@ public import Foundation
 extension InboundRules {
     /// The request a new ticket must wait for, or nil; `note` says why a matching rule holds
     /// nothing (nobody could decide) or who decides instead of a missing manager.
-    func approvalRequest(subject: String, body: String, requester: String, sender: Contact?, at now: Date) -> (approval: Approval?, note: String?) {
+    func approvalRequest(subject: String, body: String, request: String, requester: String, sender: Contact?, at now: Date) -> (approval: Approval?, note: String?) {
         guard let rule = receiving.approvals?.rule(subject: subject, body: body) else { return (nil, nil) }
         var mode = Approval.Mode.any
         var approvers: [String]
@@ -28,7 +28,7 @@ extension InboundRules {
             }
             note = "no approver for \(requester) under rule \(rule.name): the agents decide"
         }
-        return (Approval(ticketId: 0, rule: rule, mode: mode, approvers: approvers, at: now), note)
+        return (Approval(ticketId: 0, rule: rule, mode: mode, approvers: approvers, request: request, at: now), note)
     }
 
     /// The mail a held new ticket causes: the requester's acknowledgement and the request to the
@@ -91,7 +91,7 @@ extension InboundRules {
             let next = updated.approvers[updated.step]
             plan.events.append(event("pending", note: "approved at step \(approval.step + 1) of \(approval.approvers.count); now asking \(next)"))
             plan.ticket = ticket
-            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            var facts = MailFacts(ticket: ticket, subject: ticket.subject, body: approval.request)
             facts.approval = ApprovalFacts(updated)
             plan.mail.append(mail.mail(.approvalRequested(approver: Correspondent(address: next), reminder: false, escalated: false),
                                        about: ticket, answering: nil, facts: facts))

@@ -86,7 +86,9 @@ public struct InboundRules: Sendable {
         plan.events.append(TicketEvent(
             ticketId: 0, at: now, actor: content.requesterAddress.isEmpty ? "unknown" : content.requesterAddress,
             actorRole: .requester, kind: .created, from: previous?.key, to: ticket.key, note: reason.map { "linked: \($0.rawValue)" }))
-        let held = approvalRequest(subject: ticket.subject, body: content.body, requester: content.requesterAddress, sender: snapshot.sender, at: now)
+        let held = approvalRequest(
+            subject: ticket.subject, body: content.body, request: content.reply ?? content.body, requester: content.requesterAddress,
+            sender: snapshot.sender, at: now)
         if held.approval == nil, let note = held.note {
             plan.events.append(TicketEvent(
                 ticketId: 0, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .approval, from: nil, to: "not held", note: note))

@@ -162,7 +162,7 @@ extension CodingUserInfoKey {
 // the same.
 extension MailFacts {
     private enum CodingKeys: String, CodingKey {
-        case ticket, subject, body, reply, author, linkedKey, reopened, clock, attachments, leftOut, attachmentLimit, delivery
+        case ticket, subject, body, reply, author, linkedKey, reopened, clock, attachments, leftOut, attachmentLimit, delivery, approval
     }
 
     public init(from decoder: any Decoder) throws {
@@ -184,6 +184,7 @@ extension MailFacts {
         leftOut = try container.decodeIfPresent([AttachmentDraft].self, forKey: .leftOut)
         attachmentLimit = try container.decodeIfPresent(Int.self, forKey: .attachmentLimit)
         delivery = try container.decodeIfPresent(DeliveryFacts.self, forKey: .delivery)
+        approval = try container.decodeIfPresent(ApprovalFacts.self, forKey: .approval)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -202,6 +203,7 @@ extension MailFacts {
         try container.encodeIfPresent(leftOut, forKey: .leftOut)
         try container.encodeIfPresent(attachmentLimit, forKey: .attachmentLimit)
         try container.encodeIfPresent(delivery, forKey: .delivery)
+        try container.encodeIfPresent(approval, forKey: .approval)
     }
 }
 

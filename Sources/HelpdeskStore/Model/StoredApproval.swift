@@ -20,6 +20,7 @@ package struct StoredApproval: Codable, Sendable {
     package var decidedAt: Date?
     package var decidedBy: String?
     package var reason: String?
+    package var request: String
 
     package init(_ approval: Approval, ticketId: Int64) {
         self.ticketId = ticketId
@@ -38,6 +39,7 @@ package struct StoredApproval: Codable, Sendable {
         decidedAt = approval.decidedAt
         decidedBy = approval.decidedBy
         reason = approval.reason
+        request = approval.request
     }
 
     /// The approval, or a failure naming what a row written by a newer release holds.
@@ -49,7 +51,7 @@ package struct StoredApproval: Codable, Sendable {
         return Approval(
             ticketId: ticketId, rule: rule, mode: mode, approvers: approvers, step: step, state: state, requestedAt: requestedAt,
             remindAt: remindAt, expiresAt: expiresAt, remindAfter: remindAfter, expireAfter: expireAfter, onExpiry: onExpiry,
-            escalated: escalated, decidedAt: decidedAt, decidedBy: decidedBy, reason: reason)
+            escalated: escalated, decidedAt: decidedAt, decidedBy: decidedBy, reason: reason, request: request)
     }
 }
 

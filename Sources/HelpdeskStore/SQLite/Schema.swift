@@ -346,6 +346,7 @@ enum Schema {
                 t.column("decided_at", .datetime)
                 t.column("decided_by", .text)
                 t.column("reason", .text)
+                t.column("request", .text).notNull()
             }
             try db.create(index: "approval_waiting", on: "approval", columns: ["state", "expires_at"])
         }
