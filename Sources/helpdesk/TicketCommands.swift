@@ -82,9 +82,11 @@ struct Tickets: ParsableCommand {
             let linked = try ticket.linkedTicketId.flatMap { try database.ticket(id: $0) }
             let clocks = try database.sla(ticketId: id)
             let tags = try database.tags(ticketId: id)
+            let approval = try database.approval(ticketId: id)
             if json {
                 var value = TicketJSON(ticket)
                 value.tags = tags
+                value.approval = approval.map(ApprovalJSON.init)
                 value.sla = clocks.map(SLAJSON.init)
                 value.linkedTicket = linked?.key
                 value.participants = participants.map(ParticipantJSON.init)
@@ -101,6 +103,7 @@ struct Tickets: ParsableCommand {
                 print("continues: \(linked.key) (\(reason == .ticketClosed ? "it was closed" : "the sender is not a participant there"))")
             }
             print("created: \(ISO8601DateFormatter().string(from: ticket.createdAt))")
+            if let approval { print(Self.describe(approval)) }
             for clock in clocks { print(Self.describe(clock, now: Date())) }
             for (index, comment) in comments.enumerated() {
                 print("\n--- comment \(index + 1) · \(comment.authorAddress) (\(comment.authorRole.rawValue)) · \(comment.visibility.rawValue)\(comment.unverified ? " · UNVERIFIED sender" : "") · \(ISO8601DateFormatter().string(from: comment.createdAt))")
@@ -109,6 +112,24 @@ struct Tickets: ParsableCommand {
                     print("  [attachment] \(file.filename) · \(file.contentType) · \(file.size) bytes · sha256 \(file.sha256)")
                 }
             }
+        }
+
+        /// `approval hardware: pending, waiting for mia@acme.com (any one), expires …`.
+        static func describe(_ approval: Approval) -> String {
+            let time = { (date: Date) in ISO8601DateFormatter().string(from: date) }
+            var text = "approval \(approval.rule): \(approval.state.rawValue)"
+            switch approval.state {
+            case .pending:
+                let how = approval.mode == .chain ? "step \(approval.step + 1) of \(approval.approvers.count)" : "any one of \(approval.approvers.count)"
+                text += ", waiting for \(approval.current.joined(separator: ", ")) (\(how)), expires \(time(approval.expiresAt))"
+                if approval.escalated { text += ", escalated to the agents" }
+            case .approved, .rejected:
+                text += " by \(approval.decidedBy ?? "-")" + (approval.decidedAt.map { " at \(time($0))" } ?? "")
+                if let reason = approval.reason, !reason.isEmpty { text += ": \(reason)" }
+            case .expired:
+                text += approval.decidedAt.map { " at \(time($0))" } ?? ""
+            }
+            return text
         }
 
         /// `sla first response (4h): due 2026-11-24T18:30:00Z, warning at …, running, 1h 12m counted`.
@@ -172,6 +193,8 @@ struct TicketJSON: Encodable {
     var linkReason: String?
     var participants: [ParticipantJSON]?
     var comments: [CommentJSON]?
+    /// Its request for approval, when it had one (`tickets show`).
+    var approval: ApprovalJSON?
     var sla: [SLAJSON]?
 
     init(_ ticket: TicketRecord) {
@@ -267,4 +290,36 @@ func printJSON(_ value: some Encodable) throws {
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.dateEncodingStrategy = .iso8601
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A ticket's request for approval as `tickets show --json` prints it.
+struct ApprovalJSON: Encodable {
+    var rule: String
+    var state: String
+    var mode: String
+    var approvers: [String]
+    /// Who may decide now.
+    var waitingFor: [String]
+    var requestedAt: Date
+    var remindAt: Date?
+    var expiresAt: Date
+    var escalated: Bool
+    var decidedAt: Date?
+    var decidedBy: String?
+    var reason: String?
+
+    init(_ approval: Approval) {
+        rule = approval.rule
+        state = approval.state.rawValue
+        mode = approval.mode.rawValue
+        approvers = approval.approvers
+        waitingFor = approval.state == .pending ? approval.current : []
+        requestedAt = approval.requestedAt
+        remindAt = approval.remindAt
+        expiresAt = approval.expiresAt
+        escalated = approval.escalated
+        decidedAt = approval.decidedAt
+        decidedBy = approval.decidedBy
+        reason = approval.reason
+    }
 }

@@ -86,6 +86,8 @@ struct ApprovalEmailTests {
         #expect(history.contains { $0.kind == .approval && $0.toValue == "approved" && $0.actor == "carol@example.test" })
         #expect(try desk.comments("SUPP-1").last?.body.contains("order the 14-inch one") == true)
         #expect(try desk.comments("SUPP-1").last?.visibility == .internal)
+        let shown = try CommandLineTests.helpdesk(["tickets", "show", "SUPP-1"] + AttachmentAndPipeTests.global(desk.fixture))
+        #expect(shown.stdout.contains("approval hardware: approved by carol@example.test"), "\(shown.stdout)\(shown.stderr)")
     }
 
     @Test func aRejectedRequestTellsTheRequesterWhy() throws {
@@ -94,6 +96,8 @@ struct ApprovalEmailTests {
         try desk.send(from: "alice", subject: "A second monitor")
         try desk.cycle()
         let request = try #require(try desk.inbox("carol", count: 1).first)
+        let waiting = try CommandLineTests.helpdesk(["tickets", "show", "SUPP-1", "--json"] + AttachmentAndPipeTests.global(desk.fixture))
+        #expect(waiting.stdout.contains("\"waiting_for\" : [\n      \"carol@example.test\""), "\(waiting.stdout)")
         try Self.answer(desk, from: "carol", answering: request, "#reject No budget this quarter.\n")
         #expect(try desk.ticket("SUPP-1").status == .cancelled)
         let told = try #require(try desk.inbox("alice", count: 2).last)
