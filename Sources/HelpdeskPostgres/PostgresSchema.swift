@@ -33,7 +33,7 @@ enum PostgresSchema {
           mode text NOT NULL CHECK (mode IN ('any','chain')),
           approvers text NOT NULL,
           step integer NOT NULL,
-          state text NOT NULL CHECK (state IN ('pending','approved','rejected','expired')),
+          state text NOT NULL CHECK (state IN ('pending','approved','rejected','expired','withdrawn')),
           requested_at timestamptz NOT NULL,
           remind_at timestamptz,
           expires_at timestamptz NOT NULL,

@@ -128,6 +128,8 @@ struct Tickets: ParsableCommand {
                 if let reason = approval.reason, !reason.isEmpty { text += ": \(reason)" }
             case .expired:
                 text += approval.decidedAt.map { " at \(time($0))" } ?? ""
+            case .withdrawn:
+                text += " by \(approval.decidedBy ?? "-")" + (approval.decidedAt.map { " at \(time($0))" } ?? "") + " (the ticket left the wait)"
             }
             return text
         }

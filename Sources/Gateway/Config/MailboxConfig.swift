@@ -167,6 +167,10 @@ extension MailboxConfig {
         var approvals: ApprovalPolicy?
         problems.check { () throws(ConfigError) in
             approvals = try fields.optionalFields("approvals").map { fields throws(ConfigError) in try ApprovalPolicy.parse(fields) }
+            // Approvers decide by answering their signed address: without the secret nobody could.
+            if approvals != nil, settings.replyTokenSecret == nil {
+                throw fields.error("approvals", "approvers answer at a signed reply address: set reply_token_secret_env or reply_token_secret_file too")
+            }
         }
         let identity = (keyPrefix: key, keyLine: fields.line("key"), address: address, addressLine: fields.line("address"))
         guard problems.isEmpty, let address, let key, let smtp else {

@@ -74,33 +74,39 @@ struct SLAService {
         return summary
     }
 
+    /// What a timer did to one request.
+    private enum TimerOutcome: String {
+        case reminded, escalated, expired
+    }
+
     /// Each waiting request's reminder and expiry, recorded once with the mail the core decides.
     private func runApprovalTimers(at: Date, rules: [String: MailboxRules], domains: [String: String], summary: inout SLACheckSummary) throws {
         for ticketId in try store.dueApprovals(now: at) {
-            var what: String?
+            var outcome: TimerOutcome?
             var key = "\(ticketId)"
-            let recorded = try store.recordApprovalTimer(ticketId: ticketId, at: at) { ticket, approval in
-                key = ticket.key
-                // A ticket of a mailbox without a config file waits until the file is back.
-                guard let mailboxRules = rules[ticket.mailbox] else { return nil }
-                let timers = ApprovalTimerRules(rules: mailboxRules) { name in MessageIDGenerator.make(domain: domains[name] ?? "localhost") }
-                guard let plan = timers.due(ticket: ticket, approval: approval, at: at) else { return nil }
-                if plan.approval?.state == .expired {
-                    what = "expired"
-                } else if plan.approval?.escalated == true && !approval.escalated {
-                    what = "escalated"
-                } else {
-                    what = "reminded"
+            do {
+                _ = try store.recordApprovalTimer(ticketId: ticketId, at: at) { ticket, approval in
+                    key = ticket.key
+                    // A ticket of a mailbox without a config file waits until the file is back.
+                    guard let mailboxRules = rules[ticket.mailbox] else { return nil }
+                    let timers = ApprovalTimerRules(rules: mailboxRules) { name in MessageIDGenerator.make(domain: domains[name] ?? "localhost") }
+                    guard let plan = timers.due(ticket: ticket, approval: approval, at: at), let after = plan.approval else { return nil }
+                    outcome = after.state == .expired ? .expired : after.escalated && !approval.escalated ? .escalated : .reminded
+                    return plan
                 }
-                return plan
+            } catch {
+                // One request that cannot be read must not stop the others, nor the auto-close.
+                logger.error("approval timer failed; retrying on the next pass", metadata: ["ticket": "\(key)", "error": "\(error)"])
+                continue
             }
-            guard recorded, let what else { continue }
-            switch what {
-            case "expired": summary.approvalsExpired += 1
-            case "escalated": summary.approvalsEscalated += 1
-            default: summary.approvalReminders += 1
+            // Set only when the plan was handed back, and recorded: a failed write threw above.
+            guard let outcome else { continue }
+            switch outcome {
+            case .expired: summary.approvalsExpired += 1
+            case .escalated: summary.approvalsEscalated += 1
+            case .reminded: summary.approvalReminders += 1
             }
-            logger.notice("approval \(what)", metadata: ["ticket": "\(key)"])
+            logger.notice("approval \(outcome.rawValue)", metadata: ["ticket": "\(key)"])
         }
     }
 }

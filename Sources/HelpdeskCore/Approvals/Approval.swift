@@ -11,6 +11,8 @@ public struct Approval: Sendable, Codable, Equatable {
         case rejected
         /// Nobody decided in time and the ticket was cancelled.
         case expired
+        /// The ticket left the wait another way: an agent cancelled it, an admin opened it.
+        case withdrawn
     }
 
     /// How the approvers decide.

@@ -48,14 +48,19 @@ extension InboundRules {
         return planned
     }
 
-    /// An answer to a ticket's request for approval, or nil when the message is not one (no
-    /// `#approve`/`#reject` line and no approval reply address of this ticket).
+    /// An approver's answer to the ticket's request for approval, or nil when the message is not
+    /// one: not from one of its approvers, neither a decision nor sent to an approval address of
+    /// this ticket, a robot's, or an agent's words without a decision (their commands go the
+    /// agents' way). Anybody else's decision goes the usual way, and `refusedDecision` notes it.
     func approvalReply(_ content: InboundContent, on found: TicketSnapshot, at now: Date) -> InboundPlan? {
-        guard let message = content.approval, let approval = found.approval, let ticketId = found.ticket.id else { return nil }
+        let sender = content.requesterAddress
+        guard let message = content.approval, let approval = found.approval, let ticketId = found.ticket.id,
+              content.autoReplySuppression == nil, approval.approvers.contains(sender)
+        else { return nil }
         let proved = message.tokenTicketIds.contains(ticketId)
         guard proved || message.decision != nil else { return nil }
-        let sender = content.requesterAddress
         let role = senderRole(sender, on: found)
+        if role == .agent && message.decision == nil { return nil }
         var ticket = found.ticket
         ticket.updatedAt = now
         var plan = TicketPlan(ticket: ticket, sla: rules(for: ticket).sla)
@@ -65,7 +70,7 @@ extension InboundRules {
             authorAddress: sender, authorName: content.requesterName, body: words, html: message.decision == nil ? content.html : nil,
             reply: message.decision == nil ? content.reply : message.comment, authorRole: role, visibility: .internal)
         guard let decision = message.decision else { return InboundPlan(outcome: .commentAdded, ticket: plan, comment: comment) }
-        let actorRole: ActorRole = approval.approvers.contains(sender) ? .approver : (role == .agent ? .agent : .requester)
+        let actorRole = ActorRole.approver
         if let refusal = Self.refusal(approval, status: found.ticket.status, sender: sender, proved: proved, problem: message.tokenProblem, at: now) {
             plan.events.append(TicketEvent(
                 ticketId: ticketId, at: now, actor: sender.isEmpty ? "unknown" : sender, actorRole: actorRole, kind: .approval,
@@ -114,7 +119,8 @@ extension InboundRules {
                 if assignment.strategy == .roundRobin { plan.roundRobin = agent }
             }
             plan.ticket = ticket
-            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            // The mail is about the request, not the approver's words (an internal comment).
+            var facts = MailFacts(ticket: ticket, subject: ticket.subject, body: approval.request, author: requester)
             facts.approval = ApprovalFacts(updated)
             plan.mail.append(mail.mail(.approvalGranted(to: requester), about: ticket, answering: thread, facts: facts))
             plan.mail += mail.assignments(plan.events, ticket: ticket, actor: "", answering: nil, facts: facts)
@@ -131,12 +137,27 @@ extension InboundRules {
             plan.events.append(status(.cancelled))
             ticket.status = .cancelled
             plan.ticket = ticket
-            var facts = self.facts(content, ticket: ticket, comment: comment, events: plan.events)
+            var facts = MailFacts(ticket: ticket, subject: ticket.subject, body: approval.request, author: requester)
             facts.approval = ApprovalFacts(updated)
             plan.mail.append(mail.mail(.approvalRejected(to: requester, reason: updated.reason ?? ""), about: ticket, answering: thread, facts: facts))
         }
         plan.approval = updated
         return InboundPlan(outcome: .commentAdded, ticket: plan, comment: comment)
+    }
+
+    /// The history row that says why a decision from someone who is not an approver of the
+    /// ticket (or a robot's) decided nothing; nil when the message made no decision.
+    func refusedDecision(_ content: InboundContent, on found: TicketSnapshot, at now: Date) -> TicketEvent? {
+        guard let decision = content.approval?.decision, let approval = found.approval, let ticketId = found.ticket.id else { return nil }
+        let sender = content.requesterAddress
+        let why = content.autoReplySuppression != nil
+            ? "an automatic message decides nothing"
+            : "\(sender.isEmpty ? "the sender" : sender) is not an approver of this request"
+        let role = senderRole(sender, on: found)
+        return TicketEvent(
+            ticketId: ticketId, at: now, actor: sender.isEmpty ? "unknown" : sender,
+            actorRole: role == .agent ? .agent : .requester, kind: .approval, from: approval.state.rawValue, to: "refused",
+            note: Self.reason("\(decision.word) refused: \(why)"))
     }
 
     /// Why `sender`'s decision does not count, or nil when it does.

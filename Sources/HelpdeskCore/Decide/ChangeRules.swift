@@ -27,7 +27,21 @@ public enum ChangeRules {
             if let refusal = TicketWorkflow.refusal(from: ticket.status, to: status, by: actor.role) {
                 throw ChangeRefused(what: "status \(status.rawValue)", reason: refusal, field: .status)
             }
+            // Only a rule holds a request: a ticket put there by hand would wait for nobody.
+            if status == .pendingApproval {
+                throw ChangeRefused(
+                    what: "status \(status.rawValue)", reason: "only a new request that an approval rule holds waits for approval", field: .status)
+            }
             event(.status, ticket.status.rawValue, status.rawValue)
+            // Leaving the wait another way (cancelled by an agent, opened by an admin) ends the request.
+            if ticket.status == .pendingApproval, var approval = snapshot.approval, approval.state == .pending {
+                approval.state = .withdrawn
+                approval.decidedAt = now
+                approval.decidedBy = actor.address
+                approval.remindAt = nil
+                plan.approval = approval
+                event(.approval, Approval.State.pending.rawValue, Approval.State.withdrawn.rawValue, "the ticket was set to \(status.rawValue)")
+            }
             ticket.status = status
         }
         if let assignee = change.assignee {

@@ -36,6 +36,16 @@ public struct InboundRules: Sendable {
             return openTicket(content, snapshot: snapshot, linkedTo: nil, reason: nil, at: now)
         }
         if let answer = approvalReply(content, on: found, at: now) { return answer }
+        var plan = followUp(content, on: found, snapshot: snapshot, at: now)
+        // Someone else's `#approve` goes the usual way, and the history says it decided nothing.
+        if plan.ticket.ticket.id == found.ticket.id, let refused = refusedDecision(content, on: found, at: now) {
+            plan.ticket.events.append(refused)
+        }
+        return plan
+    }
+
+    /// A message on a ticket found, as its sender's role and the ticket's status say.
+    private func followUp(_ content: InboundContent, on found: TicketSnapshot, snapshot: InboundSnapshot, at now: Date) -> InboundPlan {
         let role = senderRole(content.requesterAddress, on: found)
         switch FollowUpRule.action(
             status: found.ticket.status, sender: role, strangers: receiving.strangers, automatic: content.autoReplySuppression != nil) {
@@ -94,8 +104,12 @@ public struct InboundRules: Sendable {
                 ticketId: 0, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .approval, from: nil, to: "not held", note: note))
         }
         if let approval = held.approval {
-            // Nobody works on it before the yes: no assignment, no notice to the agents yet.
+            // Nobody works on it before the yes: no assignment, no notice to the agents yet. The
+            // status change is in the history, so the SLA clocks stand still from the start.
             ticket.status = .pendingApproval
+            plan.events.append(TicketEvent(
+                ticketId: 0, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .status,
+                from: TicketStatus.new.rawValue, to: TicketStatus.pendingApproval.rawValue, note: "approval \(approval.rule)"))
             plan.events.append(TicketEvent(
                 ticketId: 0, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .approval, from: nil, to: "requested",
                 note: "rule \(approval.rule); \(approval.mode == .chain ? "in turn" : "any one of"): \(approval.approvers.joined(separator: ", "))"

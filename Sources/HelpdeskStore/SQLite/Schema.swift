@@ -322,7 +322,7 @@ enum Schema {
             // The requester's organisation when the ticket was opened: a later change of the
             // configuration does not move old tickets between organisations.
             try db.alter(table: "ticket") { t in t.add(column: "organization", .text) }
-            try db.create(index: "ticket_by_organization", on: "ticket", columns: ["organization"])
+            try db.execute(sql: "CREATE INDEX ticket_by_organization ON ticket (lower(organization))")
         }
         migrator.registerMigration("v15: approvals", foreignKeyChecks: .immediate) { db in
             try widenCheck(db, table: "ticket", from: "'resolved','closed','cancelled')", to: "'resolved','closed','cancelled','pending_approval')")
@@ -335,7 +335,7 @@ enum Schema {
                 t.column("mode", .text).notNull().check(sql: "mode IN ('any','chain')")
                 t.column("approvers", .text).notNull()
                 t.column("step", .integer).notNull()
-                t.column("state", .text).notNull().check(sql: "state IN ('pending','approved','rejected','expired')")
+                t.column("state", .text).notNull().check(sql: "state IN ('pending','approved','rejected','expired','withdrawn')")
                 t.column("requested_at", .datetime).notNull()
                 t.column("remind_at", .datetime)
                 t.column("expires_at", .datetime).notNull()

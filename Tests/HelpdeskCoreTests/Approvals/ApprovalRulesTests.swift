@@ -84,6 +84,7 @@ struct ApprovalRulesTests {
         #expect(recipients(plan, .approvalRequested) == [mia])
         #expect(plan.ticket.mail.first { $0.event == .approvalRequested }?.intent.signedFor == "approval:mia@acme.test")
         #expect(plan.ticket.events.contains { $0.kind == .approval && $0.toValue == "requested" })
+        #expect(plan.ticket.events.contains { $0.kind == .status && $0.toValue == "pending_approval" }, "so the SLA clocks stand still")
     }
 
     @Test("a request no rule matches opens as before", arguments: ["Printer jam", "laptops", "My monitors"])
@@ -132,23 +133,42 @@ struct ApprovalRulesTests {
         #expect(events(plan) == [.approvalRejected])
     }
 
-    @Test("anything that is not the approver's signed answer decides nothing and is recorded", arguments: [
-        // (sender, text, proved, why)
-        (alice.address, "#approve", false, "is not an approver"),
-        (alice.address, "#approve", true, "is not an approver"),
-        (mia, "#approve", false, "approval reply address signed for"),
-        ("boss@acme.test", "#reject no", true, "is not an approver"),
-    ] as [(String, String, Bool, String)])
-    func forgeriesDecideNothing(sender: String, text: String, proved: Bool, why: String) throws {
+    @Test func theApproversAnswerWithoutTheirSignedAddressDecidesNothing() throws {
         let box = mailbox([hardware])
-        let found = stored(opened(box, subject: "New laptop"))
-        let plan = answer(box, on: found, from: sender, text, proved: proved)
-        #expect(plan.ticket.ticket.status == .pendingApproval)
-        #expect(plan.ticket.approval == nil, "the request is left as it was")
-        #expect(plan.ticket.mail.isEmpty)
+        let plan = answer(box, on: stored(opened(box, subject: "New laptop")), from: mia, "#approve", proved: false)
+        #expect(plan.ticket.ticket.status == .pendingApproval && plan.ticket.approval == nil && plan.ticket.mail.isEmpty)
         #expect(plan.comment.visibility == .internal)
         let refused = try #require(plan.ticket.events.first { $0.kind == .approval })
-        #expect(refused.toValue == "refused" && refused.note?.contains(why) == true, "\(refused.note ?? "")")
+        #expect(refused.toValue == "refused" && refused.actorRole == .approver)
+        #expect(refused.note?.contains("approval reply address signed for") == true, "\(refused.note ?? "")")
+    }
+
+    @Test("the requester's own #approve is her comment, and the history says it decided nothing", arguments: [true, false])
+    func theRequestersApproveIsAComment(proved: Bool) throws {
+        let box = mailbox([hardware])
+        let plan = answer(box, on: stored(opened(box, subject: "New laptop")), from: alice.address, "#approve", proved: proved)
+        #expect(plan.ticket.ticket.status == .pendingApproval && plan.ticket.approval == nil)
+        #expect(!events(plan).contains { [.approvalGranted, .approvalRejected, .approvalRequested, .newTicket].contains($0) })
+        let refused = try #require(plan.ticket.events.first { $0.kind == .approval })
+        #expect(refused.toValue == "refused" && refused.note?.contains("is not an approver") == true, "\(refused.note ?? "")")
+    }
+
+    @Test func aStrangersDecisionGoesTheStrangersWay() {
+        let box = mailbox([hardware])
+        let plan = answer(box, on: stored(opened(box, subject: "New laptop")), from: "boss@acme.test", "#reject no")
+        #expect(plan.ticket.ticket.id == nil && plan.ticket.ticket.linkedTicketId == 7, "a new linked ticket, as for any stranger")
+        #expect(plan.ticket.approval == nil)
+    }
+
+    @Test func aRobotDecidesNothing() {
+        let box = mailbox([hardware])
+        let found = stored(opened(box, subject: "New laptop"))
+        let parsed = ApprovalMessage.parse("#approve")
+        var robot = content(from: Correspondent(address: mia), subject: "Re: [SUPP-7] x", body: "#approve",
+                            approval: ApprovalMessage(tokenTicketIds: [7], tokenProblem: nil, decision: parsed.decision, comment: ""))
+        robot.autoReplySuppression = "Auto-Submitted: auto-replied"
+        let plan = rules(box).decide(robot, snapshot: InboundSnapshot(found: found, nextNumber: 8), at: now)
+        #expect(plan.ticket.approval == nil && plan.ticket.ticket.status != .open)
     }
 
     @Test func aLateOrSecondAnswerDecidesNothing() throws {
@@ -185,6 +205,21 @@ struct ApprovalRulesTests {
         found.approval = passed
         let second = answer(box, on: found, from: finance, "#approve")
         #expect(second.ticket.ticket.status == .open && second.ticket.approval?.state == .approved)
+    }
+
+    @Test func anAgentsCancelEndsTheRequestAndNobodyPutsATicketBackToWait() throws {
+        let box = mailbox([hardware])
+        let found = stored(opened(box, subject: "New laptop"))
+        let agent = TicketActor(address: ann.address, role: .agent)
+        #expect(throws: ChangeRefused.self) { try ChangeRules.apply(TicketChange(status: .open), to: found, actor: agent, rules: box, at: now) }
+        let cancelled = try ChangeRules.apply(TicketChange(status: .cancelled), to: found, actor: agent, rules: box, at: now)
+        #expect(cancelled.ticket.status == .cancelled)
+        #expect(cancelled.approval?.state == .withdrawn && cancelled.approval?.decidedBy == ann.address)
+        var open = found
+        open.ticket.status = .open
+        open.approval = cancelled.approval
+        let admin = TicketActor(address: "admin", role: .admin)
+        #expect(throws: ChangeRefused.self) { try ChangeRules.apply(TicketChange(status: .pendingApproval), to: open, actor: admin, rules: box, at: now) }
     }
 
     @Test func theRequesterIsNeverTheirOwnApprover() {

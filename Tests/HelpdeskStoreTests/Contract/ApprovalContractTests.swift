@@ -13,9 +13,12 @@ struct ApprovalContractTests {
     static let manager = "mia@x.test"
     static let rule = ApprovalRule(name: "hardware", match: .keywords(["laptop"]), approvers: .anyOf([manager]),
                                    remindAfter: 3_600, expireAfter: 7_200)
+    /// A first response within an hour, counted around the clock.
+    static let policy = SLAPolicy(calendar: .alwaysOpen, targets: [.normal: SLATargets(firstResponse: 3_600, resolution: 8 * 3_600)], warningPoint: 0.5)
     static var support: MailboxRules {
         var rules = MailboxRules(name: "support", keyPrefix: "SUPP", agents: [C.bob],
-                                 assignment: AssignmentPlan(strategy: .roundRobin, agents: [AssignableAgent(address: C.bob.address)], rules: []))
+                                 assignment: AssignmentPlan(strategy: .roundRobin, agents: [AssignableAgent(address: C.bob.address)], rules: []),
+                                 sla: policy)
         rules.approvals = ApprovalPolicy(rules: [rule])
         return rules
     }
@@ -56,6 +59,23 @@ struct ApprovalContractTests {
         #expect(history.contains { $0.kind == .status && $0.actorRole == .approver && $0.toValue == "open" })
         #expect(try store.outbox(status: nil).contains { $0.event == "approval_granted" })
         #expect(try store.comments(ticketId: id).last?.visibility == .internal)
+    }
+
+    @Test("the SLA clocks stand still while a request waits", arguments: StoreBackend.all)
+    func clocksStandStillWhileWaiting(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        _ = try Self.record(store, 1, from: "alice@x.test", subject: "New laptop", at: C.t0)
+        let id = try #require(try store.ticket(key: "SUPP-1")?.id)
+        // Approved 90 minutes later, past the one-hour first-response target of a ticket that ran.
+        let yes = ApprovalMessage(tokenTicketIds: [id], tokenProblem: nil, decision: .approve, comment: "")
+        _ = try Self.record(store, 2, from: Self.manager, subject: "Re: [SUPP-1] New laptop", approval: yes, at: C.at(5_400))
+        #expect(try store.ticket(key: "SUPP-1")?.status == .open)
+        try store.refreshClocks(policies: ["support": Self.policy], now: C.at(5_400 + 600))
+        let clock = try #require(try store.sla(ticketId: id).first { $0.target == .firstResponse })
+        #expect(clock.outcome == .running, "\(clock)")
+        #expect(abs(clock.elapsed - 600) < 1, "only the ten minutes since the approval count: \(clock.elapsed)")
+        #expect(try store.dueSLANotices(now: C.at(5_400 + 600)).isEmpty)
     }
 
     @Test("the reminder goes once, then the expiry cancels; nothing is due after", arguments: StoreBackend.all)
