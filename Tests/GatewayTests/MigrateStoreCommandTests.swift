@@ -5,7 +5,7 @@ import MailgateTestSupport
 import Testing
 
 /// `helpdesk migrate-store` as an admin runs it: what it prints, what it refuses.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct MigrateStoreCommandTests {
     @Test func copiesIntoAnEmptyDatabaseAndSaysWhatNext() throws {
         let directory = try TemporaryDirectory(prefix: "mailgate-migrate")

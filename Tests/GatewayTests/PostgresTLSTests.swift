@@ -4,7 +4,7 @@ import MailgateTestSupport
 import Testing
 
 /// TLS to the database, as the URL asks: verified against the CA file, or refused.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct PostgresTLSTests {
     @Test func verifiedTLSConnectsAndAnythingLessIsRefused() throws {
         let certificates = try TestCertificates()

@@ -7,7 +7,7 @@ import Testing
 
 /// The integration tests run on the store `MAILGATE_TEST_STORE` names: a run meant for PostgreSQL
 /// that quietly used SQLite would prove nothing about it.
-@Suite("the integration tests' store", .timeLimit(.minutes(2)))
+@Suite("the integration tests' store", .timeLimit(.minutes(10)))
 struct TestStoreSelectionTests {
     @Test func fixturesOpenTheSelectedBackend() throws {
         let directory = try TemporaryDirectory()

@@ -6,7 +6,7 @@ import MailgateTestSupport
 import Testing
 
 /// `helpdesk migrate-store`'s copy: an SQLite installation in PostgreSQL, read back the same.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct PostgresCopyTests {
     typealias C = Contract
 

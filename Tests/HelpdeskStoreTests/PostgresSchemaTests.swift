@@ -4,7 +4,7 @@ import MailgateTestSupport
 import Testing
 
 /// The PostgreSQL store's migrations and the database's own guarantees, on a private server.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct PostgresSchemaTests {
     @Test func migrationsApplyOnceAndAgainFindNothingToDo() throws {
         let database = try PostgresTestServer.shared().makeDatabase()

@@ -6,7 +6,7 @@ import Testing
 
 /// Requests for approval as the stores keep them: written with the ticket, read back into the
 /// snapshot of an answer, and their timers recorded exactly once.
-@Suite("Store contract: approvals", .timeLimit(.minutes(2)))
+@Suite("Store contract: approvals", .timeLimit(.minutes(10)))
 struct ApprovalContractTests {
     typealias C = Contract
 

@@ -6,7 +6,7 @@ import Testing
 
 /// Several processes on one database, each with its own store, recording at the same moment:
 /// what two gateways sharing a database (or a gateway and the command line) must never break.
-@Suite("Store contract: instances recording at once", .timeLimit(.minutes(2)))
+@Suite("Store contract: instances recording at once", .timeLimit(.minutes(10)))
 struct ConcurrentInstancesContractTests {
     typealias C = Contract
 

@@ -4,7 +4,7 @@ import MailgateTestSupport
 import Testing
 
 /// Leases: who works which mailbox when several instances share a database.
-@Suite("Store contract: leases", .timeLimit(.minutes(2)))
+@Suite("Store contract: leases", .timeLimit(.minutes(10)))
 struct LeaseContractTests {
     typealias C = Contract
 
