@@ -24,10 +24,12 @@ extension HelpdeskGateway {
         let rules = mailbox.rules
         let at = now()
         return try database.applyChange(ticketKey: key, at: at) { snapshot in
-            var plan = try ChangeRules.apply(resolved, to: snapshot, actor: actor, rules: rules, at: at, assignment: rules.assignment)
+            var plan = try ChangeRules.apply(
+                resolved, to: snapshot, actor: actor, rules: rules, at: at, assignment: rules.assignment, organizations: config.organizations)
             let mail = MailRules(rules: rules) { _ in MessageIDGenerator.make(domain: mailbox.domain) }
             plan.mail = mail.assignments(
                 plan.events, ticket: plan.ticket, actor: actor.address, answering: nil, facts: MailFacts(ticket: plan.ticket, subject: plan.ticket.subject))
+            plan.mail += mail.approvalRequests(plan, before: snapshot.approval)
             return plan
         }
     }

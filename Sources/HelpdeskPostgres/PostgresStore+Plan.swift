@@ -22,11 +22,18 @@ extension PostgresStore {
                 ) AS thread ORDER BY at, source, id
                 """, [id, MailEvent.ticketCreated.rawValue, MailEvent.agentReply.rawValue]).map { try $0["message_id"].decode(String.self) }
         }
-        return TicketSnapshot(
+        var snapshot = TicketSnapshot(
             ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: all.filter { $0.removedAt != nil },
             tags: Set(tags), requesterThread: thread,
             assignment: try strategy.map { try assignmentState(session, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState(),
             approval: try approval(session, ticketId: id))
+        // What a request for approval made by a tag needs; only for a ticket that has none yet.
+        if snapshot.approval == nil {
+            snapshot.requester = try contact(session, address: ticket.requesterAddress)
+            snapshot.requestText = try session.value(
+                "SELECT COALESCE(reply, body) FROM comment WHERE ticket_id = $1 ORDER BY id LIMIT 1", [id], as: String.self)
+        }
+        return snapshot
     }
 
     /// The round-robin pointer (for round robin) and open tickets per assignee (for least open).

@@ -22,6 +22,9 @@ struct ApprovalEmailTests {
             - name: refunds
               keywords: [refund]
               chain: [carol@example.test, frank@example.test]
+            - name: purchases
+              tags: [purchase]
+              approvers: manager
         """
 
     /// A desk whose support mailbox signs reply addresses and holds hardware and refund requests;
@@ -120,6 +123,24 @@ struct ApprovalEmailTests {
         try Self.answer(desk, from: "carol", answering: first, "#approve\n")
         #expect(try desk.ticket("SUPP-1").status == .pendingApproval)
         try Self.answer(desk, from: "frank", answering: second, "#approve\n")
+        #expect(try desk.ticket("SUPP-1").status == .open)
+    }
+
+    @Test func anAgentsTagHoldsTheTicketForTheManager() throws {
+        let desk = try Self.desk()
+        defer { desk.stop() }
+        try desk.send(from: "alice", subject: "Printer paper", body: "Two boxes of A4, please.\n")
+        try desk.cycle()
+        #expect(try desk.ticket("SUPP-1").status == .new)
+        let notice = try #require(try desk.inbox("bob", count: 1).first)
+        try Self.answer(desk, from: "bob", answering: notice, "#tag +purchase\n")
+        let history = try desk.database.history(ticketId: try desk.ticket("SUPP-1").id ?? 0).map { "\($0.kind) \($0.toValue ?? "")" }
+        let comments = try desk.comments("SUPP-1").map { "\($0.authorAddress) \($0.visibility) \($0.unverified) \($0.body)" }
+        let outbox = try desk.database.outbox().map(\.event)
+        #expect(try desk.ticket("SUPP-1").status == .pendingApproval, "\(history) \(comments) \(outbox) \(notice.subject ?? "")")
+        let request = try #require(try desk.inbox("carol", count: 1).first)
+        #expect(request.textBody?.contains("Two boxes of A4, please.") == true, "\(request.textBody ?? "")")
+        try Self.answer(desk, from: "carol", answering: request, "#approve\n")
         #expect(try desk.ticket("SUPP-1").status == .open)
     }
 

@@ -3,7 +3,7 @@ import HelpdeskCore
 
 extension ApprovalPolicy {
     static let knownFields = ["remind_after", "expire_after", "on_expiry", "rules"]
-    static let ruleFields = ["name", "keywords", "all", "approvers", "chain", "remind_after", "expire_after", "on_expiry"]
+    static let ruleFields = ["name", "keywords", "tags", "all", "approvers", "chain", "remind_after", "expire_after", "on_expiry"]
 
     /// The `approvals:` section of a mailbox file; every problem names its field.
     static func parse(_ fields: YAMLFields) throws(ConfigError) -> ApprovalPolicy {
@@ -16,16 +16,19 @@ extension ApprovalPolicy {
             try entry.rejectUnknown(ruleFields)
             let name = try entry.optionalString("name") ?? "rule \(rules.count + 1)"
             let keywords = try entry.stringList("keywords")
+            let tags = try entry.stringList("tags").map { $0.lowercased() }
             var all = false
             if let text = try entry.optionalString("all") {
                 guard let value = Bool(text.lowercased()) else { throw entry.error("all", "expected true or false") }
                 all = value
             }
-            guard all != !keywords.isEmpty else {
-                throw entry.error(all ? "all" : "keywords", all
-                    ? "give either all: true or keywords, not both"
-                    : "missing; say which new tickets need approval: keywords: [laptop, refund] (whole words in subject or body), or all: true")
+            let given = [all, !keywords.isEmpty, !tags.isEmpty].filter { $0 }.count
+            guard given == 1 else {
+                throw entry.error(given == 0 ? "keywords" : "all", given == 0
+                    ? "missing; say which tickets need approval: keywords: [laptop, refund] (whole words in a new ticket's subject or body), tags: [purchase] (given by an agent), or all: true"
+                    : "give one of keywords, tags or all: true, not several")
             }
+            let match: ApprovalRule.Match = all ? .all : !keywords.isEmpty ? .keywords(keywords) : .tags(tags)
             let approvers = try self.approvers(entry)
             let ruleRemind = try duration(entry, "remind_after") ?? remind
             let ruleExpire = try duration(entry, "expire_after") ?? expire
@@ -33,7 +36,7 @@ extension ApprovalPolicy {
                 throw entry.error("remind_after", "the reminder (\(SLADuration.format(ruleRemind))) must come before the expiry (\(SLADuration.format(ruleExpire)))")
             }
             rules.append(ApprovalRule(
-                name: name, match: all ? .all : .keywords(keywords), approvers: approvers, remindAfter: ruleRemind, expireAfter: ruleExpire,
+                name: name, match: match, approvers: approvers, remindAfter: ruleRemind, expireAfter: ruleExpire,
                 onExpiry: try self.onExpiry(entry) ?? onExpiry))
         }
         guard !rules.isEmpty else { throw fields.error("rules", "missing; list at least one rule (keywords or all, and approvers or chain)") }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 // Approvals in the inbound decision: a new ticket that a rule holds, and an approver's answer.
 
@@ -7,28 +7,8 @@ extension InboundRules {
     /// nothing (nobody could decide) or who decides instead of a missing manager.
     func approvalRequest(subject: String, body: String, request: String, requester: String, sender: Contact?, at now: Date) -> (approval: Approval?, note: String?) {
         guard let rule = receiving.approvals?.rule(subject: subject, body: body) else { return (nil, nil) }
-        var mode = Approval.Mode.any
-        var approvers: [String]
-        switch rule.approvers {
-        case .manager: approvers = organizations.managers(of: requester, contact: sender)
-        case .anyOf(let list): approvers = list
-        case .chain(let list):
-            approvers = list
-            mode = .chain
-        }
-        // Nobody approves their own request; the order of a chain is kept.
-        var seen: Set<String> = []
-        approvers = approvers.map { $0.lowercased() }.filter { $0 != requester.lowercased() && seen.insert($0).inserted }
-        var note: String?
-        if approvers.isEmpty {
-            approvers = receiving.agents.map(\.address).filter { $0 != requester.lowercased() }
-            mode = .any
-            guard !approvers.isEmpty else {
-                return (nil, "rule \(rule.name) matched, but nobody can approve (no manager for \(requester), no agents): not held")
-            }
-            note = "no approver for \(requester) under rule \(rule.name): the agents decide"
-        }
-        return (Approval(ticketId: 0, rule: rule, mode: mode, approvers: approvers, request: request, at: now), note)
+        return rule.request(
+            requester: requester, contact: sender, organizations: organizations, agents: receiving.agents.map(\.address), text: request, at: now)
     }
 
     /// The mail a held new ticket causes: the requester's acknowledgement and the request to the

@@ -12,7 +12,7 @@ public enum ChangeRules {
     /// skill the tag calls for. The plan carries no mail; see `MailRules.assignments`.
     public static func apply(
         _ change: TicketChange, to snapshot: TicketSnapshot, actor: TicketActor, rules: MailboxRules?, at now: Date,
-        assignment: AssignmentPlan? = nil
+        assignment: AssignmentPlan? = nil, organizations: OrganizationDirectory = .empty
     ) throws(ChangeRefused) -> TicketPlan {
         var ticket = snapshot.ticket
         let ticketId = ticket.id ?? 0
@@ -95,6 +95,31 @@ public enum ChangeRules {
             event(.participant, address, nil)
         }
         if !plan.events.isEmpty { ticket.updatedAt = now }
+        // A tag an approval rule names holds a ticket that never had a request: it waits for the
+        // yes like a new request, before anyone is picked for it.
+        if snapshot.approval == nil, !ticket.status.isFinished, ticket.status != .pendingApproval,
+           let rule = rules?.approvals?.rule(addedTags: plan.addTags) {
+            let held = rule.request(
+                requester: ticket.requesterAddress, contact: snapshot.requester, organizations: organizations,
+                agents: rules?.agents.map(\.address) ?? [], text: snapshot.requestText ?? ticket.subject, at: now)
+            if var approval = held.approval {
+                approval.ticketId = ticketId
+                plan.events.append(TicketEvent(
+                    ticketId: ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .status,
+                    from: ticket.status.rawValue, to: TicketStatus.pendingApproval.rawValue, note: "approval \(rule.name), by tag"))
+                plan.events.append(TicketEvent(
+                    ticketId: ticketId, at: now, actor: TicketActor.gateway.address, actorRole: .system, kind: .approval, from: nil, to: "requested",
+                    note: "rule \(rule.name); \(approval.mode == .chain ? "in turn" : "any one of"): \(approval.approvers.joined(separator: ", "))"
+                        + (held.note.map { " (\($0))" } ?? "")))
+                ticket.status = .pendingApproval
+                ticket.updatedAt = now
+                plan.approval = approval
+                plan.ticket = ticket
+                return plan
+            } else if let note = held.note {
+                event(.approval, nil, "not held", note)
+            }
+        }
         // A tag that calls for a skill is what triggers it; the pick then weighs every skill the
         // ticket needs, its subject's keywords too.
         if let assignment, assignment.strategy != .manual, ticket.assignee == nil, !change.addTags.isEmpty,

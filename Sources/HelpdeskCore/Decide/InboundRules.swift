@@ -223,7 +223,7 @@ public struct InboundRules: Sendable {
         do {
             plan = try ChangeRules.apply(
                 change, to: found, actor: agent, rules: mailboxes[found.ticket.mailbox], at: now,
-                assignment: found.ticket.mailbox == receiving.name ? receiving.assignment : nil)
+                assignment: found.ticket.mailbox == receiving.name ? receiving.assignment : nil, organizations: organizations)
         } catch {
             let line = error.field.flatMap(commands.line(for:)) ?? error.what
             return rejected(note(false), reason: error.reason, line: line, unverified: false, content: content)
@@ -264,6 +264,7 @@ public struct InboundRules: Sendable {
             }
         }
         plan.mail += mail.assignments(plan.events, ticket: plan.ticket, actor: comment.authorAddress, answering: content.thread, facts: facts)
+        plan.mail += mail.approvalRequests(plan, before: found.approval)
         return InboundPlan(outcome: .commentAdded, ticket: plan, comment: comment, agentOutcome: .applied)
     }
 

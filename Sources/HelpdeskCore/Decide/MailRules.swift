@@ -26,6 +26,20 @@ public struct MailRules: Sendable {
         }
     }
 
+    /// `approval_requested` to whoever decides first, when `plan` makes a request that
+    /// `before` (the ticket's request until now) was not.
+    public func approvalRequests(_ plan: TicketPlan, before: Approval?) -> [PlannedMail] {
+        guard let approval = plan.approval, before == nil, approval.state == .pending else { return [] }
+        var facts = MailFacts(ticket: plan.ticket, subject: plan.ticket.subject, body: approval.request,
+                              author: Correspondent(address: plan.ticket.requesterAddress, name: plan.ticket.requesterName))
+        facts.approval = ApprovalFacts(approval)
+        return approval.current.map { address in
+            mail(.approvalRequested(approver: rules.isAgent(address) ? rules.agent(address: address) : Correspondent(address: address),
+                                    reminder: false, escalated: false),
+                 about: plan.ticket, answering: nil, facts: facts)
+        }
+    }
+
     /// The assignee, or every agent of the mailbox while nobody has the ticket.
     public func responsibleAgents(_ ticket: Ticket) -> [Correspondent] {
         ticket.assignee.map { [rules.agent(address: $0)] } ?? rules.agents

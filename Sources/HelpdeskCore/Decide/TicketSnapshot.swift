@@ -14,6 +14,10 @@ public struct TicketSnapshot: Sendable, Equatable {
     public var assignment: AssignmentState
     /// Its request for approval, when it had one.
     public var approval: Approval?
+    /// The requester as a contact (their manager), and their first words: what a request for
+    /// approval made later (an agent's `#tag`) needs.
+    public var requester: Contact?
+    public var requestText: String?
 
     public init(
         ticket: Ticket, participants: [Participant] = [], removedParticipants: [Participant] = [], tags: Set<String> = [],

@@ -1,5 +1,5 @@
-public import Foundation
-public import HelpdeskCore
+package import Foundation
+package import HelpdeskCore
 
 /// An `Approval` as a row of the `approval` table, on either backend: the approvers as a JSON
 /// array in one text column, everything else as it is.

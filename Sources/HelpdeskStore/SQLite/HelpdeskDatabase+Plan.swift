@@ -22,11 +22,18 @@ extension HelpdeskDatabase {
                 ) ORDER BY at, source, id
                 """, arguments: [id, id, MailEvent.ticketCreated.rawValue, MailEvent.agentReply.rawValue])
         }
-        return TicketSnapshot(
+        var snapshot = TicketSnapshot(
             ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: all.filter { $0.removedAt != nil },
             tags: Set(tags), requesterThread: thread,
             assignment: try strategy.map { try assignmentState(db: db, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState(),
             approval: try approval(db, ticketId: id))
+        // What a request for approval made by a tag needs; only for a ticket that has none yet.
+        if snapshot.approval == nil {
+            snapshot.requester = try contact(db, address: ticket.requesterAddress)
+            snapshot.requestText = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT COALESCE(reply, body) FROM comment WHERE ticket_id = ? ORDER BY id LIMIT 1"), arguments: [id])
+        }
+        return snapshot
     }
 
     /// The round-robin pointer (for round robin) and open tickets per assignee (for least open).

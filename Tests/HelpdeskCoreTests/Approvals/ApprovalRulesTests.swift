@@ -222,6 +222,31 @@ struct ApprovalRulesTests {
         #expect(throws: ChangeRefused.self) { try ChangeRules.apply(TicketChange(status: .pendingApproval), to: open, actor: admin, rules: box, at: now) }
     }
 
+    @Test func anAgentsTagHoldsATicketThatNeverHadARequest() throws {
+        let purchases = ApprovalRule(name: "purchases", match: .tags(["Purchase"]), approvers: .anyOf([lead]))
+        let box = mailbox([hardware, purchases])
+        var found = stored(opened(box, subject: "Printer paper"))
+        #expect(found.ticket.status == .new && found.approval == nil, "no keyword: a new ticket as usual")
+        found.requestText = "Two boxes of A4, please.\n"
+        let agent = TicketActor(address: ann.address, role: .agent)
+        let plan = try ChangeRules.apply(TicketChange(addTags: ["purchase"]), to: found, actor: agent, rules: box, at: now, organizations: organizations)
+        #expect(plan.ticket.status == .pendingApproval)
+        let approval = try #require(plan.approval)
+        #expect(approval.approvers == [lead] && approval.ticketId == 7 && approval.request == "Two boxes of A4, please.\n")
+        #expect(plan.events.contains { $0.kind == .status && $0.toValue == "pending_approval" })
+        let mail = MailRules(rules: box) { "\($0)-m@test" }.approvalRequests(plan, before: found.approval)
+        #expect(mail.map(\.intent) == [.approvalRequested(approver: Correspondent(address: lead), reminder: false, escalated: false)])
+        #expect(mail.first?.facts.body == "Two boxes of A4, please.\n")
+        // Another tag, or the same one again after the request was decided, holds nothing.
+        #expect(try ChangeRules.apply(TicketChange(addTags: ["urgent"]), to: found, actor: agent, rules: box, at: now).approval == nil)
+        var decided = found
+        decided.approval = approval
+        decided.approval?.state = .approved
+        #expect(try ChangeRules.apply(TicketChange(addTags: ["purchase"]), to: decided, actor: agent, rules: box, at: now).approval == nil)
+        // A tag rule never matches a new ticket's words.
+        #expect(opened(box, subject: "purchase").ticket.approval == nil)
+    }
+
     @Test func theRequesterIsNeverTheirOwnApprover() {
         let box = mailbox([hardware])
         let plan = opened(box, subject: "laptop", from: Correspondent(address: mia))
