@@ -28,10 +28,11 @@ extension PostgresStore {
             assignment: try strategy.map { try assignmentState(session, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState(),
             approval: try approval(session, ticketId: id))
         // What a request for approval made by a tag needs; only for a ticket that has none yet.
-        if snapshot.approval == nil {
+        if snapshot.approval == nil, !ticket.status.isFinished {
             snapshot.requester = try contact(session, address: ticket.requesterAddress)
+            // As much as a request keeps (`Approval.request`), not a whole long first message.
             snapshot.requestText = try session.value(
-                "SELECT COALESCE(reply, body) FROM comment WHERE ticket_id = $1 ORDER BY id LIMIT 1", [id], as: String.self)
+                "SELECT left(COALESCE(reply, body), 20000) FROM comment WHERE ticket_id = $1 ORDER BY id LIMIT 1", [id], as: String.self)
         }
         return snapshot
     }

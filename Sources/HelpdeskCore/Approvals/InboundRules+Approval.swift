@@ -35,12 +35,16 @@ extension InboundRules {
     func approvalReply(_ content: InboundContent, on found: TicketSnapshot, at now: Date) -> InboundPlan? {
         let sender = content.requesterAddress
         guard let message = content.approval, let approval = found.approval, let ticketId = found.ticket.id,
-              content.autoReplySuppression == nil, approval.approvers.contains(sender)
+              content.autoReplySuppression == nil
         else { return nil }
+        // Its approvers, and whoever holds an approval address of this ticket signed for them (a
+        // manager whose request went on to the agents answers late, and is told no by history).
         let proved = message.tokenTicketIds.contains(ticketId)
-        guard proved || message.decision != nil else { return nil }
+        guard approval.approvers.contains(sender) || proved, proved || message.decision != nil else { return nil }
         let role = senderRole(sender, on: found)
-        if role == .agent && message.decision == nil { return nil }
+        // After the decision an agent's words go the agents' way, where they learn why their
+        // commands ran nothing; while it waits they stay with the request.
+        if role == .agent && message.decision == nil && approval.state != .pending { return nil }
         var ticket = found.ticket
         ticket.updatedAt = now
         var plan = TicketPlan(ticket: ticket, sla: rules(for: ticket).sla)
@@ -104,7 +108,11 @@ extension InboundRules {
             facts.approval = ApprovalFacts(updated)
             plan.mail.append(mail.mail(.approvalGranted(to: requester), about: ticket, answering: thread, facts: facts))
             plan.mail += mail.assignments(plan.events, ticket: ticket, actor: "", answering: nil, facts: facts)
-            for agent in rules(for: ticket).agents where agent.address != ticket.assignee {
+            // A request held by an agent's tag is one the agents already know.
+            let byTag = rules(for: ticket).approvals?.rules.first { $0.name == approval.rule }.map {
+                if case .tags = $0.match { true } else { false }
+            } ?? false
+            for agent in rules(for: ticket).agents where agent.address != ticket.assignee && !byTag {
                 plan.mail.append(mail.mail(.newTicket(agent: agent), about: ticket, answering: nil, facts: facts))
             }
         case .reject(let reason):

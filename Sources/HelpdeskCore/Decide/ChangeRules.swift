@@ -99,6 +99,12 @@ public enum ChangeRules {
         // yes like a new request, before anyone is picked for it.
         if snapshot.approval == nil, !ticket.status.isFinished, ticket.status != .pendingApproval,
            let rule = rules?.approvals?.rule(addedTags: plan.addTags) {
+            // The wait is the status: one asked for in the same breath cannot also be had.
+            if let asked = change.status, asked != .open {
+                throw ChangeRefused(
+                    what: "status \(asked.rawValue)", reason: "the tag sends the ticket for approval (rule \(rule.name)); set its status after the yes",
+                    field: .status)
+            }
             let held = rule.request(
                 requester: ticket.requesterAddress, contact: snapshot.requester, organizations: organizations,
                 agents: rules?.agents.map(\.address) ?? [], text: snapshot.requestText ?? ticket.subject, at: now)

@@ -40,6 +40,12 @@ public struct InboundRules: Sendable {
         // Someone else's `#approve` goes the usual way, and the history says it decided nothing.
         if plan.ticket.ticket.id == found.ticket.id, let refused = refusedDecision(content, on: found, at: now) {
             plan.ticket.events.append(refused)
+            // A participant's forged decision on a waiting ticket is kept for the agents, quietly:
+            // it is nobody's answer, and the agents are not told of the request before the yes.
+            if found.ticket.status == .pendingApproval, senderRole(content.requesterAddress, on: found) == .participant {
+                plan.comment.visibility = .internal
+                plan.ticket.mail = []
+            }
         }
         return plan
     }

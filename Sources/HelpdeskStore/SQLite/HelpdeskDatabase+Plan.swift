@@ -28,10 +28,12 @@ extension HelpdeskDatabase {
             assignment: try strategy.map { try assignmentState(db: db, mailbox: ticket.mailbox, strategy: $0) } ?? AssignmentState(),
             approval: try approval(db, ticketId: id))
         // What a request for approval made by a tag needs; only for a ticket that has none yet.
-        if snapshot.approval == nil {
+        if snapshot.approval == nil, !ticket.status.isFinished {
             snapshot.requester = try contact(db, address: ticket.requesterAddress)
+            // As much as a request keeps (`Approval.request`), not a whole long first message.
             snapshot.requestText = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(reply, body) FROM comment WHERE ticket_id = ? ORDER BY id LIMIT 1"), arguments: [id])
+                db.cachedStatement(sql: "SELECT substr(COALESCE(reply, body), 1, 20000) FROM comment WHERE ticket_id = ? ORDER BY id LIMIT 1"),
+                arguments: [id])
         }
         return snapshot
     }

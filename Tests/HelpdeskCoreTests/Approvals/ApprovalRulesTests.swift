@@ -155,7 +155,7 @@ struct ApprovalRulesTests {
 
     @Test func aStrangersDecisionGoesTheStrangersWay() {
         let box = mailbox([hardware])
-        let plan = answer(box, on: stored(opened(box, subject: "New laptop")), from: "boss@acme.test", "#reject no")
+        let plan = answer(box, on: stored(opened(box, subject: "New laptop")), from: "boss@acme.test", "#reject no", proved: false)
         #expect(plan.ticket.ticket.id == nil && plan.ticket.ticket.linkedTicketId == 7, "a new linked ticket, as for any stranger")
         #expect(plan.ticket.approval == nil)
     }
@@ -245,6 +245,16 @@ struct ApprovalRulesTests {
         #expect(try ChangeRules.apply(TicketChange(addTags: ["purchase"]), to: decided, actor: agent, rules: box, at: now).approval == nil)
         // A tag rule never matches a new ticket's words.
         #expect(opened(box, subject: "purchase").ticket.approval == nil)
+        // A status asked for with the tag cannot also be had.
+        #expect(throws: ChangeRefused.self) {
+            try ChangeRules.apply(TicketChange(status: .pending, addTags: ["purchase"]), to: found, actor: agent, rules: box, at: now)
+        }
+    }
+
+    @Test func theRequestersForgedYesOnAWaitingTicketIsKeptQuietly() throws {
+        let box = mailbox([hardware])
+        let plan = answer(box, on: stored(opened(box, subject: "New laptop")), from: alice.address, "#approve")
+        #expect(plan.comment.visibility == .internal && plan.ticket.mail.isEmpty, "the agents are not told before the yes")
     }
 
     @Test func theRequesterIsNeverTheirOwnApprover() {
@@ -299,6 +309,18 @@ struct ApprovalTimerTests {
         ticket.status = .pendingApproval
         let final = try #require(timers.due(ticket: ticket, approval: escalated, at: now.addingTimeInterval(200 * hour)))
         #expect(final.ticket.status == .cancelled && final.approval?.state == .expired)
+    }
+
+    @Test func theManagerAnsweringAfterTheEscalationIsToldNoByHistoryNotANewTicket() throws {
+        let box = mailbox([refunds])
+        let timers = ApprovalTimerRules(rules: box, newMessageID: { "\($0)-t@test" })
+        let (ticket, approval) = waiting(refunds)
+        let escalated = try #require(timers.due(ticket: ticket, approval: approval, at: now.addingTimeInterval(72 * hour))?.approval)
+        let found = TicketSnapshot(ticket: ticket, approval: escalated)
+        let plan = answer(box, on: found, from: lead, "#approve", at: now.addingTimeInterval(73 * hour))
+        #expect(plan.ticket.ticket.id == 7, "on the ticket, not a new one")
+        #expect(plan.ticket.approval == nil && plan.ticket.ticket.status == .pendingApproval)
+        #expect(plan.ticket.events.first?.toValue == "refused")
     }
 
     private func recipients(_ mail: [PlannedMail], _ event: MailEvent) -> [String] {
