@@ -17,7 +17,8 @@
 # poll, printing both rates side by side (the PostgreSQL store of several instances).
 #
 # POLL_WRAPPER="perf record -g -o /tmp/poll.perf" runs the measured poll under a profiler;
-# HELPDESK=PATH measures another build of helpdesk (an older release, for a before/after).
+# HELPDESK=PATH measures another build of helpdesk (an older release, for a before/after);
+# TEMPLATES=DIR gives it the templates of its own release (git archive REV templates).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 count=1000
@@ -65,5 +66,5 @@ sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1
 
 MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d " \n") HELPDESK_DATA_DIR="$work/data" "$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
   --password-file "$work/servers/password" --helpdesk "${HELPDESK:-$bin/helpdesk}" \
-  --config-dir "$work/mailboxes" --templates templates --database "$work/helpdesk.sqlite" \
+  --config-dir "$work/mailboxes" --templates "${TEMPLATES:-templates}" --database "$work/helpdesk.sqlite" \
   ${POLL_WRAPPER:+--wrapper "$POLL_WRAPPER"} ${NO_SEND:+--no-send} "${peer[@]}" "${pg[@]}"
