@@ -12,13 +12,18 @@ struct AgentMail {
     /// Header fields where a reply address may show up besides To and Cc.
     static let recipientHeaders = ["Delivered-To", "X-Original-To", "Envelope-To"]
 
+    /// Every address a signed reply address may have been written to in `message`.
+    static func recipients(of message: Message) -> [String] {
+        (message.to + message.cc).map(\.address)
+            + recipientHeaders.flatMap { message.header.all($0) }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+    }
+
     /// `receiving`: the mailbox this copy arrived at; its server's Authentication-Results is the
     /// only one that counts, whichever mailbox the ticket belongs to.
     func read(_ message: Message, sender: String, agentOf: [MailboxConfig], receiving: MailboxConfig, now: Date) -> AgentMessage {
         var ticketIds: Set<Int64> = []
         var problems: [String] = []
-        let recipients = (message.to + message.cc).map(\.address)
-            + Self.recipientHeaders.flatMap { message.header.all($0) }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+        let recipients = Self.recipients(of: message)
         for mailbox in agentOf {
             guard let secret = secrets[mailbox.name] else { continue }
             for address in recipients {

@@ -11,8 +11,7 @@ struct ApprovalMail {
     /// nil for the common message that is neither sent to an approval reply address nor starts
     /// with a decision: it goes the usual way.
     func read(_ message: Message, sender: String, mailboxes: [MailboxConfig], now: Date) -> ApprovalMessage? {
-        let recipients = (message.to + message.cc).map(\.address)
-            + AgentMail.recipientHeaders.flatMap { message.header.all($0) }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+        let recipients = AgentMail.recipients(of: message)
         var ticketIds: Set<Int64> = []
         var problems: [String] = []
         for address in recipients where address.contains("+") {

@@ -29,6 +29,8 @@ public struct ApprovalMessage: Sendable, Equatable {
     /// The decision in the first non-blank line of `text`, and the text after it (blank lines
     /// skipped); nil decision and the whole text when the line is not `#approve`/`#reject`.
     public static func parse(_ text: String) -> (decision: ApprovalDecision?, comment: String) {
+        // Read for every message recorded: most start with no `#`, and are not split into lines.
+        guard text.first(where: { !$0.isWhitespace }) == "#" else { return (nil, text) }
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         guard let first = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }) else { return (nil, text) }
         let line = lines[first].trimmingCharacters(in: .whitespaces)

@@ -39,10 +39,7 @@ public struct ApprovalTimerRules: Sendable {
                 updated.expiresAt = now.addingTimeInterval(approval.expireAfter)
                 plan.events.append(event("pending", note: "expired without a decision from \(approval.current.joined(separator: ", ")); escalated to the agents"))
                 plan.mail += lapsed.map { mail.mail(.approvalExpired(to: $0, cancelled: false), about: ticket, answering: nil, facts: facts(ticket, approval)) }
-                plan.mail += agents.map {
-                    mail.mail(.approvalRequested(approver: rules.agent(address: $0), reminder: false, escalated: true),
-                              about: ticket, answering: nil, facts: facts(ticket, updated))
-                }
+                plan.mail += mail.approvalRequested(updated, ticket: ticket)
             } else {
                 var cancelled = ticket
                 cancelled.status = .cancelled
@@ -63,10 +60,7 @@ public struct ApprovalTimerRules: Sendable {
         } else if let remindAt = approval.remindAt, now >= remindAt {
             updated.remindAt = nil
             plan.events.append(event("pending", note: "reminded \(approval.current.joined(separator: ", "))"))
-            plan.mail += approval.current.map {
-                mail.mail(.approvalRequested(approver: Correspondent(address: $0), reminder: true, escalated: approval.escalated),
-                          about: ticket, answering: nil, facts: facts(ticket, approval))
-            }
+            plan.mail += mail.approvalRequested(approval, ticket: ticket, reminder: true)
         } else {
             return nil
         }

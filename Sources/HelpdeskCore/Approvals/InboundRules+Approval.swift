@@ -19,13 +19,7 @@ extension InboundRules {
         if content.autoReplySuppression == nil, let replyTo = content.replyTo {
             planned.append(mail.mail(.acknowledgement(to: replyTo), about: plan.ticket, answering: content.thread, facts: facts))
         }
-        var asking = facts
-        asking.approval = ApprovalFacts(approval)
-        planned += approval.current.map { address in
-            mail.mail(.approvalRequested(approver: Correspondent(address: address), reminder: false, escalated: false),
-                      about: plan.ticket, answering: nil, facts: asking)
-        }
-        return planned
+        return planned + mail.approvalRequested(approval, ticket: plan.ticket)
     }
 
     /// An approver's answer to the ticket's request for approval, or nil when the message is not
@@ -80,10 +74,7 @@ extension InboundRules {
             let next = updated.approvers[updated.step]
             plan.events.append(event("pending", note: "approved at step \(approval.step + 1) of \(approval.approvers.count); now asking \(next)"))
             plan.ticket = ticket
-            var facts = MailFacts(ticket: ticket, subject: ticket.subject, body: approval.request)
-            facts.approval = ApprovalFacts(updated)
-            plan.mail.append(mail.mail(.approvalRequested(approver: Correspondent(address: next), reminder: false, escalated: false),
-                                       about: ticket, answering: nil, facts: facts))
+            plan.mail += mail.approvalRequested(updated, ticket: ticket)
         case .approve:
             updated.state = .approved
             updated.decidedAt = now

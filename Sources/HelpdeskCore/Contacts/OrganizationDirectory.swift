@@ -51,7 +51,8 @@ public struct OrganizationDirectory: Sendable, Equatable {
     public func membership(of address: String, contact: Contact?) -> Membership {
         switch contact?.organization {
         case nil:
-            return Membership(name: organization(forDomainOf: address)?.name, organization: organization(forDomainOf: address))
+            let byDomain = organization(forDomainOf: address)
+            return Membership(name: byDomain?.name, organization: byDomain)
         case ""?:
             return Membership(name: nil, organization: nil)
         case let name?:

@@ -30,13 +30,19 @@ public struct MailRules: Sendable {
     /// `before` (the ticket's request until now) was not.
     public func approvalRequests(_ plan: TicketPlan, before: Approval?) -> [PlannedMail] {
         guard let approval = plan.approval, before == nil, approval.state == .pending else { return [] }
-        var facts = MailFacts(ticket: plan.ticket, subject: plan.ticket.subject, body: approval.request,
-                              author: Correspondent(address: plan.ticket.requesterAddress, name: plan.ticket.requesterName))
+        return approvalRequested(approval, ticket: plan.ticket)
+    }
+
+    /// `approval_requested` to whoever decides `approval` now (agents by their configured
+    /// names): the request's text in the requester's name, with its rule, step and expiry.
+    public func approvalRequested(_ approval: Approval, ticket: Ticket, reminder: Bool = false) -> [PlannedMail] {
+        var facts = MailFacts(ticket: ticket, subject: ticket.subject, body: approval.request,
+                              author: Correspondent(address: ticket.requesterAddress, name: ticket.requesterName))
         facts.approval = ApprovalFacts(approval)
         return approval.current.map { address in
             mail(.approvalRequested(approver: rules.isAgent(address) ? rules.agent(address: address) : Correspondent(address: address),
-                                    reminder: false, escalated: false),
-                 about: plan.ticket, answering: nil, facts: facts)
+                                    reminder: reminder, escalated: approval.escalated),
+                 about: ticket, answering: nil, facts: facts)
         }
     }
 
