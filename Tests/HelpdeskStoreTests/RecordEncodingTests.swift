@@ -15,7 +15,8 @@ struct RecordEncodingTests {
         Ticket(id: 7, mailbox: "support", number: 7, key: "SUPP-7", subject: "Printer", requesterAddress: "ann@example.test",
                requesterName: full ? "Ann" : nil, status: .pending, priority: .high, createdAt: at, updatedAt: at.addingTimeInterval(60),
                linkedTicketId: full ? 7 : nil, linkReason: full ? .ticketClosed : nil, assignee: full ? "dana" : nil,
-               firstResponseAt: full ? at.addingTimeInterval(90) : nil, language: full ? "de" : nil)
+               firstResponseAt: full ? at.addingTimeInterval(90) : nil, language: full ? "de" : nil,
+               organization: full ? "Acme" : nil)
     }
 
     static func comment(full: Bool) -> CommentRecord {

@@ -210,5 +210,13 @@ struct OutgoingMessageTests {
             #expect(MessageIDList.parse("<\(id)>") == [id])
         }
         #expect(MessageIDGenerator.make(domain: " \r\n").hasSuffix("@localhost"))
+        // 16 hex digits, a dot, the time in base 36, then the domain; a hostile one cleaned.
+        let id = MessageIDGenerator.make(domain: "Example-1.test")
+        let parts = id.split(separator: "@", omittingEmptySubsequences: false)
+        #expect(parts.count == 2 && parts[1] == "Example-1.test")
+        let local = parts[0].split(separator: ".")
+        #expect(local.count == 2 && local[0].count == 16 && local[0].allSatisfy(\.isHexDigit))
+        #expect(local.last.flatMap { UInt64($0, radix: 36) }.map { $0 > 1_700_000_000_000 } == true)
+        #expect(MessageIDGenerator.make(domain: "ex<am>ple.test\r\n@x").hasSuffix("@example.testx"))
     }
 }

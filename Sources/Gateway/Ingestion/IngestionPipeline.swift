@@ -205,6 +205,14 @@ public struct IngestionPipeline: Sendable {
     /// Logs and counts one recorded message.
     private func log(_ result: IngestResult, uid: UInt32?, suppression: AutoReplySuppression?) {
         GatewayMetrics.ingested(mailbox: mailbox.name, result: result)
+        // Every message of a backlog comes here: its line's fields are not built for nothing.
+        let level: Logger.Level = switch result {
+        case .alreadyRecorded: .debug
+        case .quarantined: .warning
+        case .bounce(let outboxId, _): outboxId == nil ? .warning : .info
+        case .ticketCreated, .commentAdded, .duplicate: .info
+        }
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = ["mailbox": "\(mailbox.name)"]
         if let uid { metadata["uid"] = "\(uid)" }
         switch result {

@@ -47,7 +47,7 @@ extension HelpdeskDatabase {
               last_seen_at = MAX(contact.last_seen_at, excluded.last_seen_at)
             """).execute(arguments: [
                 content.requesterAddress.lowercased(), content.requesterName.flatMap { $0.isEmpty ? nil : $0 },
-                content.language?.description, at, at,
+                content.language?.description, at.databaseText, at.databaseText,
             ])
     }
 }

@@ -7,12 +7,13 @@ extension HelpdeskDatabase {
     /// `strategy`: what of the ticket's mailbox's assignment state to read (nil: none).
     func snapshot(_ db: Database, of ticket: Ticket, strategy: AssignmentStrategy?, requesterThread: Bool) throws -> TicketSnapshot {
         guard let id = ticket.id else { throw DatabaseError(message: "ticket without id") }
-        let all = try Participant.filter(Participant.Columns.ticketId == id)
-            .order(Participant.Columns.addedAt, Participant.Columns.address).fetchAll(db)
-        let tags = try String.fetchAll(db, sql: "SELECT tag FROM ticket_tag WHERE ticket_id = ?", arguments: [id])
+        // Cached statements: a follow-up's snapshot is read for every answer in a backlog.
+        let all = try Participant.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM participant WHERE ticket_id = ? ORDER BY added_at, address"), arguments: [id])
+        let tags = try String.fetchAll(db.cachedStatement(sql: "SELECT tag FROM ticket_tag WHERE ticket_id = ?"), arguments: [id])
         var thread: [String] = []
         if requesterThread {
-            thread = try String.fetchAll(db, sql: """
+            thread = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT message_id FROM (
                   SELECT message_id, created_at AS at, 0 AS source, id FROM comment
                   WHERE ticket_id = ? AND author_role = 'participant' AND visibility = 'public' AND message_id IS NOT NULL
@@ -20,7 +21,7 @@ extension HelpdeskDatabase {
                   SELECT message_id, created_at AS at, 1 AS source, id FROM outbox
                   WHERE ticket_id = ? AND event IN (?, ?)
                 ) ORDER BY at, source, id
-                """, arguments: [id, id, MailEvent.ticketCreated.rawValue, MailEvent.agentReply.rawValue])
+                """), arguments: [id, id, MailEvent.ticketCreated.rawValue, MailEvent.agentReply.rawValue])
         }
         var snapshot = TicketSnapshot(
             ticket: ticket, participants: all.filter { $0.removedAt == nil }, removedParticipants: all.filter { $0.removedAt != nil },
@@ -99,7 +100,7 @@ extension HelpdeskDatabase {
             try db.cachedStatement(sql: """
                 INSERT INTO assignment_pointer (mailbox, last_assignee, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT(mailbox) DO UPDATE SET last_assignee = excluded.last_assignee, updated_at = excluded.updated_at
-                """).execute(arguments: [ticket.mailbox, agent, now])
+                """).execute(arguments: [ticket.mailbox, agent, now.databaseText])
         }
         let stored = try comment?(ticketId)
         try enqueue(db, plan.mail, ticketId: ticketId, at: now, textsOf: stored)

@@ -69,7 +69,7 @@ extension HelpdeskDatabase {
             ON CONFLICT(mailbox) DO UPDATE SET
               last_uid = CASE WHEN uid_validity = excluded.uid_validity THEN MAX(last_uid, excluded.last_uid) ELSE excluded.last_uid END,
               uid_validity = excluded.uid_validity, updated_at = excluded.updated_at
-            """).execute(arguments: [identity.mailbox, Int64(validity), Int64(uid), identity.receivedAt])
+            """).execute(arguments: [identity.mailbox, Int64(validity), Int64(uid), identity.receivedAt.databaseText])
     }
 }
 

@@ -409,55 +409,45 @@ package enum StoredIntent {
             if let last, last.facts == mail.facts {
                 facts = last.json
             } else {
-                facts = String(decoding: try encoder.encode(mail.facts), as: UTF8.self)
+                facts = try QueuedMailJSON.facts(mail.facts, textsApart: textsApart)
+                    ?? String(decoding: try encoder.encode(mail.facts), as: UTF8.self)
                 last = (mail.facts, facts)
             }
-            var json = #"{"version":\#(textsApart ? version : wholeMail),"mail":{"intent":"#
-            json += String(decoding: try encoder.encode(mail.intent), as: UTF8.self)
-            // Strings and the thread are written directly: a JSONEncoder call each cost more
-            // than the text it wrote.
-            json += #","messageID":"#
-            appendJSONString(mail.messageID, to: &json)
-            json += #","mailbox":"#
-            appendJSONString(mail.mailbox, to: &json)
+            // Written into one buffer: a JSONEncoder call for each part, or a String appended
+            // piece by piece, cost more than the text written.
+            var json: [UInt8] = []
+            json.reserveCapacity(facts.utf8.count + 256)
+            json += #"{"version":\#(textsApart ? version : wholeMail),"mail":{"intent":"#.utf8
+            json += try (QueuedMailJSON.intent(mail.intent) ?? String(decoding: try encoder.encode(mail.intent), as: UTF8.self)).utf8
+            json += #","messageID":"#.utf8
+            QueuedMailJSON.appendString(mail.messageID, to: &json)
+            json += #","mailbox":"#.utf8
+            QueuedMailJSON.appendString(mail.mailbox, to: &json)
             if let answering = mail.answering {
-                json += #","answering":{"ancestors":["#
+                json += #","answering":{"ancestors":["#.utf8
                 for (index, ancestor) in answering.ancestors.enumerated() {
-                    if index > 0 { json += "," }
-                    appendJSONString(ancestor, to: &json)
+                    if index > 0 { json.append(UInt8(ascii: ",")) }
+                    QueuedMailJSON.appendString(ancestor, to: &json)
                 }
-                json += "]"
+                json.append(UInt8(ascii: "]"))
                 if let parent = answering.parent {
-                    json += #","parent":"#
-                    appendJSONString(parent, to: &json)
+                    json += #","parent":"#.utf8
+                    QueuedMailJSON.appendString(parent, to: &json)
                 }
-                json += "}"
+                json.append(UInt8(ascii: "}"))
             }
-            json += #","facts":"#
-            json += facts
-            json += "}}"
-            return json
+            json += #","facts":"#.utf8
+            json += facts.utf8
+            json += "}}".utf8
+            return String(decoding: json, as: UTF8.self)
         }
     }
 
     /// `text` as a JSON string (RFC 8259): quotes, backslashes and control characters escaped,
     /// everything else as it is.
     static func appendJSONString(_ text: String, to json: inout String) {
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(text.utf8.count + 2)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        var out: [UInt8] = []
+        QueuedMailJSON.appendString(text, to: &out)
         json += String(decoding: out, as: UTF8.self)
     }
 
