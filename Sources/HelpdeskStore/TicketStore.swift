@@ -41,16 +41,13 @@ public protocol InboundStore: InboundRecorder, Sendable {
     /// Runs `body` as one transaction that commits when it returns: each message recorded through
     /// the recorder it is given is atomic on its own (a savepoint), so one that fails leaves the
     /// others' work in place, and a backlog pays for one commit per batch, not per message.
-    /// When `body` throws, nothing it recorded is kept.
+    /// When `body` throws, nothing it recorded is kept. Every backend must have one: the poller
+    /// waits inside `body` for the batch's files to reach the disk, so committing each message
+    /// as it is recorded would name files that may not be there after a crash.
     func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T
 }
 
 extension InboundStore {
-    /// Without transactions of its own to share, a backend records each message on its own.
-    public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
-        try body(self)
-    }
-
     /// A report whose bytes were not kept.
     public func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan

@@ -110,6 +110,8 @@ struct PollBenchmark: ParsableCommand {
         process.arguments = wrapperWords + (wrapperWords.isEmpty ? [] : [servers.helpdesk]) + ["poll", "--once", "--config-dir", configDir, "--templates", servers.templates, "--database", database, "--log-level", logLevel] + (noSend ? ["--no-send"] : [])
         var environment = ProcessInfo.processInfo.environment
         environment["SUPPORT_IMAP_PASSWORD"] = password
+        // The poll prints where its time went (reading or recording side) on standard error.
+        environment["MAILGATE_POLL_STAGES"] = "1"
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         try process.run()

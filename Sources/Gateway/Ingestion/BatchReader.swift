@@ -45,11 +45,19 @@ struct BatchReader: @unchecked Sendable {
     let batchSize: Int
     let batchBytes: Int
     let shutdown: ShutdownSignal?
+    /// Where its time goes (busy, waiting for room).
+    var stages: PollStages? = nil
 
     func run(_ uids: [UInt32], into batches: HandOff<ReadBatch>) {
         let flushes = DispatchQueue(label: "mailgate.batch-flush")
+        let started = ContinuousClock.now
+        let startCPU = PollStages.threadCPU()
         defer {
             batches.close()
+            if let stages {
+                stages.readBusy = PollStages.since(started) - stages.readWait
+                stages.readCPU = PollStages.threadCPU() - startCPU
+            }
             // No flush outlives the poll.
             flushes.sync {}
         }
@@ -59,10 +67,13 @@ struct BatchReader: @unchecked Sendable {
             let batch = read(window)
             // The files the batch's records will name must be on disk before the records are.
             // The flush (syncfs: mostly waiting for the disk) runs beside both threads while this
-            // one reads on; the recording thread waits for it before recording the batch.
+            // one reads on; the recording thread waits for it before it commits the batch.
             let flush = batch.contains(where: { if case .prepared = $0.content { true } else { false } })
                 ? PendingFlush(on: flushes) { try data.syncFileSystem() } : nil
-            guard batches.put(ReadBatch(messages: batch, flush: flush)) else { return }
+            let handing = ContinuousClock.now
+            let handed = batches.put(ReadBatch(messages: batch, flush: flush))
+            stages?.readWait += PollStages.since(handing)
+            guard handed else { return }
             // After a failure, the poll stops at it: reading on would be wasted.
             if batch.contains(where: { if case .failed = $0.content { true } else { false } }) { return }
         }

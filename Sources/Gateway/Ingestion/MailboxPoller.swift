@@ -72,14 +72,17 @@ struct MailboxPoller {
         guard reader.uidValidity == status.uidValidity else { return }
         let batchPipeline = pipeline.deferringFileSync()
         let batches = HandOff<ReadBatch>(capacity: 2)
+        let stages = PollStages()
         let reading = BatchReader(
             reader: reader, pipeline: batchPipeline, uidValidity: status.uidValidity, batchSize: Self.batchSize,
-            batchBytes: Self.batchBytes, shutdown: shutdown)
+            batchBytes: Self.batchBytes, shutdown: shutdown, stages: stages)
         let finished = DispatchSemaphore(value: 0)
         Thread {
             reading.run(uids, into: batches)
             finished.signal()
         }.start()
+        // Runs after the one below has waited for the reader, whose figures are then final.
+        defer { report(stages) }
         defer {
             // On every way out: stop the reader and wait for it, so nothing outlives the poll.
             batches.close()
@@ -88,11 +91,13 @@ struct MailboxPoller {
         let started = ContinuousClock.now
         var done = 0
 
-        while let batch = batches.take() {
-            // Its files must be on disk before its records: waited for here, outside the write
-            // transaction, so a slow disk never holds the database lock. Flushes start as each
-            // batch is read, so in a backlog this one's is done by the time it comes up.
-            try batch.flush?.wait()
+        while true {
+            var step = ContinuousClock.now
+            guard let batch = batches.take() else { break }
+            stages.recordWait += PollStages.since(step)
+            step = ContinuousClock.now
+            let stepCPU = PollStages.threadCPU()
+            var flushWait = 0.0
             let outcome = try store.recordingBatch { recorder in
                 var outcome = BatchOutcome()
                 for message in batch.messages {
@@ -116,8 +121,18 @@ struct MailboxPoller {
                     }
                     if outcome.renumbered { break }
                 }
+                // Its files must be on disk before its records are committed. The flush started
+                // when the batch was read and went on while it was recorded: waited for only
+                // now, it holds the write lock no longer than it outlasts the recording, and a
+                // failed flush rolls the whole batch back (read again on the next poll).
+                let flushing = ContinuousClock.now
+                try batch.flush?.wait()
+                flushWait = PollStages.since(flushing)
                 return outcome
             }
+            stages.flushWait += flushWait
+            stages.recordBusy += PollStages.since(step) - flushWait
+            stages.recordCPU += PollStages.threadCPU() - stepCPU
             summary.fetched += outcome.recorded.count
             var processed: [UInt32] = []
             var quarantined: [UInt32] = []
@@ -127,7 +142,9 @@ struct MailboxPoller {
                 if case .quarantined = result { quarantined.append(uid) }
             }
             summary.unrecorded = (summary.unrecorded ?? 0) - outcome.recorded.count - outcome.vanished.count
+            step = ContinuousClock.now
             try finish(client, processed: processed, quarantined: quarantined)
+            stages.flagging += PollStages.since(step)
             // Renumbered folder: the next poll rescans.
             if outcome.renumbered { return }
             done += outcome.recorded.count + outcome.vanished.count
@@ -137,6 +154,13 @@ struct MailboxPoller {
                 elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if let failure = outcome.failure { throw failure }
             if shutdown?.isRequested == true { return }
+        }
+    }
+
+    private func report(_ stages: PollStages) {
+        logger.debug("poll stages", metadata: ["mailbox": "\(pipeline.mailbox.name)", "stages": "\(stages.description)"])
+        if ProcessInfo.processInfo.environment["MAILGATE_POLL_STAGES"] != nil {
+            FileHandle.standardError.write(Data("poll stages, \(pipeline.mailbox.name): \(stages.description)\n".utf8))
         }
     }
 

@@ -21,7 +21,18 @@ extension Database {
     func insertRow<Record: ColumnValues>(_ row: Record, orIgnore: Bool = false) throws -> Int64 {
         let pairs = row.columnValues
         let statement = try cachedStatement(sql: InsertSQL.text(for: Record.self, orIgnore: orIgnore, columns: pairs.lazy.map(\.0)))
-        statement.setUncheckedArguments(StatementArguments(pairs.map(\.1)))
+        // Each value binds itself, as GRDB would bind it: gathering them into StatementArguments
+        // first (an array of DatabaseValue, copied into the statement) was a third of the time
+        // the inserts of a backlog took. GRDB is told the statement has its arguments (none of
+        // its own), so it resets it before running and never binds over these.
+        statement.setUncheckedArguments(StatementArguments())
+        let handle = statement.sqliteStatement
+        for (offset, pair) in pairs.enumerated() {
+            let code = (pair.1 ?? DatabaseValue.null).bind(to: handle, at: CInt(offset + 1))
+            guard code == 0 else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "binding \(pair.0) of \(Record.databaseTableName)")
+            }
+        }
         try statement.execute()
         return lastInsertedRowID
     }
