@@ -51,6 +51,19 @@ struct BlobStoreTests {
         #expect(try store.read(id) == bytes)
     }
 
+    @Test("a known id is used as given (upper case read as lower), and one that is not 64 hex digits is not: the bytes are hashed")
+    func knownIDs() throws {
+        let root = Self.temporaryRoot()
+        defer { Self.delete(root) }
+        let store = BlobStore(root: root)
+        #expect(try store.put(Array("abc".utf8), sha256: Self.abcSHA.uppercased()) == Self.abcSHA)
+        #expect(try store.read(Self.abcSHA) == Array("abc".utf8))
+        for bad in ["../../etc/passwd", "", String(Self.abcSHA.dropLast()), Self.abcSHA + "0", String(repeating: "g", count: 64)] {
+            #expect(try store.put([], sha256: bad) == Self.emptySHA, "\(bad)")
+        }
+        #expect(try store.read(Self.emptySHA) == [])
+    }
+
     @Test func filesAre0640AndFolders0750() throws {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }

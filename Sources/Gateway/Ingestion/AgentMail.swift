@@ -14,13 +14,25 @@ struct AgentMail {
 
     /// Every address a signed reply address may have been written to in `message`.
     static func recipients(of message: Message) -> [String] {
-        (message.to + message.cc).map(\.address)
-            + recipientHeaders.flatMap { message.header.all($0) }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+        (message.to + message.cc).map(\.address) + recipientHeaders.flatMap { message.header.all($0) }.map(Self.bareAddress)
+    }
+
+    /// A delivery header's address without the spaces, tabs, line breaks and angle brackets
+    /// around it. By hand: Foundation's trimming was most of the time these headers took.
+    static func bareAddress(_ value: String) -> String {
+        let utf8 = value.utf8
+        func isPadding(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\t")
+                || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+        }
+        guard let first = utf8.firstIndex(where: { !isPadding($0) }), let last = utf8.lastIndex(where: { !isPadding($0) }) else { return "" }
+        return String(value[first...last])
     }
 
     /// `receiving`: the mailbox this copy arrived at; its server's Authentication-Results is the
     /// only one that counts, whichever mailbox the ticket belongs to.
-    func read(_ message: Message, sender: String, agentOf: [MailboxConfig], receiving: MailboxConfig, now: Date) -> AgentMessage {
+    /// `newText`: the message's new text (`Message.reply`, else its text body).
+    func read(_ message: Message, newText: String, sender: String, agentOf: [MailboxConfig], receiving: MailboxConfig, now: Date) -> AgentMessage {
         var ticketIds: Set<Int64> = []
         var problems: [String] = []
         let recipients = Self.recipients(of: message)
@@ -49,6 +61,6 @@ struct AgentMail {
         }
         return AgentMessage(
             tokenTicketIds: ticketIds, tokenProblem: problems.first, authentication: authentication,
-            commands: AgentCommands.parse(message.reply ?? message.textBody ?? "", sender: sender))
+            commands: AgentCommands.parse(newText, sender: sender))
     }
 }

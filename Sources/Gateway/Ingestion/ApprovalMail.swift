@@ -10,7 +10,8 @@ struct ApprovalMail {
 
     /// nil for the common message that is neither sent to an approval reply address nor starts
     /// with a decision: it goes the usual way.
-    func read(_ message: Message, sender: String, mailboxes: [MailboxConfig], now: Date) -> ApprovalMessage? {
+    /// `newText`: the message's new text (`Message.reply`, else its text body).
+    func read(_ message: Message, newText: String, sender: String, mailboxes: [MailboxConfig], now: Date) -> ApprovalMessage? {
         let recipients = AgentMail.recipients(of: message)
         var ticketIds: Set<Int64> = []
         var problems: [String] = []
@@ -29,7 +30,7 @@ struct ApprovalMail {
                 }
             }
         }
-        let parsed = ApprovalMessage.parse(message.reply ?? message.textBody ?? "")
+        let parsed = ApprovalMessage.parse(newText)
         guard !ticketIds.isEmpty || parsed.decision != nil else { return nil }
         return ApprovalMessage(tokenTicketIds: ticketIds, tokenProblem: problems.first, decision: parsed.decision, comment: parsed.comment)
     }

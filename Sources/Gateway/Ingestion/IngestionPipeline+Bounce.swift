@@ -80,10 +80,9 @@ extension IngestionPipeline {
     /// Where the MTA delivered the message: the delivery headers first (they carry the envelope
     /// recipient, our bounce address), then To and Cc.
     static func envelopeRecipients(_ message: Message) -> [String] {
-        let delivery = ["Delivered-To", "X-Original-To", "Envelope-To"].flatMap { name in
-            message.header.fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
-                .map { $0.value.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(["<", ">"])) }
-        }
+        // Read for every message: the MIME header's own ASCII lookup, not Foundation's
+        // locale-aware comparison and trimming (a tenth of the reading thread's time).
+        let delivery = AgentMail.recipientHeaders.flatMap { message.header.all($0) }.map(AgentMail.bareAddress)
         return delivery + (message.to + message.cc).map(\.address)
     }
 }
