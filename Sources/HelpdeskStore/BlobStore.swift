@@ -34,6 +34,7 @@ public struct BlobStore: Sendable {
     @discardableResult
     public func put(_ bytes: [UInt8], sha256: String? = nil) throws -> String {
         let id = sha256.flatMap(normalised) ?? Self.sha256Hex(of: bytes)
+        assert(sha256 == nil || id == Self.sha256Hex(of: bytes), "put was given an id that is not the bytes' SHA-256")
         let (folder, file) = location(of: id)
         let size = try regularFileSize(file)
         if size == bytes.count { return id }

@@ -26,7 +26,7 @@ struct AgentMail {
                 || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
         }
         guard let first = utf8.firstIndex(where: { !isPadding($0) }), let last = utf8.lastIndex(where: { !isPadding($0) }) else { return "" }
-        return String(value[first...last])
+        return String(decoding: utf8[first...last], as: UTF8.self)
     }
 
     /// `receiving`: the mailbox this copy arrived at; its server's Authentication-Results is the

@@ -66,7 +66,7 @@ extension IngestionPipeline {
         let sender = (message.from.first?.address ?? message.returnPath ?? "").lowercased()
         let recipients = report.recipients
         let rawKept = mailbox.rawMessageRetentionDays != 0
-        if rawKept { _ = try data.messages.put(raw) }
+        if rawKept { _ = try data.messages.put(raw, sha256: identity.sha256) }
         let match = report.match
         let summary = report.summary
         return PreparedMessage(uid: identity.uid, suppression: nil) { [deliveryRules] recorder in

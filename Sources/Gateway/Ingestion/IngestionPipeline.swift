@@ -167,7 +167,7 @@ public struct IngestionPipeline: Sendable {
     /// Keeps a message that breaks a size limit: its bytes (when we have them) in the data
     /// directory, a record, and one notice to the sender unless loop rules forbid it.
     private func keepAside(_ message: Message, raw: [UInt8]?, identity: InboundIdentity, limit: SizeLimitBreach) throws -> PreparedMessage {
-        if let raw { _ = try data.messages.put(raw) }
+        if let raw { _ = try data.messages.put(raw, sha256: identity.sha256) }
         let breach = limit.described(for: mailbox)
         let from = message.from.first ?? message.sender
         let returnPath = message.returnPath.flatMap { MailboxConfig.isPlausibleAddress($0) ? $0 : nil }
