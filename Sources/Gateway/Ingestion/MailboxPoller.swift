@@ -13,8 +13,8 @@ struct MailboxPoller {
     static let quarantinedKeyword = "$Helpdesk-Quarantined"
     /// Messages read with one FETCH and handed to the recording thread together.
     static let batchSize = 100
-    /// Messages one transaction records at most: batches already read when one is recorded join
-    /// its transaction. At 10,000 messages each commit wrote hundreds of scattered index pages,
+    /// Messages after which a transaction takes no further batch: batches already read when one
+    /// is recorded join its transaction until it has this many (the last one is recorded whole). At 10,000 messages each commit wrote hundreds of scattered index pages,
     /// and fewer of them made the poll a quarter faster; larger batches would hold more in memory.
     static let transactionSize = 400
     /// Bytes read with one FETCH at most (a larger message is read on its own).
@@ -98,7 +98,9 @@ struct MailboxPoller {
 
         while true {
             var step = ContinuousClock.now
-            guard let first = batches.take() else { break }
+            // Handed to the transaction, which lets go of each batch once recorded.
+            var first = batches.take()
+            guard first != nil else { break }
             stages.recordWait += PollStages.since(step)
             step = ContinuousClock.now
             let stepCPU = PollStages.threadCPU()
@@ -107,7 +109,8 @@ struct MailboxPoller {
                 var outcome = BatchOutcome()
                 var flushes: [PendingFlush] = []
                 var seen = 0
-                var next: ReadBatch? = first
+                var next = first
+                first = nil
                 while let batch = next {
                     if let flush = batch.flush { flushes.append(flush) }
                     for message in batch.messages {
@@ -163,11 +166,13 @@ struct MailboxPoller {
             let processed = outcome.recorded.map(\.uid)
             let quarantined = outcome.recorded.filter(\.quarantined).map(\.uid)
             summary.unrecorded = (summary.unrecorded ?? 0) - outcome.recorded.count - outcome.vanished.count
+            // Renumbered folder: its UIDs now name other messages, so nothing is flagged or moved
+            // by them; the next poll rescans, and what this one recorded is found again by
+            // Message-ID and flagged under its new UID.
+            if outcome.renumbered { return }
             step = ContinuousClock.now
             try finish(client, processed: processed, quarantined: quarantined)
             stages.flagging += PollStages.since(step)
-            // Renumbered folder: the next poll rescans.
-            if outcome.renumbered { return }
             done += outcome.recorded.count + outcome.vanished.count
             let elapsed = ContinuousClock.now - started
             onProgress?(PollProgress(
