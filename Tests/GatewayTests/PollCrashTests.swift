@@ -13,7 +13,9 @@ import Glibc
 /// every one is flagged on the server, whatever batch the poll was in when it died.
 @Suite("A poll killed mid-backlog", .serialized, .timeLimit(.minutes(10)))
 struct PollCrashTests {
-    static let count = 260
+    /// Over two transactions' worth (`MailboxPoller.transactionSize`) past the first kill, so the
+    /// second poll always has a commit after the one the test waits for.
+    static let count = 1_000
 
     @Test func killedTwiceLosesNothingAndDuplicatesNothing() throws {
         let servers = try MailServers()
@@ -40,10 +42,11 @@ struct PollCrashTests {
         // PostgreSQL's database exists from the start: one reader for the whole test.
         let reader: (any TicketStore)? = fixture.store.kind == .postgres ? try fixture.store.open() : nil
 
-        // Killed once past the first committed batch, once past the second: mid-batch, mid-flags,
-        // or between, whatever the timing gives.
+        // Killed once the first transaction is committed, then once the next poll has committed
+        // one of its own: mid-batch, mid-flags, or between, whatever the timing gives.
         var killedAt: [Int] = []
-        for threshold in [1, 101] {
+        for _ in 0..<2 {
+            let threshold = (killedAt.last ?? 0) + 1
             let poll = try CommandLineTests.start(arguments, environment: environment)
             let deadline = Date(timeIntervalSinceNow: 120)
             var recorded = 0

@@ -24,9 +24,13 @@ struct ReadBatch: Sendable {
     let flush: PendingFlush?
 }
 
-/// What one batch's transaction recorded, and where it stopped.
+/// What one transaction (a batch, or several read ones) recorded, and where it stopped.
 struct BatchOutcome {
-    var recorded: [(uid: UInt32, result: IngestResult)] = []
+    /// The recorded messages' UIDs, each with whether it was kept aside (flagged so). Their
+    /// tickets and comments are not kept: a transaction of several batches would hold them all.
+    var recorded: [(uid: UInt32, quarantined: Bool)] = []
+    /// What they were, counted; added to the poll's summary once committed.
+    var tally = PollSummary(mailbox: "")
     var vanished: [UInt32] = []
     /// The folder's UIDVALIDITY changed under the poll: it stopped, and the next one rescans.
     var renumbered = false

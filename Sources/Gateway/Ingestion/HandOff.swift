@@ -37,6 +37,16 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
         return item
     }
 
+    /// The oldest item if one is there now; nil otherwise. Never waits.
+    func takeIfReady() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !items.isEmpty else { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
     /// Ends the queue: no more puts; takes drain what is there.
     func close() {
         condition.lock()

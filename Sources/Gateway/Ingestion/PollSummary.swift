@@ -20,6 +20,15 @@ public struct PollSummary: Sendable, Equatable, CustomStringConvertible {
 
     public init(mailbox: String) { self.mailbox = mailbox }
 
+    /// Adds what `other` counted (tickets, comments, duplicates, kept aside, reports).
+    mutating func addCounts(of other: PollSummary) {
+        ticketsCreated += other.ticketsCreated
+        commentsAdded += other.commentsAdded
+        duplicates += other.duplicates
+        quarantined += other.quarantined
+        reports += other.reports
+    }
+
     public var description: String {
         var text = "\(mailbox): \(fetched) fetched, \(ticketsCreated) new tickets, \(commentsAdded) comments, \(duplicates) duplicates, \(quarantined) quarantined"
         if reports > 0 { text += ", \(reports) delivery reports" }
