@@ -46,13 +46,23 @@ struct SavepointRecorder: InboundRecorder {
         try inSavepoint { try store.recordBounce(in: db, identity, sender: sender, match: match, summary: summary, rawKept: rawKept, decide: decide) }
     }
 
+    /// GRDB's `inSavepoint`, with its three statements compiled once per connection instead of
+    /// once per message (3% of recording).
     private func inSavepoint(_ work: () throws -> IngestResult) throws -> IngestResult {
-        var result: IngestResult?
-        try db.inSavepoint {
+        try db.cachedStatement(sql: "SAVEPOINT message").execute()
+        let result: IngestResult
+        do {
             result = try work()
-            return .commit
+        } catch {
+            // After an error that ended the whole transaction there is no savepoint left to undo;
+            // the batch's own rollback follows.
+            if db.isInsideTransaction {
+                try? db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT message").execute()
+                try? db.cachedStatement(sql: "RELEASE SAVEPOINT message").execute()
+            }
+            throw error
         }
-        guard let result else { throw DatabaseError(message: "a savepoint committed without a result") }
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT message").execute()
         return result
     }
 }

@@ -9,12 +9,16 @@ extension HelpdeskDatabase {
     /// transaction. SLA times come from the server's own records only: creation, status changes
     /// and the first public answer, never from a date in a message.
     func refreshClocks(_ db: Database, ticketId: Int64, policy: SLAPolicy, now: Date) throws {
-        guard let ticket = try Ticket.fetchOne(db, key: ticketId) else { return }
+        // Cached statements: a recorded follow-up comes here, and compiling these three cost more
+        // than running them.
+        guard let ticket = try Ticket.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [ticketId])
+        else { return }
         // Commit order, not `at` order: a message stamped when it was fetched may commit after a
         // change made meanwhile, and the last row written is the status the ticket has.
-        let events = try TicketEvent.filter(TicketEvent.Columns.ticketId == ticketId && TicketEvent.Columns.kind == TicketEvent.Kind.status.rawValue)
-            .order(TicketEvent.Columns.id).fetchAll(db)
-        try TicketClock.filter(TicketClock.Columns.ticketId == ticketId).deleteAll(db)
+        let events = try TicketEvent.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM ticket_event WHERE ticket_id = ? AND kind = ? ORDER BY id"),
+            arguments: [ticketId, TicketEvent.Kind.status.rawValue])
+        try db.cachedStatement(sql: "DELETE FROM ticket_sla WHERE ticket_id = ?").execute(arguments: [ticketId])
         try insertClocks(db, ticket: ticket, statusEvents: events, policy: policy, now: now)
     }
 
