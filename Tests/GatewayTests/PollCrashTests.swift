@@ -13,9 +13,10 @@ import Glibc
 /// every one is flagged on the server, whatever batch the poll was in when it died.
 @Suite("A poll killed mid-backlog", .serialized, .timeLimit(.minutes(10)))
 struct PollCrashTests {
-    /// Over two transactions' worth (`MailboxPoller.transactionSize`) past the first kill, so the
-    /// second poll always has a commit after the one the test waits for.
-    static let count = 1_000
+    /// A poll's first transaction takes up to about 420 messages (read windows of 8, 16, 32, 64,
+    /// 100 …, up to `MailboxPoller.transactionSize`), so after two kills, each after one commit,
+    /// more than a transaction's worth is left: the second poll cannot finish before its kill.
+    static let count = 1_300
 
     @Test func killedTwiceLosesNothingAndDuplicatesNothing() throws {
         let servers = try MailServers()
@@ -54,6 +55,7 @@ struct PollCrashTests {
                 usleep(2_000)
                 recorded = (try? Self.recordedCount(fixture, reader: reader)) ?? 0
             }
+            try #require(recorded >= threshold, "no commit seen (\(recorded) recorded, exit \(String(describing: poll.wait(seconds: 0)))): \(poll.stderr)")
             poll.signal(SIGKILL)
             let status = poll.wait(seconds: 10)
             try #require(status == 128 + SIGKILL, "the poll ended on its own before the kill (\(String(describing: status))): \(poll.stderr)")

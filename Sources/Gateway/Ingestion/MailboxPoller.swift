@@ -14,8 +14,9 @@ struct MailboxPoller {
     /// Messages read with one FETCH and handed to the recording thread together.
     static let batchSize = 100
     /// Messages after which a transaction takes no further batch: batches already read when one
-    /// is recorded join its transaction until it has this many (the last one is recorded whole). At 10,000 messages each commit wrote hundreds of scattered index pages,
-    /// and fewer of them made the poll a quarter faster; larger batches would hold more in memory.
+    /// is recorded join its transaction until it has this many (the last one is recorded whole).
+    /// At 10,000 messages each commit wrote hundreds of scattered index pages, and fewer of them
+    /// made the poll a quarter faster; larger batches would hold more in memory.
     static let transactionSize = 400
     /// Bytes read with one FETCH at most (a larger message is read on its own).
     static let batchBytes = 16 << 20
@@ -25,7 +26,7 @@ struct MailboxPoller {
     let endpoint: ServerEndpoint
     let logger: Logger
     let shutdown: ShutdownSignal?
-    /// Called after each batch of recorded messages, while a long poll goes on.
+    /// Called after each committed transaction (a batch or a few), while a long poll goes on.
     var onProgress: ((PollProgress) -> Void)? = nil
 
     func poll() -> PollSummary {
