@@ -22,21 +22,7 @@ struct PollCrashTests {
         let servers = try MailServers()
         defer { servers.stop() }
         let fixture = try GatewayFixture(servers: servers)
-        // One SMTP connection for all: OpenSMTPD slows a client that opens hundreds.
-        let smtp = try SMTPClient(endpoint: servers.smtpEndpoint)
-        for index in 0..<Self.count {
-            let message = """
-                From: Alice <alice@example.test>\r
-                To: support@example.test\r
-                Subject: Backlog request \(index)\r
-                Message-ID: <backlog-\(index)@client.example.test>\r
-                \r
-                Request number \(index).\r
-
-                """
-            try smtp.send(from: "alice@example.test", to: ["support@example.test"], message: Array(message.utf8))
-        }
-        try servers.waitForMessages(user: "support", count: Self.count, timeout: 120)
+        try servers.deliverBacklog(Self.count, tag: "backlog")
         let arguments = ["poll", "--once", "--no-send", "--config-dir", fixture.configDirectory, "--templates", RepoPaths.templates.path,
                          "--database", fixture.databasePath]
         let environment = fixture.environment.merging(["HELPDESK_DATA_DIR": fixture.dataDirectory]) { $1 }

@@ -19,13 +19,7 @@ struct TransactionFailureTests {
         let servers = try MailServers()
         defer { servers.stop() }
         let fixture = try GatewayFixture(servers: servers)
-        let smtp = try SMTPClient(endpoint: servers.smtpEndpoint)
-        for index in 1...Self.count {
-            let message = "From: Alice <alice@example.test>\r\nTo: support@example.test\r\nSubject: Request \(index)\r\n"
-                + "Message-ID: <later-\(index)@client.example.test>\r\n\r\nRequest number \(index).\r\n"
-            try smtp.send(from: "alice@example.test", to: ["support@example.test"], message: Array(message.utf8))
-        }
-        try servers.waitForMessages(user: "support", count: Self.count, timeout: 120)
+        try servers.deliverBacklog(Self.count, tag: "later")
         let gateway = try fixture.gateway()
         // The MTA may deliver them out of order: the failing one is the message at that UID.
         let client = try IMAPClient(endpoint: servers.imapEndpoint(user: "support"))

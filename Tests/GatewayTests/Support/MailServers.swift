@@ -81,6 +81,19 @@ final class MailServers {
         try SMTPClient(endpoint: smtpEndpoint).send(from: from, to: to, message: Array(crlf.utf8))
     }
 
+    /// Delivers `count` requests from alice to support@ (Message-IDs `<tag-N@client.example.test>`,
+    /// N from 1) and waits until all are in the INBOX: a backlog to poll.
+    func deliverBacklog(_ count: Int, tag: String) throws {
+        // One SMTP connection for all: OpenSMTPD slows a client that opens hundreds.
+        let smtp = try SMTPClient(endpoint: smtpEndpoint)
+        for index in 1...count {
+            let message = "From: Alice <alice@example.test>\r\nTo: support@example.test\r\nSubject: Request \(index)\r\n"
+                + "Message-ID: <\(tag)-\(index)@client.example.test>\r\n\r\nRequest number \(index).\r\n"
+            try smtp.send(from: "alice@example.test", to: ["support@example.test"], message: Array(message.utf8))
+        }
+        try waitForMessages(user: "support", count: count, timeout: 120)
+    }
+
     /// Waits (bounded) until `user`'s INBOX holds at least `count` messages; returns the status.
     @discardableResult
     func waitForMessages(user: String, count: Int, timeout: Double = 20) throws -> MailboxStatus {
