@@ -29,8 +29,8 @@ public struct BlobStore: Sendable {
     /// Stores `bytes` (once) and returns their lower-case hex SHA-256, the id to read them back with.
     /// `sha256`: that id when the caller has just computed it from the same bytes (hashing a
     /// backlog's messages twice cost a thirtieth of reading them). It must be 64 hex digits (else
-    /// the bytes are hashed here); that it matches them is not checked, and `read` refuses bytes
-    /// that do not match their name.
+    /// the bytes are hashed here); that it matches them is asserted in debug builds only, and
+    /// `read` refuses bytes that do not match their name.
     @discardableResult
     public func put(_ bytes: [UInt8], sha256: String? = nil) throws -> String {
         let id = sha256.flatMap(normalised) ?? Self.sha256Hex(of: bytes)

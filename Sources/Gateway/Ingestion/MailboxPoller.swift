@@ -118,24 +118,7 @@ struct MailboxPoller {
                         if shutdown?.isRequested == true { break }
                         seen += 1
                         do {
-                            switch message.content {
-                            case .prepared(let prepared):
-                                let result = try batchPipeline.record(prepared, in: recorder)
-                                count(result, into: &outcome.tally)
-                                if case .quarantined = result {
-                                    outcome.recorded.append((message.uid, true))
-                                } else {
-                                    outcome.recorded.append((message.uid, false))
-                                }
-                            case .vanished:
-                                // Decided here, before any later message moves the cursor past it.
-                                switch try vanishedMessage(message.uid, status: status, client: client) {
-                                case .expunged: outcome.vanished.append(message.uid)
-                                case .renumbered: outcome.renumbered = true
-                                }
-                            case .failed(let error):
-                                throw error
-                            }
+                            try record(message, pipeline: batchPipeline, in: recorder, status: status, client: client, into: &outcome)
                         } catch {
                             outcome.failure = error
                             break
@@ -181,6 +164,29 @@ struct MailboxPoller {
                 elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if let failure = outcome.failure { throw failure }
             if shutdown?.isRequested == true { return }
+        }
+    }
+
+    /// Records one message read by the reading thread into the transaction's `outcome`; throws
+    /// when the poll must stop at it.
+    private func record(
+        _ message: ReadMessage, pipeline: IngestionPipeline, in recorder: any InboundRecorder, status: MailboxStatus, client: IMAPClient,
+        into outcome: inout BatchOutcome
+    ) throws {
+        switch message.content {
+        case .prepared(let prepared):
+            let result = try pipeline.record(prepared, in: recorder)
+            count(result, into: &outcome.tally)
+            let keptAside = if case .quarantined = result { true } else { false }
+            outcome.recorded.append((message.uid, keptAside))
+        case .vanished:
+            // Decided here, before any later message moves the cursor past it.
+            switch try vanishedMessage(message.uid, status: status, client: client) {
+            case .expunged: outcome.vanished.append(message.uid)
+            case .renumbered: outcome.renumbered = true
+            }
+        case .failed(let error):
+            throw error
         }
     }
 
