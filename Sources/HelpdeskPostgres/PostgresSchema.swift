@@ -13,7 +13,15 @@ enum PostgresSchema {
         ("v2: leases", v2),
         ("v3: contacts and organisations", v3),
         ("v4: approvals", v4),
+        ("v5: claims indexed while held", v5),
     ]
+
+    /// A queued mail is unclaimed, so recording it no longer adds an entry to the claims' index;
+    /// the senders' lookups (`claimed_by = $n`, `IS NOT NULL`) still use it.
+    private static let v5 = """
+        DROP INDEX outbox_claimed_by;
+        CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+        """
 
     /// Requests for approval: a status, a history kind and an actor role more, and one request
     /// per ticket (`approvers` a JSON array of addresses, in order).

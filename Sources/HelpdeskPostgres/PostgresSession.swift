@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import HelpdeskStore
 
 /// A value for a statement's `$n`, or NULL.
 typealias SQLValue = (any PostgresThrowingDynamicTypeEncodable)?
@@ -48,7 +49,7 @@ struct PostgresSession {
         var bindings = PostgresBindings(capacity: binds.count)
         do {
             for value in binds {
-                if let text = value as? String, text.utf8.contains(0) {
+                if let text = value as? String, text.containsNUL {
                     // PostgreSQL's text holds no NUL; U+FFFD marks where one was, the same way in
                     // every write and every lookup, so nothing is cut short and equal stays equal.
                     bindings.append(text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))

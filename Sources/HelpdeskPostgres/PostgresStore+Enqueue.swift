@@ -7,8 +7,9 @@ import PostgresNIO
 // recording, changes, bounces, SLA notices and delivery notes.
 
 extension PostgresStore {
-    /// Puts planned mail in the outbox inside the caller's transaction, with its Message-ID linked
-    /// to the ticket for threading. Recipients are kept lower-cased, as the SQLite store keeps them.
+    /// Puts planned mail in the outbox inside the caller's transaction; a reply finds the ticket by
+    /// the mail's Message-ID there (see `ticketForFollowUp`). Recipients are kept lower-cased, as
+    /// the SQLite store keeps them.
     /// `intent`: the mail already encoded; `commentId`: the comment holding its texts.
     func enqueue(_ session: PostgresSession, _ mail: PlannedMail, ticketId: Int64?, at now: Date, intent: String? = nil, commentId: Int64? = nil) throws {
         let intent = try intent ?? StoredIntent.encode(mail)
@@ -18,10 +19,6 @@ extension PostgresStore {
             VALUES ($1, $2, $3, '', $4, ''::bytea, $5, 'pending', 0, $6, $6, $7, $8)
             """, [mail.mailbox, ticketId, mail.event.rawValue, mail.intent.recipients.map { $0.address.lowercased() }.joined(separator: ","),
                   mail.messageID, now, intent, commentId])
-        if let ticketId {
-            try session.execute("INSERT INTO ticket_message (message_id, ticket_id, direction) VALUES ($1, $2, 'out') ON CONFLICT DO NOTHING",
-                                [mail.messageID, ticketId])
-        }
     }
 
     /// Queues `mails`; those whose texts are `comment`'s name it (`StoredIntent.queued`).

@@ -263,12 +263,16 @@ extension PostgresStore {
             [identity.mailbox, identity.sha256], as: Bool.self) ?? false
     }
 
-    /// The ticket a follow-up belongs to, its row locked for the change the plan makes.
+    /// The ticket a follow-up belongs to, its row locked for the change the plan makes. A
+    /// requester's message is found in `ticket_message`, ours in the outbox (as on SQLite).
     private func ticketForFollowUp(_ session: PostgresSession, _ candidates: FollowUpCandidates) throws -> Ticket? {
         for messageID in candidates.referencedMessageIDs {
             if let ticket = try session.fetchOne(Ticket.self, """
-                SELECT ticket.* FROM ticket_message JOIN ticket ON ticket.id = ticket_message.ticket_id
-                WHERE ticket_message.message_id = $1 FOR UPDATE OF ticket
+                SELECT * FROM ticket WHERE id = (
+                  SELECT ticket_id FROM ticket_message WHERE message_id = $1
+                  UNION ALL SELECT ticket_id FROM outbox WHERE message_id = $1 AND ticket_id IS NOT NULL
+                  LIMIT 1)
+                FOR UPDATE
                 """, [messageID]) { return ticket }
         }
         for key in candidates.subjectKeys {

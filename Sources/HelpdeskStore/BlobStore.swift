@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -42,10 +43,7 @@ public struct BlobStore: Sendable {
         if size == nil, try regularFileSize(legacyLocation(of: id)) == bytes.count { return id }
 
         try makeFolders(folder)
-        // A unique temp name in the same folder, so the rename is atomic and concurrent puts don't collide.
-        let temp = "\(folder)/.tmp-\(UUID().uuidString)"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw BlobStoreError.io("create", path: temp, errno: errno) }
+        let (fd, temp) = try createTemporaryFile(in: folder)
         var renamed = false
         defer { if !renamed { unlink(temp) } }
         do {
@@ -113,6 +111,10 @@ public struct BlobStore: Sendable {
     }
 
     // MARK: Naming
+
+    static let processID = getpid()
+    /// The last temp-name number taken; internal so a test can leave stale names in the way.
+    static let tempCounter = Atomic<Int>(0)
 
     static func sha256Hex(of bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
@@ -194,6 +196,22 @@ public struct BlobStore: Sendable {
             } else if errno != EEXIST {
                 throw BlobStoreError.io("create folder", path: path, errno: errno)
             }
+        }
+    }
+
+    /// A new file in `folder` under a name no other put uses, so the rename into place is atomic
+    /// and concurrent puts don't collide. The process id tells processes apart and a counter this
+    /// process's puts (a UUID read /dev/urandom with three system calls per message). A name
+    /// already taken (left by a crash, or by a process with the same id in another container on
+    /// a shared folder) is skipped, never reused.
+    private func createTemporaryFile(in folder: String) throws -> (fd: Int32, path: String) {
+        var attempts = 0
+        while true {
+            let temp = "\(folder)/.tmp-\(Self.processID)-\(Self.tempCounter.add(1, ordering: .relaxed).newValue)"
+            let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+            if fd >= 0 { return (fd, temp) }
+            attempts += 1
+            guard errno == EEXIST, attempts < 1_000 else { throw BlobStoreError.io("create", path: temp, errno: errno) }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import HelpdeskStore
+@testable import HelpdeskStore
 import MailgateTestSupport
+import Synchronization
 import Testing
 
 @Suite("Blob store")
@@ -88,6 +89,24 @@ struct BlobStoreTests {
         let folder = (path as NSString).deletingLastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [id])
         #expect(try store.read(id) == bytes)
+    }
+
+    /// A crash leaves its temp file behind, and a later process (or one with the same id in
+    /// another container) may draw the same name: put skips names in use and never touches them.
+    @Test func tempNamesInUseAreSkippedNotReused() throws {
+        let root = Self.temporaryRoot()
+        defer { Self.delete(root) }
+        let store = BlobStore(root: root)
+        let bytes = Array("written after a crash".utf8)
+        let folder = "\(root)/\(BlobStore.sha256Hex(of: bytes).prefix(2))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // Other tests' puts in this process draw numbers too, so block well past the next one.
+        let next = BlobStore.tempCounter.load(ordering: .relaxed) + 1
+        let stale = (next..<next + 200).map { "\(folder)/.tmp-\(BlobStore.processID)-\($0)" }
+        for path in stale { try overwrite(path, with: Array("partial".utf8)) }
+        let id = try store.put(bytes)
+        #expect(try store.read(id) == bytes)
+        for path in stale { #expect(FileManager.default.contents(atPath: path) == Data("partial".utf8)) }
     }
 
     /// Several instances may share the data directory: writers of the same file at the same

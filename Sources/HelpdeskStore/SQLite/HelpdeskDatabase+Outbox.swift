@@ -5,8 +5,9 @@ import HelpdeskCore
 // MARK: OutboxStore
 
 extension HelpdeskDatabase {
-    /// Puts planned mail in the outbox inside the caller's transaction, with its Message-ID
-    /// linked to the ticket for threading. The intent is kept whole; the outbox side renders it.
+    /// Puts planned mail in the outbox inside the caller's transaction. Its Message-ID (unique in
+    /// the outbox, whose rows are kept) is how a reply to it finds the ticket, so no
+    /// `ticket_message` row repeats it. The intent is kept whole; the outbox side renders it.
     /// Recipients are kept lower-cased: the loop caps and pauses find an address however its
     /// writer capitalised it.
     /// `intent`: the mail already encoded (`StoredIntent.encode`), when the caller encoded several at once.
@@ -19,9 +20,6 @@ extension HelpdeskDatabase {
             status: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, createdAt: now, sentAt: nil, intent: intent,
             commentId: commentId)
         try db.insertRow(row)
-        if let ticketId {
-            try db.insertRow(TicketMessageRecord(messageId: mail.messageID, ticketId: ticketId, direction: "out"), orIgnore: true)
-        }
     }
 
     /// Queues `mails`, each encoded once; those whose texts are `comment`'s name it (`StoredIntent.queued`).

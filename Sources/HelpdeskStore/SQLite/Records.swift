@@ -388,7 +388,7 @@ package enum StoredIntent {
     package static func queued(_ mails: [PlannedMail], textsOf comment: CommentRecord?) throws -> [(mail: PlannedMail, intent: String, commentId: Int64?)] {
         let shared: (id: Int64, texts: MailTexts)? = comment.flatMap { comment in
             let texts = MailTexts(body: comment.body, reply: comment.reply ?? comment.body)
-            guard let id = comment.id, !texts.body.utf8.contains(0), !texts.reply.utf8.contains(0) else { return nil }
+            guard let id = comment.id, !texts.body.containsNUL, !texts.reply.containsNUL else { return nil }
             return (id, texts)
         }
         let apart = mails.map { mail in shared.map { mail.facts.body == $0.texts.body && mail.facts.reply == $0.texts.reply } ?? false }

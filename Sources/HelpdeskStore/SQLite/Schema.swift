@@ -350,6 +350,14 @@ enum Schema {
             }
             try db.create(index: "approval_waiting", on: "approval", columns: ["state", "expires_at"])
         }
+        migrator.registerMigration("v16: claims indexed while held", foreignKeyChecks: .immediate) { db in
+            // A queued mail is unclaimed: it no longer adds an entry here when it is recorded,
+            // and the senders' lookups (`claimed_by = ?`, `IS NOT NULL`) still use the index.
+            try db.execute(sql: """
+                DROP INDEX outbox_claimed_by;
+                CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskCore
+import HelpdeskPostgres
 import HelpdeskStore
 import MailgateTestSupport
 import Testing
@@ -100,6 +101,31 @@ struct RecordingContractTests {
             authorAddress: "alice@x.test", authorName: "Alice", body: "it is broken\n", html: "<p>it is broken</p>", reply: "it is broken",
             authorRole: .participant, visibility: .public)
         return InboundPlan(outcome: .ticketCreated, ticket: plan, comment: comment)
+    }
+
+    @Test("a reply naming only one of our mails finds its ticket, as does a link an earlier release wrote", arguments: StoreBackend.all)
+    func aReplyToOurMailFindsItsTicket(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        let ids = TestMessageIDs()
+        try C.ingest(store, C.identity(1, messageID: "in-1@x.test"), C.content(), ids: ids)
+        try C.ingest(store, C.identity(2, messageID: "in-2@x.test", sha: "toner"), C.content(subject: "Toner"), ids: ids)
+        let acknowledgements = try store.outbox(status: nil).filter { $0.event == MailEvent.ticketCreated.rawValue }
+        #expect(acknowledgements.count == 2)
+        let second = try #require(acknowledgements.first { $0.ticketId == (try? C.ticketID(store, "SUPP-2")) })
+        // Not the first ticket: the outbox row's own ticket. No key in the subject either.
+        let reply = try C.ingest(store, C.identity(3, messageID: "in-3@x.test"), C.content(subject: "thanks", references: [second.messageId]),
+                                 ids: ids)
+        #expect(reply.ticket?.key == "SUPP-2")
+        #expect(try store.tickets(status: nil, mailbox: nil).count == 2)
+
+        // Releases before this one linked our own Message-IDs in ticket_message too.
+        let legacy = "INSERT INTO ticket_message (message_id, ticket_id, direction) VALUES ('old-ack@x.test', \(try C.ticketID(store, "SUPP-1")), 'out')"
+        if let sqlite = store as? HelpdeskDatabase { try sqlite.executeForTesting(legacy) }
+        if let postgres = store as? PostgresStore { try postgres.executeForTesting(legacy) }
+        let old = try C.ingest(store, C.identity(4, messageID: "in-4@x.test"), C.content(subject: "again", references: ["old-ack@x.test"]),
+                               ids: ids)
+        #expect(old.ticket?.key == "SUPP-1")
     }
 
     @Test("a text with a NUL stays whole in the mail, which keeps its own copy", arguments: StoreBackend.all)
