@@ -64,7 +64,8 @@ extension QuoteHeaderDetector {
     }
 
     static func startsWithOpener(_ line: ArraySlice<UInt8>) -> Bool {
-        let spaced = QuoteHeaderPatterns.openers.contains { opener in
+        guard let lead = line.first else { return false }
+        let spaced = QuoteHeaderPatterns.openersByLead[Int(lead)].contains { opener in
             line.count > opener.count && line.starts(with: opener) && line[line.startIndex + opener.count] == ASCII.space
         }
         return spaced || QuoteHeaderPatterns.attachedOpeners.contains { line.count > $0.count && line.starts(with: $0) }

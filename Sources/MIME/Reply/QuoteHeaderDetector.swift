@@ -69,6 +69,14 @@ struct QuoteHeaderDetector {
     func separatorKind(_ line: Int) -> QuoteHeader? {
         let trimmed = lines.trimmed(line)
         guard trimmed.count <= Self.maxSeparatorLength else { return nil }
+        // Printable ASCII folds to itself or its lower case, so ends like these decide without
+        // folding the line: most lines end in a letter or a full stop (folding every line was a
+        // tenth of reading a backlog).
+        if let first = trimmed.first, let last = trimmed.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last),
+            !Self.isDecoration(first), !Self.isDecoration(last), last != ASCII.colon
+        {
+            return nil
+        }
         // Folded, so "原始邮件：" ends in a plain colon and direction marks are gone.
         let folded = FoldedText(trimmed).bytes
         guard let first = folded.first, let last = folded.last,

@@ -20,6 +20,10 @@ extension QuoteHeaderPatterns {
         "בתאריך",  // Hebrew (Gmail)
     ].map { Array($0.utf8) }
 
+    /// `openers` by their first byte: a line is compared with the few that can start it, not
+    /// with all of them (every line of every message is asked).
+    static let openersByLead: [[[UInt8]]] = (0...255).map { lead in openers.filter { $0.first == UInt8(lead) } }
+
     /// Openers of scripts without spaces between words: "在2014年10月6日，…写道：".
     static let attachedOpeners: [[UInt8]] = [
         "在",  // Chinese (Apple Mail, Thunderbird, NetEase)
