@@ -263,15 +263,14 @@ extension PostgresStore {
             [identity.mailbox, identity.sha256], as: Bool.self) ?? false
     }
 
-    /// The ticket a follow-up belongs to, its row locked for the change the plan makes. A
-    /// requester's message is found in `ticket_message`, ours in the outbox (as on SQLite).
+    /// The ticket a follow-up belongs to, its row locked for the change the plan makes. Our mail
+    /// is found in the outbox first, then a requester's in `ticket_message` (as on SQLite).
     private func ticketForFollowUp(_ session: PostgresSession, _ candidates: FollowUpCandidates) throws -> Ticket? {
         for messageID in candidates.referencedMessageIDs {
             if let ticket = try session.fetchOne(Ticket.self, """
-                SELECT * FROM ticket WHERE id = (
-                  SELECT ticket_id FROM ticket_message WHERE message_id = $1
-                  UNION ALL SELECT ticket_id FROM outbox WHERE message_id = $1 AND ticket_id IS NOT NULL
-                  LIMIT 1)
+                SELECT * FROM ticket WHERE id = COALESCE(
+                  (SELECT ticket_id FROM outbox WHERE message_id = $1),
+                  (SELECT ticket_id FROM ticket_message WHERE message_id = $1))
                 FOR UPDATE
                 """, [messageID]) { return ticket }
         }

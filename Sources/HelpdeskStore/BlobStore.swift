@@ -43,7 +43,7 @@ public struct BlobStore: Sendable {
         if size == nil, try regularFileSize(legacyLocation(of: id)) == bytes.count { return id }
 
         try makeFolders(folder)
-        let (fd, temp) = try createTemporaryFile(in: folder)
+        let (fd, temp) = try Self.createTemporaryFile(in: folder)
         var renamed = false
         defer { if !renamed { unlink(temp) } }
         do {
@@ -112,8 +112,9 @@ public struct BlobStore: Sendable {
 
     // MARK: Naming
 
+    /// This process's id, in its temp names.
     static let processID = getpid()
-    /// The last temp-name number taken; internal so a test can leave stale names in the way.
+    /// The last temp-name number taken (a UUID instead read /dev/urandom for every put).
     static let tempCounter = Atomic<Int>(0)
 
     static func sha256Hex(of bytes: [UInt8]) -> String {
@@ -200,14 +201,15 @@ public struct BlobStore: Sendable {
     }
 
     /// A new file in `folder` under a name no other put uses, so the rename into place is atomic
-    /// and concurrent puts don't collide. The process id tells processes apart and a counter this
-    /// process's puts (a UUID read /dev/urandom with three system calls per message). A name
-    /// already taken (left by a crash, or by a process with the same id in another container on
-    /// a shared folder) is skipped, never reused.
-    private func createTemporaryFile(in folder: String) throws -> (fd: Int32, path: String) {
+    /// and concurrent puts don't collide: the process id tells processes apart, `next` (the
+    /// process's counter) its puts. A name already taken (left by a crash, or by a process with
+    /// the same id in another container on a shared folder) is skipped, never reused.
+    static func createTemporaryFile(
+        in folder: String, next: () -> Int = { tempCounter.add(1, ordering: .relaxed).newValue }
+    ) throws -> (fd: Int32, path: String) {
         var attempts = 0
         while true {
-            let temp = "\(folder)/.tmp-\(Self.processID)-\(Self.tempCounter.add(1, ordering: .relaxed).newValue)"
+            let temp = "\(folder)/.tmp-\(processID)-\(next())"
             let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
             if fd >= 0 { return (fd, temp) }
             attempts += 1

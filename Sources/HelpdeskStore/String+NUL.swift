@@ -10,8 +10,8 @@ import Darwin
 
 extension String {
     /// Whether the text holds a NUL (U+0000), which neither backend keeps in a text column.
-    /// memchr over the contiguous UTF-8: `utf8.contains(0)` stepped through the view a byte at
-    /// a time, and every queued mail checks its texts (a twentieth of recording a backlog).
+    /// memchr over the contiguous UTF-8: `utf8.contains(0)` steps through the view a byte at a
+    /// time, and every queued mail checks its texts.
     package var containsNUL: Bool {
         var text = self
         return text.withUTF8 { bytes in

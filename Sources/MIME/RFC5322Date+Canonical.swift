@@ -10,6 +10,7 @@ struct CanonicalDateReader {
         self.bytes = bytes
     }
 
+    /// What the date names, before the calendar checks `RFC5322Date` makes.
     struct Fields {
         var day: Int
         var month: Int
@@ -18,6 +19,7 @@ struct CanonicalDateReader {
         var zone: Int
     }
 
+    /// The fields, or nil unless the whole text is the usual form.
     mutating func read() -> Fields? {
         skipSpace()
         // A day name is one of the seven, with its comma: another word there could be a month.
@@ -80,7 +82,7 @@ struct CanonicalDateReader {
         return digits.contains(count) ? value : nil
     }
 
-    /// "Jul", any case, not followed by another letter.
+    /// "Jul", any case (the space the caller then requires rules out "July").
     private mutating func monthName() -> Int? {
         guard index + 3 <= bytes.count else { return nil }
         let name = (Self.lower(bytes[index]), Self.lower(bytes[index + 1]), Self.lower(bytes[index + 2]))

@@ -65,8 +65,8 @@ public enum RFC5322Date {
 
     /// `[Www, ]D Mmm YYYY HH:MM[:SS] +HHMM [(comment)]`, the form nearly every mailer writes, read
     /// straight from its bytes; nil for anything else, which `lenient` then reads. It gives what
-    /// `lenient` gives for the same text (a property test holds it to that): splitting into
-    /// tokens cost a hundred thousand instructions a date, a twelfth of reading a message.
+    /// `lenient` gives for the same text (a property test holds it to that), without splitting
+    /// into tokens grapheme by grapheme.
     static func canonical(_ value: String) -> Date? {
         var text = value
         return text.withUTF8 { bytes -> Date? in

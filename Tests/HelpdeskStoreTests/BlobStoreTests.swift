@@ -1,7 +1,6 @@
 import Foundation
 @testable import HelpdeskStore
 import MailgateTestSupport
-import Synchronization
 import Testing
 
 @Suite("Blob store")
@@ -92,21 +91,24 @@ struct BlobStoreTests {
     }
 
     /// A crash leaves its temp file behind, and a later process (or one with the same id in
-    /// another container) may draw the same name: put skips names in use and never touches them.
+    /// another container) may draw the same name: it is skipped and left as it is.
     @Test func tempNamesInUseAreSkippedNotReused() throws {
         let root = Self.temporaryRoot()
         defer { Self.delete(root) }
-        let store = BlobStore(root: root)
-        let bytes = Array("written after a crash".utf8)
-        let folder = "\(root)/\(BlobStore.sha256Hex(of: bytes).prefix(2))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        // Other tests' puts in this process draw numbers too, so block well past the next one.
-        let next = BlobStore.tempCounter.load(ordering: .relaxed) + 1
-        let stale = (next..<next + 200).map { "\(folder)/.tmp-\(BlobStore.processID)-\($0)" }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let stale = (1...5).map { "\(root)/.tmp-\(BlobStore.processID)-\($0)" }
         for path in stale { try overwrite(path, with: Array("partial".utf8)) }
-        let id = try store.put(bytes)
-        #expect(try store.read(id) == bytes)
+        var number = 0
+        let (fd, path) = try BlobStore.createTemporaryFile(in: root) {
+            number += 1
+            return number
+        }
+        close(fd)
+        #expect(path == "\(root)/.tmp-\(BlobStore.processID)-6")
         for path in stale { #expect(FileManager.default.contents(atPath: path) == Data("partial".utf8)) }
+        // And a put beside them stores its bytes.
+        let bytes = Array("written after a crash".utf8)
+        #expect(try BlobStore(root: root).read(try BlobStore(root: root).put(bytes)) == bytes)
     }
 
     /// Several instances may share the data directory: writers of the same file at the same

@@ -219,14 +219,13 @@ extension HelpdeskDatabase {
         return try InboundMessageRecord.filter(keptAside && Columns.mailbox == identity.mailbox && Columns.sha256 == identity.sha256).fetchOne(db)
     }
 
-    /// The ticket of a message a follow-up names: a requester's by `ticket_message`, ours by the
-    /// outbox. Earlier releases linked ours in `ticket_message` too ('out' rows, still found):
-    /// three more rows and six more index entries for every new ticket, a tenth of recording a backlog.
+    /// The ticket of a message a follow-up names: ours by the outbox, a requester's by
+    /// `ticket_message` (which held ours too before v16; those rows are still found). Ours first:
+    /// a message that reuses one of our Message-IDs must not take its replies to another ticket.
     static let ticketByMessageIDSQL = """
-        SELECT * FROM ticket WHERE id = (
-          SELECT ticket_id FROM ticket_message WHERE message_id = ?1
-          UNION ALL SELECT ticket_id FROM outbox WHERE message_id = ?1 AND ticket_id IS NOT NULL
-          LIMIT 1)
+        SELECT * FROM ticket WHERE id = COALESCE(
+          (SELECT ticket_id FROM outbox WHERE message_id = ?1),
+          (SELECT ticket_id FROM ticket_message WHERE message_id = ?1))
         """
 
     private func ticketForFollowUp(_ db: Database, _ candidates: FollowUpCandidates) throws -> Ticket? {

@@ -60,7 +60,7 @@ enum Schema {
             // addresses is one ticket.
             try db.create(index: "inbound_message_on_message_id", on: "inbound_message", columns: ["message_id"])
             try db.create(index: "inbound_message_on_sha256", on: "inbound_message", columns: ["mailbox", "sha256"])
-            // Every Message-ID we received or sent for a ticket, for threading replies.
+            // Every Message-ID we received (and, before v16, sent) for a ticket, for threading replies.
             try db.create(table: "ticket_message") { t in
                 t.primaryKey("message_id", .text)
                 t.column("ticket_id", .integer).notNull().indexed().references("ticket", onDelete: .restrict)

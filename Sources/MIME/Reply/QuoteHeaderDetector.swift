@@ -70,8 +70,7 @@ struct QuoteHeaderDetector {
         let trimmed = lines.trimmed(line)
         guard trimmed.count <= Self.maxSeparatorLength else { return nil }
         // Printable ASCII folds to itself or its lower case, so ends like these decide without
-        // folding the line: most lines end in a letter or a full stop (folding every line was a
-        // tenth of reading a backlog).
+        // folding the line: most lines end in a letter or a full stop.
         if let first = trimmed.first, let last = trimmed.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last),
             !Self.isDecoration(first), !Self.isDecoration(last), last != ASCII.colon
         {
