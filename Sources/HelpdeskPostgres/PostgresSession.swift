@@ -1,7 +1,7 @@
 import Foundation
+import HelpdeskStore
 import Logging
 import PostgresNIO
-import HelpdeskStore
 
 /// A value for a statement's `$n`, or NULL.
 typealias SQLValue = (any PostgresThrowingDynamicTypeEncodable)?

@@ -23,7 +23,7 @@ struct CanonicalDateReader {
     mutating func read() -> Fields? {
         skipSpace()
         // A day name is one of the seven, with its comma: another word there could be a month.
-        if index < bytes.count, Self.isLetter(bytes[index]) {
+        if index < bytes.count, bytes[index].isASCIILetter {
             guard index + 3 < bytes.count, Self.isWeekday(bytes[index], bytes[index + 1], bytes[index + 2]),
                   bytes[index + 3] == ASCII.comma
             else { return nil }
@@ -85,7 +85,7 @@ struct CanonicalDateReader {
     /// "Jul", any case (the space the caller then requires rules out "July").
     private mutating func monthName() -> Int? {
         guard index + 3 <= bytes.count else { return nil }
-        let name = (Self.lower(bytes[index]), Self.lower(bytes[index + 1]), Self.lower(bytes[index + 2]))
+        let name = (bytes[index].asciiLowercased, bytes[index + 1].asciiLowercased, bytes[index + 2].asciiLowercased)
         guard let month = Self.months.firstIndex(where: { $0 == name }) else { return nil }
         index += 3
         return month + 1
@@ -101,16 +101,8 @@ struct CanonicalDateReader {
         return negative ? -offset : offset
     }
 
-    private static func isLetter(_ byte: UInt8) -> Bool {
-        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 {
-        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-    }
-
     private static func isWeekday(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
-        let name = (lower(a), lower(b), lower(c))
+        let name = (a.asciiLowercased, b.asciiLowercased, c.asciiLowercased)
         return weekdays.contains { $0 == name }
     }
 

@@ -20,7 +20,7 @@ struct QueryPlanTests {
          ["SUPP-%"] as StatementArguments, "ticket_number"),
         ("SELECT EXISTS (SELECT 1 FROM inbound_message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)",
          ["support", 1, 2] as StatementArguments, "USING"),
-        // A reply's References, looked up for every follow-up: the message links, then our mail.
+        // A reply's References, looked up for every follow-up: our mail, then the messages received.
         (HelpdeskDatabase.ticketByMessageIDSQL, ["ack@x.test"] as StatementArguments, "SEARCH outbox USING INDEX sqlite_autoindex_outbox"),
         ("SELECT id FROM outbox WHERE claimed_by = ?", ["pid 1 abc"] as StatementArguments, "outbox_claimed_by"),
     ] as [(String, StatementArguments, String)])
