@@ -124,7 +124,8 @@ struct DeliveryMigrationTests {
         }
         let migrated = try schema(path)
         #expect(migrated == (try schema(fresh)), "an upgraded database has the schema of a new one")
-        #expect(migrated["outbox"]?.contains("'pending','sent','failed','bounced','withheld'") == true)
+        // The widened list, spelt out by v17.
+        #expect(migrated["outbox"]?.contains("status = 'bounced' OR status = 'withheld'") == true)
         #expect(migrated["suppression"] != nil && migrated["outbox_automatic_by_recipient"] != nil && migrated["outbox_automatic_by_ticket"] != nil)
         #expect(try DatabaseQueue(path: path).read { try Schema.migrator.hasCompletedMigrations($0) })
     }

@@ -358,6 +358,16 @@ enum Schema {
                 CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v17: checks without lookup tables", foreignKeyChecks: .immediate) { db in
+            // SQLite runs `col IN ('a','b','c')` (three values or more) in a CHECK by building a
+            // temporary lookup table on every insert: twelve of them for a new ticket, a fifth
+            // of recording's instructions. The same test written as `=` comparisons builds none;
+            // it accepts exactly the same values, so the text is rewritten in place as in v9.
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '% IN (''%'")
+            for table in tables {
+                try rewriteTable(db, table) { CheckListExpansion.expanded($0) }
+            }
+        }
         return migrator
     }
 
@@ -367,10 +377,19 @@ enum Schema {
         guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [table]),
               sql.components(separatedBy: old).count == 2
         else { throw DatabaseError(message: "cannot widen the check of \(table): its schema is not the one this migration expects") }
+        try rewriteTable(db, table) { $0.replacingOccurrences(of: old, with: new) }
+    }
+
+    /// Writes `change` of the CREATE TABLE text of `table` back in place; for changes that every
+    /// stored row already satisfies and that leave the stored format as it is.
+    private static func rewriteTable(_ db: Database, _ table: String, _ change: (String) -> String) throws {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [table])
+        else { throw DatabaseError(message: "cannot rewrite table \(table): it is not in the schema") }
+        let changed = change(sql)
+        guard changed != sql else { return }
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
         try db.execute(sql: "PRAGMA writable_schema = ON")
-        try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
-                       arguments: [sql.replacingOccurrences(of: old, with: new), table])
+        try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [changed, table])
         // A new schema version makes every connection read the changed text.
         try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
         try db.execute(sql: "PRAGMA writable_schema = OFF")
