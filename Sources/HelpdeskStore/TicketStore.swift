@@ -25,6 +25,19 @@ public protocol InboundRecorder {
     func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, rawKept: Bool, decide: (BouncedMail?) -> BouncePlan
     ) throws -> IngestResult
+    /// Records a group of messages (a poller's batch) through the recorder `body` is given, which
+    /// may leave out the isolation of each message to save its cost. When `failed` finds a
+    /// message failed in the result, the group is undone and `body` runs again with every
+    /// message isolated, so what is kept is what recording them one by one keeps. `body` must
+    /// touch nothing but that recorder and its own result, as it may run twice.
+    func recordingGroup<T>(_ body: (any InboundRecorder) throws -> T, failed: (T) -> Bool) throws -> T
+}
+
+extension InboundRecorder {
+    /// Each message isolated as the recorder always does; `body` runs once.
+    public func recordingGroup<T>(_ body: (any InboundRecorder) throws -> T, failed: (T) -> Bool) throws -> T {
+        try body(self)
+    }
 }
 
 /// Inbound mail: idempotent recording, cursors, messages kept aside.

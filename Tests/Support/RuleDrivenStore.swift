@@ -23,7 +23,7 @@ public final class TestMessageIDs: Sendable {
 
 // The gateway's way of using a store, without the gateway: the core's rules decide, the store
 // persists. Store tests use it to reach interesting states; the rules are tested on their own.
-extension InboundStore {
+extension InboundRecorder {
     /// Records one message as the gateway does for mailbox `rules`.
     public func ingest(
         _ identity: InboundIdentity, content: InboundContent, rules: MailboxRules, mailboxes: [MailboxRules] = [],

@@ -35,6 +35,15 @@ struct BatchOutcome {
     /// The folder's UIDVALIDITY changed under the poll: it stopped, and the next one rescans.
     var renumbered = false
     var failure: (any Error)?
+
+    /// Adds a later batch's part of the transaction.
+    mutating func add(_ part: BatchOutcome) {
+        recorded += part.recorded
+        tally.addCounts(of: part.tally)
+        vanished += part.vanished
+        renumbered = renumbered || part.renumbered
+        failure = failure ?? part.failure
+    }
 }
 
 /// Reads a poll's messages in batches: sizes first, then every message under the size limit with
