@@ -15,6 +15,10 @@ struct CheckListExpansionTests {
         ("x TEXT CHECK (k IN ('a','b','c')), y TEXT CHECK (m IN ('p','q','r'))",
          "x TEXT CHECK ((k = 'a' OR k = 'b' OR k = 'c')), y TEXT CHECK ((m = 'p' OR m = 'q' OR m = 'r'))"),
         ("CHECK (k IN ('a,b','c','d'))", "CHECK ((k = 'a,b' OR k = 'c' OR k = 'd'))"),
+        // Left alone: a negated list, a qualified column, a quote inside a value.
+        ("CHECK (k NOT IN ('a','b','c'))", "CHECK (k NOT IN ('a','b','c'))"),
+        ("CHECK (t.k IN ('a','b','c'))", "CHECK (t.k IN ('a','b','c'))"),
+        ("CHECK (k IN ('it''s','b','c'))", "CHECK (k IN ('it''s','b','c'))"),
     ])
     func listsOfThreeOrMoreAreSpeltOut(sql: String, expected: String) {
         #expect(CheckListExpansion.expanded(sql) == expected)

@@ -35,8 +35,10 @@ struct BatchOutcome {
     /// The folder's UIDVALIDITY changed under the poll: it stopped, and the next one rescans.
     var renumbered = false
     var failure: (any Error)?
+    /// A group's results, logged once the group is final; never kept for the transaction.
+    var results: [(IngestResult, PreparedMessage)] = []
 
-    /// Adds a later batch's part of the transaction.
+    /// Adds a later group's part of the transaction (its results already logged).
     mutating func add(_ part: BatchOutcome) {
         recorded += part.recorded
         tally.addCounts(of: part.tally)

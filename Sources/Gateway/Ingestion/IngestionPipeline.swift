@@ -208,7 +208,7 @@ public struct IngestionPipeline: Sendable {
     }
 
     /// Logs and counts one recorded message.
-    private func log(_ result: IngestResult, uid: UInt32?, suppression: AutoReplySuppression?) {
+    func log(_ result: IngestResult, uid: UInt32?, suppression: AutoReplySuppression?) {
         GatewayMetrics.ingested(mailbox: mailbox.name, result: result)
         // Every message of a backlog comes here: its line's fields are not built for nothing.
         let level: Logger.Level = switch result {

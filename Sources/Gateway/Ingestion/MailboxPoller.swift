@@ -121,14 +121,14 @@ struct MailboxPoller {
                     if let flush = batch.flush { flushes.append(flush) }
                     for start in stride(from: 0, to: batch.messages.count, by: Self.groupSize) {
                         let group = batch.messages[start..<min(start + Self.groupSize, batch.messages.count)]
-                        // May be recorded a second time, from scratch, when one of its messages
-                        // fails: its part of the outcome starts empty.
-                        let part = try recorder.recordingGroup({ recorder in
+                        // May run a second time, from scratch, when one of its messages fails: its
+                        // part of the outcome starts empty, and it logs nothing itself.
+                        let body = { (recorder: any InboundRecorder) -> BatchOutcome in
                             var part = BatchOutcome()
                             for message in group {
                                 if shutdown?.isRequested == true { break }
                                 do {
-                                    try record(message, pipeline: batchPipeline, in: recorder, status: status, client: client, into: &part)
+                                    try record(message, in: recorder, status: status, client: client, into: &part)
                                 } catch {
                                     part.failure = error
                                     break
@@ -136,7 +136,14 @@ struct MailboxPoller {
                                 if part.renumbered { break }
                             }
                             return part
-                        }, failed: { $0.failure != nil })
+                        }
+                        // A message the reader could not read fails for sure, and one the server
+                        // did not return is asked about on IMAP: their group is isolated message by
+                        // message from the start rather than run twice.
+                        let allPrepared = group.allSatisfy { if case .prepared = $0.content { true } else { false } }
+                        var part = allPrepared ? try recorder.recordingGroup(body, failed: { $0.failure != nil }) : body(recorder)
+                        for (result, prepared) in part.results { batchPipeline.log(result, uid: prepared.uid, suppression: prepared.suppression) }
+                        part.results = []
                         seen += group.count
                         outcome.add(part)
                         guard outcome.failure == nil, !outcome.renumbered, shutdown?.isRequested != true else { break }
@@ -186,12 +193,12 @@ struct MailboxPoller {
     /// Records one message read by the reading thread into the transaction's `outcome`; throws
     /// when the poll must stop at it.
     private func record(
-        _ message: ReadMessage, pipeline: IngestionPipeline, in recorder: any InboundRecorder, status: MailboxStatus, client: IMAPClient,
-        into outcome: inout BatchOutcome
+        _ message: ReadMessage, in recorder: any InboundRecorder, status: MailboxStatus, client: IMAPClient, into outcome: inout BatchOutcome
     ) throws {
         switch message.content {
         case .prepared(let prepared):
-            let result = try pipeline.record(prepared, in: recorder)
+            let result = try prepared.record(recorder)
+            outcome.results.append((result, prepared))
             count(result, into: &outcome.tally)
             let keptAside = if case .quarantined = result { true } else { false }
             outcome.recorded.append((message.uid, keptAside))

@@ -8,8 +8,10 @@ enum CheckListExpansion {
         let list = #/(?<column>[A-Za-z_][A-Za-z0-9_]*) IN \((?<values>'[^']*'(?:\s*,\s*'[^']*')+)\)/#
         return sql.replacing(list) { match in
             let values = match.output.values.matches(of: #/'[^']*'/#).map { String($0.output) }
-            // Two values or fewer are compared directly by SQLite already.
-            guard values.count > 2 else { return String(match.output.0) }
+            // Two values or fewer are compared directly by SQLite already. `x NOT IN (…)` and a
+            // qualified `t.x IN (…)` are left as they are: spelling them out takes more than this.
+            let qualified = match.range.lowerBound > sql.startIndex && sql[sql.index(before: match.range.lowerBound)] == "."
+            guard values.count > 2, match.output.column.uppercased() != "NOT", !qualified else { return String(match.output.0) }
             return "(" + values.map { "\(match.output.column) = \($0)" }.joined(separator: " OR ") + ")"
         }
     }

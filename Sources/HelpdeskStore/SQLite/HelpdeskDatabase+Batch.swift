@@ -2,7 +2,8 @@ import GRDB
 import HelpdeskCore
 
 extension HelpdeskDatabase {
-    /// One write transaction for the whole batch, a savepoint per message.
+    /// One write transaction for the whole batch; each message is isolated by a savepoint of
+    /// its own or, in a group, by the group's (see `SavepointRecorder.recordingGroup`).
     public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
             // Each savepoint's statement journal is spilled to a temporary file past 64 KiB:
@@ -22,8 +23,9 @@ extension HelpdeskDatabase {
     }
 }
 
-/// Records each message in a savepoint of the batch's transaction: a message that fails is
-/// rolled back alone. Valid only inside `recordingBatch`'s body, on its thread.
+/// Records each message in a savepoint of the batch's transaction, or a group of them in one:
+/// a message that fails is rolled back alone either way. Valid only inside `recordingBatch`'s
+/// body, on its thread.
 struct SavepointRecorder: InboundRecorder {
     let store: HelpdeskDatabase
     let db: Database
@@ -33,7 +35,7 @@ struct SavepointRecorder: InboundRecorder {
     /// A savepoint per message copies every page the message changes into the statement journal
     /// (a tenth of recording). A group first runs under one savepoint; only when a message of it
     /// failed is the group rolled back and recorded again a savepoint per message. A failure
-    /// stops the poll at that message, so this costs one more pass over one batch, rarely.
+    /// stops the poll at that message, so this costs one more pass over one group, rarely.
     func recordingGroup<T>(_ body: (any InboundRecorder) throws -> T, failed: (T) -> Bool) throws -> T {
         try db.cachedStatement(sql: "SAVEPOINT batch").execute()
         do {

@@ -373,6 +373,8 @@ enum Schema {
 
     /// Replaces `old` by `new` inside the CREATE TABLE text of `table`, exactly once; for CHECK
     /// lists that only grow. Fails (and the migration rolls back) when the text is not as expected.
+    /// Since v17 a list of three values or more reads `(col = 'a' OR col = 'b' OR …)`: a later
+    /// widening replaces that text, and one that makes a list of two grow writes it that way too.
     private static func widenCheck(_ db: Database, table: String, from old: String, to new: String) throws {
         guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", arguments: [table]),
               sql.components(separatedBy: old).count == 2
@@ -387,6 +389,13 @@ enum Schema {
         else { throw DatabaseError(message: "cannot rewrite table \(table): it is not in the schema") }
         let changed = change(sql)
         guard changed != sql else { return }
+        // SQLite would read a text it cannot parse only when it next opens the file, and then
+        // refuse the whole database: the new text is tried on a scratch database first.
+        do {
+            try DatabaseQueue().write { try $0.execute(sql: changed) }
+        } catch {
+            throw DatabaseError(message: "cannot rewrite table \(table): the new schema text does not parse (\(error))")
+        }
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
         try db.execute(sql: "PRAGMA writable_schema = ON")
         try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [changed, table])

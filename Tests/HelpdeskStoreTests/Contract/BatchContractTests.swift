@@ -43,7 +43,9 @@ struct BatchContractTests {
         }
         #expect(failure != nil)
         #expect(results.map(\.ticket?.key) == ["SUPP-1"])
-        #expect(passes >= 1 && passes <= 2)
+        // SQLite records the group under one savepoint first, then again message by message;
+        // PostgreSQL isolates each message from the start.
+        #expect(passes == (backend.name == "PostgreSQL" ? 1 : 2))
         // The first message whole, nothing of the second: no ticket, comment, mail or record.
         #expect(try store.tickets(status: nil, mailbox: nil).map(\.key) == ["SUPP-1"])
         #expect(try store.comments(ticketId: try C.ticketID(store, "SUPP-1")).count == 1)
@@ -63,7 +65,7 @@ struct BatchContractTests {
         let keys = try store.recordingBatch { recorder in
             try recorder.recordingGroup({ recorder -> [String?] in
                 passes += 1
-                return try (1...3).map { uid in
+                return try (1...3 as ClosedRange<UInt32>).map { uid in
                     try recorder.ingest(C.identity(uid, messageID: "m\(uid)@x.test"), content: C.content(subject: "Printer \(uid)"),
                                         rules: C.support, messageIDs: ids).ticket?.key
                 }
@@ -81,7 +83,7 @@ struct BatchContractTests {
         #expect(throws: Contract.Unexpected.self) {
             try store.recordingBatch { recorder in
                 try recorder.recordingGroup({ recorder in
-                    try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support)
+                    _ = try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support)
                     throw Contract.Unexpected()
                 }, failed: { _ in false })
             }
