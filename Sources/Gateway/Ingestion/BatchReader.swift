@@ -35,7 +35,8 @@ struct BatchOutcome {
     /// The folder's UIDVALIDITY changed under the poll: it stopped, and the next one rescans.
     var renumbered = false
     var failure: (any Error)?
-    /// A group's results, logged once the group is final; never kept for the transaction.
+    /// A group's results, logged once the group is final; `add` leaves them out, so the
+    /// transaction never holds more than one group's.
     var results: [(IngestResult, PreparedMessage)] = []
 
     /// Adds a later group's part of the transaction (its results already logged).

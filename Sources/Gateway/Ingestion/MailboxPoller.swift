@@ -141,9 +141,8 @@ struct MailboxPoller {
                         // did not return is asked about on IMAP: their group is isolated message by
                         // message from the start rather than run twice.
                         let allPrepared = group.allSatisfy { if case .prepared = $0.content { true } else { false } }
-                        var part = allPrepared ? try recorder.recordingGroup(body, failed: { $0.failure != nil }) : body(recorder)
+                        let part = allPrepared ? try recorder.recordingGroup(body, failed: { $0.failure != nil }) : body(recorder)
                         for (result, prepared) in part.results { batchPipeline.log(result, uid: prepared.uid, suppression: prepared.suppression) }
-                        part.results = []
                         seen += group.count
                         outcome.add(part)
                         guard outcome.failure == nil, !outcome.renumbered, shutdown?.isRequested != true else { break }
