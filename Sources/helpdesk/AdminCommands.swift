@@ -5,10 +5,11 @@ import HelpdeskStore
 
 /// `helpdesk templates …`: check the reply templates before they go live.
 struct Templates: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check, preview and describe the reply templates.", subcommands: [Check.self, Preview.self, Schema.self])
+    static let configuration = CommandConfiguration(commandName: "templates", abstract: "Check, preview and describe the reply templates.", subcommands: [Check.self, Preview.self, Schema.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Report every template error with its file and line; exit 1 when there is any.")
         @OptionGroup var options: GlobalOptions
 
@@ -33,6 +34,7 @@ struct Templates: ParsableCommand {
 /// `helpdesk prune`: apply the raw-message retention now (`helpdesk run` does it every hour).
 struct Prune: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "prune",
         abstract: "Delete raw messages older than each mailbox's keep_raw_messages.")
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Only count what would be deleted.")

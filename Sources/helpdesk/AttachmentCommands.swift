@@ -5,10 +5,11 @@ import HelpdeskStore
 
 /// `helpdesk attachments get`: write one stored attachment out, checked against its SHA-256.
 struct Attachments: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Get stored attachments.", subcommands: [Get.self])
+    static let configuration = CommandConfiguration(commandName: "attachments", abstract: "Get stored attachments.", subcommands: [Get.self])
 
     struct Get: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Write the attachment with this SHA-256 (from `tickets show KEY --json`) to a file.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The attachment's SHA-256, 64 hex digits.")

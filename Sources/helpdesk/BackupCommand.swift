@@ -6,6 +6,7 @@ import HelpdeskStore
 /// `helpdesk backup FILE`: a consistent copy of the database while the gateway keeps running.
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy the database to FILE while the gateway runs (SQLite's online backup).",
         discussion: """
             The copy is one consistent snapshot: every change committed before the backup started, \

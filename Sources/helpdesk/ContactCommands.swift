@@ -7,6 +7,7 @@ import HelpdeskStore
 /// `helpdesk contacts …`: who wrote to the help desk, and the exceptions to their organisation.
 struct Contacts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "contacts",
         abstract: "List and show contacts, and set their organisation and manager.",
         discussion: """
             Everyone whose mail was recorded is a contact. Their organisation comes from their mail \
@@ -16,7 +17,7 @@ struct Contacts: ParsableCommand {
         subcommands: [List.self, Show.self, Change.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List contacts by address.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List contacts by address.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only contacts of this organisation (any case), or 'none' for those of none.")
         var organization: String?
@@ -48,7 +49,7 @@ struct Contacts: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one contact, where their organisation and managers come from, and their tickets.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one contact, where their organisation and managers come from, and their tickets.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The contact's address (any case).")
         var address: String

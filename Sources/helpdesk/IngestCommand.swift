@@ -8,6 +8,7 @@ import HelpdeskStore
 /// so the MTA knows whether to retry (75) or bounce (anything else non-zero).
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Record one message from FILE or stdin, as an MTA pipe transport would hand it over.",
         discussion: """
             Exit status: 0 when the message is recorded (a new ticket, a comment, a duplicate, or \

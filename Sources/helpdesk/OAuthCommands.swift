@@ -14,6 +14,7 @@ struct OAuth: ParsableCommand {
 /// `helpdesk oauth authorize --mailbox NAME`: gets the first refresh token and keeps it.
 struct Authorize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "authorize",
         abstract: "Get a mailbox's refresh token from its provider and keep it in the database.",
         discussion: """
             Uses the mailbox's `auth: oauth2` settings. With device_url set, it prints a code to \

@@ -6,10 +6,12 @@ import HelpdeskStore
 /// `helpdesk outbox …`: see, retry and push outgoing mail.
 struct Outbox: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "outbox",
         abstract: "Inspect, retry and send the outbox.", subcommands: [List.self, Retry.self, Flush.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List outgoing messages (oldest first) and their delivery state; 'pending (template)' waits for a template fix.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only rows with this status.")
@@ -36,6 +38,7 @@ struct Outbox: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Make outbox rows due now: failed ones pending again (attempts kept), waiting ones due.",
             discussion: """
                 Sent rows are never sent again, and a row a running sender has claimed is left to it. \
@@ -82,7 +85,7 @@ struct Outbox: ParsableCommand {
     }
 
     struct Flush: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send every due outbox message now.")
+        static let configuration = CommandConfiguration(commandName: "flush", abstract: "Send every due outbox message now.")
         @OptionGroup var options: GlobalOptions
 
         func run() throws {

@@ -5,6 +5,7 @@ import Gateway
 /// `helpdesk parse FILE [--json]`: how the gateway reads one message; needs no config or database.
 struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Show how the gateway reads one RFC 5322 message.",
         discussion: "Prints a short summary, or with --json one JSON object: headers, text, attachments, MIME tree, defects.")
 

@@ -8,6 +8,7 @@ import Glibc
 /// `helpdesk reload`: check the files, then tell the running gateway to read them (SIGHUP).
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reload",
         abstract: "Check mailboxes/ and templates/, then make the running `helpdesk run` read them again (SIGHUP).",
         discussion: "A set with errors is not sent: every error is printed and the gateway keeps its running set.")
 

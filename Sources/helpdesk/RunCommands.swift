@@ -7,6 +7,7 @@ import Monitoring
 /// `helpdesk run`: the daemon.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Poll every mailbox and send the outbox until SIGINT or SIGTERM; SIGHUP reloads mailboxes/ and templates/.")
 
     @OptionGroup var options: GlobalOptions
@@ -99,6 +100,7 @@ struct Run: ParsableCommand {
 /// `helpdesk poll --once`: one cycle, for cron and tests.
 struct Poll: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "poll",
         abstract: "Poll every mailbox once, send what is due in the outbox, then exit.")
 
     @OptionGroup var options: GlobalOptions

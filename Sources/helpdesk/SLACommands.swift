@@ -11,6 +11,7 @@ struct SLA: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Recompute every open ticket's clocks, queue due warnings and breaches, auto-close, and send the outbox.")
         @OptionGroup var options: GlobalOptions
 
@@ -24,7 +25,7 @@ struct SLA: ParsableCommand {
     }
 
     struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "First responses and resolutions per mailbox (or organisation) and priority.")
+        static let configuration = CommandConfiguration(commandName: "report", abstract: "First responses and resolutions per mailbox (or organisation) and priority.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only tickets created on or after this day (YYYY-MM-DD, UTC) or instant (ISO 8601).")
         var since: String?

@@ -6,6 +6,7 @@ import HelpdeskStore
 /// `helpdesk status`: is the gateway healthy? For people and for monitors (exit status).
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show each mailbox's last poll, the outbox, kept-aside mail, tickets and SLA breaches.",
         discussion: """
             Exit status 0 when healthy; 1 when a mailbox's last poll failed or is older than 3× its \

@@ -6,6 +6,7 @@ import HelpdeskStore
 /// `helpdesk suppressions …`: addresses automatic mail skips after a hard bounce.
 struct Suppressions: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "suppressions",
         abstract: "List and lift the pauses hard bounces put on addresses.",
         discussion: """
             After a hard bounce (5.x.x) the gateway sends no automatic mail (acknowledgements, \
@@ -15,7 +16,7 @@ struct Suppressions: ParsableCommand {
         subcommands: [List.self, Remove.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the addresses paused now, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the addresses paused now, newest first.")
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print JSON instead of a table.")
         var json = false
@@ -40,6 +41,7 @@ struct Suppressions: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Lift the pause on an address: automatic mail goes to it again.",
             discussion: "Mail withheld while it was paused is not sent afterwards; it stays in `helpdesk outbox list` as withheld.")
         @OptionGroup var options: GlobalOptions

@@ -7,6 +7,7 @@ extension Templates {
     /// `helpdesk templates preview EVENT`: the mail exactly as it would be sent.
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preview",
             abstract: "Render one event's mail as it would be sent, from a real ticket or from sample values.",
             discussion: "Without --ticket, sample values are used. The signed reply address agents' mail carries is left out, so a preview file holds no working credential.")
 
@@ -75,6 +76,7 @@ extension Templates {
     /// `helpdesk templates schema`: the values each event's templates may use.
     struct Schema: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schema",
             abstract: "Print the values each event's templates may use, as Markdown (the README's list).")
 
         func run() throws {

@@ -6,10 +6,11 @@ import HelpdeskStore
 /// `helpdesk tickets …`: look at and change tickets.
 struct Tickets: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tickets",
         abstract: "List, show and change tickets, and read their history.", subcommands: [List.self, Show.self, Update.self, History.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tickets, oldest first (by creation time).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List tickets, oldest first (by creation time).")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only tickets with this status.")
         var status: TicketStatus?
@@ -66,7 +67,7 @@ struct Tickets: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one ticket with its comments.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one ticket with its comments.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket key, e.g. SUPP-42.")
         var key: String

@@ -8,6 +8,7 @@ extension Tickets {
     /// `helpdesk tickets update`: an admin's change, through the same path and history as email.
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change a ticket's status, assignee, priority, tags or participants (recorded in its history).")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket key, e.g. SUPP-42.")
@@ -78,7 +79,7 @@ extension Tickets {
 
     /// `helpdesk tickets history KEY`: every change, oldest first.
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a ticket's history: who changed what, when.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Show a ticket's history: who changed what, when.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket key, e.g. SUPP-42.")
         var key: String
