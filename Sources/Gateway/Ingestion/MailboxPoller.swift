@@ -73,8 +73,8 @@ struct MailboxPoller {
     }
 
     /// Reads `uids` in batches on a thread of its own (fetch, parse, files) while this thread
-    /// records them, a batch or a few at a time in one transaction, and then flags them, so the
-    /// two cores overlap.
+    /// records them, a batch or a few at a time in one transaction, and a queue flags each
+    /// committed transaction's messages while the next is recorded, so the two cores overlap.
     /// The first message that cannot be recorded stops the poll as before: what came before it
     /// is committed and flagged, it and what follows stay unrecorded for the next poll.
     private func record(_ uids: [UInt32], status: MailboxStatus, client: IMAPClient, into summary: inout PollSummary) throws {
@@ -92,17 +92,24 @@ struct MailboxPoller {
             reading.run(uids, into: batches)
             finished.signal()
         }.start()
-        // Runs after the one below has waited for the reader, whose figures are then final.
+        let flags = ServerFlagging(client: client, stages: stages)
+        // Runs after the ones below have waited for the reader and the flags, whose figures are
+        // then final.
         defer { report(stages) }
         defer {
             // On every way out: stop the reader and wait for it, so nothing outlives the poll.
             batches.close()
             finished.wait()
         }
+        // On a way out by an error, that error is the one reported; flags already queued are
+        // still sent, as they were before the error.
+        defer { try? flags.finish() }
         let started = ContinuousClock.now
         var done = 0
 
         while true {
+            // A failed flag stops the poll, as it did when flags were sent between transactions.
+            if let failure = flags.failure { throw failure }
             var step = ContinuousClock.now
             // Handed to the transaction, which lets go of each batch once recorded.
             var first = batches.take()
@@ -128,7 +135,7 @@ struct MailboxPoller {
                             for message in group {
                                 if shutdown?.isRequested == true { break }
                                 do {
-                                    try record(message, in: recorder, status: status, client: client, into: &part)
+                                    try record(message, in: recorder, status: status, flags: flags, into: &part)
                                 } catch {
                                     part.failure = error
                                     break
@@ -176,23 +183,25 @@ struct MailboxPoller {
             // by them; the next poll rescans, and what this one recorded is found again by
             // Message-ID and flagged under its new UID.
             if outcome.renumbered { return }
-            step = ContinuousClock.now
-            try finish(client, processed: processed, quarantined: quarantined)
-            stages.flagging += PollStages.since(step)
+            let afterProcessing = pipeline.mailbox.afterProcessing
+            flags.add { client in
+                try Self.finish(client, processed: processed, quarantined: quarantined, afterProcessing: afterProcessing)
+            }
             done += outcome.recorded.count + outcome.vanished.count
             let elapsed = ContinuousClock.now - started
             onProgress?(PollProgress(
                 mailbox: pipeline.mailbox.name, done: done, total: uids.count,
                 elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if let failure = outcome.failure { throw failure }
-            if shutdown?.isRequested == true { return }
+            if shutdown?.isRequested == true { break }
         }
+        try flags.finish()
     }
 
     /// Records one message read by the reading thread into the transaction's `outcome`; throws
     /// when the poll must stop at it.
     private func record(
-        _ message: ReadMessage, in recorder: any InboundRecorder, status: MailboxStatus, client: IMAPClient, into outcome: inout BatchOutcome
+        _ message: ReadMessage, in recorder: any InboundRecorder, status: MailboxStatus, flags: ServerFlagging, into outcome: inout BatchOutcome
     ) throws {
         switch message.content {
         case .prepared(let prepared):
@@ -203,7 +212,8 @@ struct MailboxPoller {
             outcome.recorded.append((message.uid, keptAside))
         case .vanished:
             // Decided here, before any later message moves the cursor past it.
-            switch try vanishedMessage(message.uid, status: status, client: client) {
+            // After the flags queued before it: the connection serves one command at a time.
+            switch try flags.withClient({ try vanishedMessage(message.uid, status: status, client: $0) }) {
             case .expunged: outcome.vanished.append(message.uid)
             case .renumbered: outcome.renumbered = true
             }
@@ -235,10 +245,10 @@ struct MailboxPoller {
     }
 
     /// Flags committed messages, then does what the mailbox's `after_processing` says with them.
-    private func finish(_ client: IMAPClient, processed: [UInt32], quarantined: [UInt32]) throws {
-        try client.addFlags([Self.processedKeyword], to: processed)
-        try client.addFlags([Self.quarantinedKeyword], to: quarantined)
-        if case .move(let folder) = pipeline.mailbox.afterProcessing, !processed.isEmpty {
+    private static func finish(_ client: IMAPClient, processed: [UInt32], quarantined: [UInt32], afterProcessing: AfterProcessing) throws {
+        try client.addFlags([processedKeyword], to: processed)
+        try client.addFlags([quarantinedKeyword], to: quarantined)
+        if case .move(let folder) = afterProcessing, !processed.isEmpty {
             try client.createFolder(folder)
             try client.move(processed, to: folder)
         }

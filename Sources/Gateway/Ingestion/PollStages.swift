@@ -9,12 +9,12 @@ import Darwin
 #endif
 
 /// Where one poll's time went on its two threads: the reading one (fetch, parse, files) and the
-/// recording one (transactions, flags), each busy (wall and CPU seconds) and waiting for the
+/// recording one (transactions), each busy (wall and CPU seconds) and waiting for the
 /// other. The side that does not wait is the one that sets the pace. Logged at debug level, and
 /// printed to standard error when `MAILGATE_POLL_STAGES` is set (scripts/bench-poll.sh sets it).
 final class PollStages: @unchecked Sendable {
-    // @unchecked: the reading thread writes its fields before it ends, and they are read only
-    // after the poll has waited for it; the recording thread's are its own.
+    // @unchecked: the reading thread and the flagging queue write their fields before they end,
+    // and they are read only after the poll has waited for both; the recording thread's are its own.
     var readBusy = 0.0
     var readCPU = 0.0
     /// The reading thread waiting for room: the recording side is behind.
@@ -25,7 +25,8 @@ final class PollStages: @unchecked Sendable {
     var recordWait = 0.0
     /// Waiting for a batch's files to reach the disk.
     var flushWait = 0.0
-    /// Flagging (and moving) recorded messages on the server.
+    /// Flagging (and moving) recorded messages on the server, on a queue of its own beside the
+    /// recording.
     var flagging = 0.0
 
     /// The calling thread's CPU time so far, in seconds.
