@@ -14,7 +14,16 @@ enum PostgresSchema {
         ("v3: contacts and organisations", v3),
         ("v4: approvals", v4),
         ("v5: claims indexed while held", v5),
+        ("v6: raw messages in packs", v6),
     ]
+
+    /// A backlog's raw messages are written one file per batch (`PackStore`): where in it each
+    /// one starts; NULL for one in a file of its own.
+    private static let v6 = """
+        ALTER TABLE inbound_message ADD COLUMN raw_pack text;
+        ALTER TABLE inbound_message ADD COLUMN raw_offset bigint;
+        CREATE INDEX inbound_message_raw_pack ON inbound_message (raw_pack) WHERE raw_pack IS NOT NULL AND raw_kept;
+        """
 
     /// A queued mail is unclaimed, so recording it no longer adds an entry to the claims' index;
     /// the senders' lookups (`claimed_by = $n`, `IS NOT NULL`) still use it.

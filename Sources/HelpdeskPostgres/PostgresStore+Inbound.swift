@@ -298,7 +298,8 @@ extension PostgresStore {
         InboundMessageRecord(
             id: nil, mailbox: identity.mailbox, uidValidity: identity.uidValidity.map(Int64.init), uid: identity.uid.map(Int64.init),
             messageId: identity.messageID, sha256: identity.sha256, size: identity.size, outcome: outcome,
-            autoReply: nil, detail: detail, ticketId: nil, commentId: nil, receivedAt: identity.receivedAt, rawKept: false, sender: nil)
+            autoReply: nil, detail: detail, ticketId: nil, commentId: nil, receivedAt: identity.receivedAt, rawKept: false, sender: nil,
+            rawPack: identity.rawPack, rawOffset: identity.rawOffset)
     }
 }
 

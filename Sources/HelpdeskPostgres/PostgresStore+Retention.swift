@@ -34,4 +34,17 @@ extension PostgresStore: RetentionStore {
             }
         }
     }
+
+    /// Of these packs, those in which no row keeps a message any more: their files may go.
+    /// Asked after the forgetting committed, so two instances forgetting a pack's last messages
+    /// at once both see it unkept (and removing it twice is no error).
+    public func unkeptPacks(_ names: Set<String>) throws -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        return try pool.withConnection { session in
+            let kept = try session.rows(
+                "SELECT DISTINCT raw_pack FROM inbound_message WHERE raw_pack = ANY($1) AND raw_kept", [Array(names)]
+            ).map { try $0["raw_pack"].decode(String.self) }
+            return names.subtracting(kept)
+        }
+    }
 }

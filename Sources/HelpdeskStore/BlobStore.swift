@@ -102,12 +102,20 @@ public struct BlobStore: Sendable {
         return bytes
     }
 
-    /// Deletes blob `sha256`; removing one that is not there is not an error.
-    public func remove(_ sha256: String) throws {
+    /// Deletes blob `sha256`; removing one that is not there is not an error. Returns whether
+    /// there was a file to delete (a raw message in a pack has none of its own).
+    @discardableResult
+    public func remove(_ sha256: String) throws -> Bool {
         guard let id = normalised(sha256) else { throw BlobStoreError.invalidID(sha256) }
+        var removed = false
         for file in [location(of: id).file, legacyLocation(of: id)] {
-            guard unlink(file) == 0 || errno == ENOENT || errno == ENOTDIR else { throw BlobStoreError.io("remove", path: file, errno: errno) }
+            if unlink(file) == 0 {
+                removed = true
+            } else if errno != ENOENT && errno != ENOTDIR {
+                throw BlobStoreError.io("remove", path: file, errno: errno)
+            }
         }
+        return removed
     }
 
     // MARK: Naming

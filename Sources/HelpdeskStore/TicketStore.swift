@@ -209,6 +209,8 @@ public protocol RetentionStore: Sendable {
     func keptRawMessages(mailbox: String, receivedBefore cutoff: Date) throws -> [InboundMessageRecord]
     /// Marks raw messages as deleted; returns the digests no other row keeps, whose files may go.
     func forgetRawMessages(ids: [Int64]) throws -> Set<String>
+    /// Of these packs, those in which no row keeps a message any more: their files may go.
+    func unkeptPacks(_ names: Set<String>) throws -> Set<String>
 }
 
 /// Everything the gateway needs of a store.

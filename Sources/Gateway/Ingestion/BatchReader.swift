@@ -131,6 +131,10 @@ struct BatchReader: @unchecked Sendable {
         var fetched: [UInt32: [UInt8]] = [:]
         var batch: [ReadMessage] = []
         batch.reserveCapacity(window.count)
+        // The window's raw messages go to one file: creating a file each was most of what
+        // reading a backlog cost. Closed before the batch's flush starts.
+        let pack = pipeline.data.packs.writer()
+        defer { pack.close() }
         for uid in window {
             do {
                 if let group = groupOf[uid], group != fetchedGroup {
@@ -139,7 +143,7 @@ struct BatchReader: @unchecked Sendable {
                     fetchedGroup = group
                 }
                 if let raw = fetched.removeValue(forKey: uid) {
-                    let prepared = try pipeline.prepare(raw: raw, uidValidity: uidValidity, uid: uid)
+                    let prepared = try pipeline.prepare(raw: raw, uidValidity: uidValidity, uid: uid, pack: pack)
                     batch.append(ReadMessage(uid: uid, content: .prepared(prepared)))
                 } else if let size = sizes[uid], size > limit {
                     // Not downloaded: the header is enough to record it and tell the sender. It is

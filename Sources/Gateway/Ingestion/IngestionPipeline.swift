@@ -79,8 +79,9 @@ public struct IngestionPipeline: Sendable {
 
     /// Everything but recording: parses `raw`, stores its files (attachments, the raw message),
     /// classifies it and gathers what the rules need. Touches no record, so it can run ahead of
-    /// the transaction that records the message.
-    func prepare(raw: [UInt8], uidValidity: UInt32? = nil, uid: UInt32? = nil) throws -> PreparedMessage {
+    /// the transaction that records the message. `pack`: the batch's pack, where the raw message
+    /// goes instead of a file of its own.
+    func prepare(raw: [UInt8], uidValidity: UInt32? = nil, uid: UInt32? = nil, pack: PackWriter? = nil) throws -> PreparedMessage {
         let receivedAt = now()
         let digest = SHA256.hex(of: raw)
         var identity = InboundIdentity(
@@ -116,7 +117,11 @@ public struct IngestionPipeline: Sendable {
                 contentID: attachment.contentID)
         }
         let rawKept = mailbox.rawMessageRetentionDays != 0
-        if rawKept { _ = try data.messages.put(raw, sha256: digest) }
+        if rawKept, let pack {
+            (identity.rawPack, identity.rawOffset) = try pack.append(raw)
+        } else if rawKept {
+            _ = try data.messages.put(raw, sha256: digest)
+        }
 
         let sender = message.from.first ?? message.sender
         let senderAddress = sender?.address.lowercased() ?? message.returnPath?.lowercased() ?? ""

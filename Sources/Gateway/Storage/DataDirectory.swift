@@ -8,11 +8,14 @@ public struct DataDirectory: Sendable {
     public private(set) var attachments: BlobStore
     /// Raw messages, kept for the mailbox's retention (and always when kept aside).
     public private(set) var messages: BlobStore
+    /// Raw messages a poll read in a batch, one file per batch (`messages/packs/`).
+    public let packs: PackStore
 
     public init(root: String) {
         self.root = root
         attachments = BlobStore(root: (root as NSString).appendingPathComponent("attachments"))
         messages = BlobStore(root: (root as NSString).appendingPathComponent("messages"))
+        packs = PackStore(root: (root as NSString).appendingPathComponent("messages/packs"))
     }
 
     /// The same folders, with files left unsynced until `syncFileSystem()`: for a batch that

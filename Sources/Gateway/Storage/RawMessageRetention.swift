@@ -20,8 +20,12 @@ extension HelpdeskGateway {
             let expired = try database.keptRawMessages(mailbox: mailbox.name, receivedBefore: cutoff)
             summary.messages += expired.count
             guard !dryRun else { continue }
-            for digest in try database.forgetRawMessages(ids: expired.compactMap(\.id)) {
-                try data.messages.remove(digest)
+            for digest in try database.forgetRawMessages(ids: expired.compactMap(\.id)) where try data.messages.remove(digest) {
+                summary.files += 1
+            }
+            // A pack goes once none of its messages is kept: those expire together, unless one
+            // was kept aside while recording, which keeps its pack.
+            for pack in try database.unkeptPacks(Set(expired.compactMap(\.rawPack))) where try data.packs.remove(pack) {
                 summary.files += 1
             }
         }

@@ -168,4 +168,12 @@ extension HelpdeskDatabase {
             return orphaned
         }
     }
+
+    public func unkeptPacks(_ names: Set<String>) throws -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        return try writer.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE raw_pack = ? AND raw_kept)")
+            return try names.filter { try Bool.fetchOne(statement, arguments: [$0]) != true }
+        }
+    }
 }

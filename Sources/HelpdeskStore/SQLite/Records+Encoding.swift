@@ -90,6 +90,8 @@ extension InboundMessageRecord: ColumnValues {
             ("received_at", receivedAt.databaseText),
             ("raw_kept", rawKept),
             ("sender", sender),
+            ("raw_pack", rawPack),
+            ("raw_offset", rawOffset),
         ]
     }
 

@@ -90,10 +90,15 @@ public struct InboundMessageRecord: Sendable, Codable, Equatable {
     public var rawKept: Bool
     /// The From address (lower-cased), part of the duplicate check with the Message-ID.
     public var sender: String?
+    /// The pack holding the raw bytes (`PackStore`), and where in it they start; nil when they
+    /// are in a file of their own, named by `sha256`.
+    public var rawPack: String?
+    public var rawOffset: Int64?
 
     package init(
         id: Int64?, mailbox: String, uidValidity: Int64?, uid: Int64?, messageId: String?, sha256: String, size: Int, outcome: InboundOutcome,
-        autoReply: String?, detail: String?, ticketId: Int64?, commentId: Int64?, receivedAt: Date, rawKept: Bool, sender: String?
+        autoReply: String?, detail: String?, ticketId: Int64?, commentId: Int64?, receivedAt: Date, rawKept: Bool, sender: String?,
+        rawPack: String? = nil, rawOffset: Int64? = nil
     ) {
         self.id = id
         self.mailbox = mailbox
@@ -110,6 +115,8 @@ public struct InboundMessageRecord: Sendable, Codable, Equatable {
         self.receivedAt = receivedAt
         self.rawKept = rawKept
         self.sender = sender
+        self.rawPack = rawPack
+        self.rawOffset = rawOffset
     }
 }
 

@@ -368,6 +368,15 @@ enum Schema {
                 try rewriteTable(db, table) { CheckListExpansion.expanded($0) }
             }
         }
+        migrator.registerMigration("v18: raw messages in packs", foreignKeyChecks: .immediate) { db in
+            // A backlog's raw messages are written one file per batch (`PackStore`): where in it
+            // each one starts; NULL for one in a file of its own (`messages/ab/<sha256>`).
+            try db.execute(sql: """
+                ALTER TABLE inbound_message ADD COLUMN raw_pack TEXT;
+                ALTER TABLE inbound_message ADD COLUMN raw_offset INTEGER;
+                CREATE INDEX inbound_message_raw_pack ON inbound_message (raw_pack) WHERE raw_pack IS NOT NULL AND raw_kept;
+                """)
+        }
         return migrator
     }
 

@@ -295,4 +295,34 @@ struct RetentionContractTests {
         #expect(later.map(\.sha256) == ["s1"])
         #expect(try store.forgetRawMessages(ids: later.compactMap(\.id)) == ["s1"])
     }
+
+    @Test("a message's place in a pack is kept with it; a pack is unkept once none of its messages is kept", arguments: StoreBackend.all)
+    func packsGoWithTheirLastKeptMessage(backend: StoreBackend) throws {
+        let (store, cleanup) = try backend.make()
+        defer { cleanup() }
+        let ids = TestMessageIDs()
+        func packed(_ uid: UInt32, _ pack: String, _ offset: Int64) -> InboundIdentity {
+            var identity = C.identity(uid, messageID: "p\(uid)@x.test", at: C.at(TimeInterval(uid)))
+            identity.rawPack = pack
+            identity.rawOffset = offset
+            return identity
+        }
+        try C.ingest(store, packed(1, "p1", 0), C.content(subject: "One", rawKept: true), ids: ids)
+        try C.ingest(store, packed(2, "p1", 100), C.content(subject: "Two", rawKept: true), ids: ids)
+        try C.ingest(store, packed(3, "p2", 0), C.content(subject: "Three", rawKept: true), ids: ids)
+        // Kept aside while recording: kept for good, and so is its pack.
+        _ = try store.recordQuarantine(packed(4, "p2", 100), sender: "alice@x.test", reason: "failing", rawKept: true) { nil }
+        try C.ingest(store, C.identity(5, messageID: "own-file@x.test", at: C.at(5)), C.content(subject: "Five", rawKept: true), ids: ids)
+
+        let rows = try store.inboundMessages(mailbox: nil)
+        #expect(rows.map(\.rawPack) == ["p1", "p1", "p2", "p2", nil])
+        #expect(rows.map(\.rawOffset) == [0, 100, 0, 100, nil])
+        #expect(try store.unkeptPacks(["p1", "p2", "never-written"]) == ["never-written"])
+        #expect(try store.unkeptPacks([]).isEmpty)
+
+        let expired = try store.keptRawMessages(mailbox: "support", receivedBefore: C.at(100))
+        #expect(expired.compactMap(\.rawPack) == ["p1", "p1", "p2"])
+        _ = try store.forgetRawMessages(ids: expired.compactMap(\.id))
+        #expect(try store.unkeptPacks(["p1", "p2"]) == ["p1"], "p2 still holds the message kept aside")
+    }
 }
