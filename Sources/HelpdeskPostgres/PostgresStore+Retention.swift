@@ -36,8 +36,8 @@ extension PostgresStore: RetentionStore {
     }
 
     /// Of these packs, those in which no row keeps a message any more: their files may go.
-    /// Asked after the forgetting committed, so two instances forgetting a pack's last messages
-    /// at once both see it unkept (and removing it twice is no error).
+    /// Asked after the forgetting committed: of two instances forgetting a pack's last messages
+    /// at once, the later one sees it unkept (and removing it twice is no error).
     public func unkeptPacks(_ names: Set<String>) throws -> Set<String> {
         guard !names.isEmpty else { return [] }
         return try pool.withConnection { session in

@@ -68,16 +68,27 @@ public struct BlobStore: Sendable {
     /// left unsynced, their folders and names. Throws when the flush fails, so the caller does
     /// not commit records that name files which may be lost.
     public func syncFileSystem() throws {
-        var folder = root
-        // The root may not exist yet when nothing was stored: its nearest existing parent is on
-        // the same file system.
-        while !isDirectory(folder), let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
-            folder = String(folder[..<slash])
-        }
+        let folder = nearestFolder()
         let fd = open(folder, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw BlobStoreError.io("open", path: folder, errno: errno) }
         defer { close(fd) }
         guard linuxSyncfs(fd) == 0 else { throw BlobStoreError.io("flush (syncfs) the file system of", path: folder, errno: errno) }
+    }
+
+    /// Which file system the store is on (its device number), so stores sharing one are flushed once.
+    public func fileSystemID() -> UInt64? {
+        var info = stat()
+        return stat(nearestFolder(), &info) == 0 ? UInt64(info.st_dev) : nil
+    }
+
+    /// The root, or its nearest existing parent while it does not exist yet (nothing stored):
+    /// that is on the same file system.
+    private func nearestFolder() -> String {
+        var folder = root
+        while !isDirectory(folder), let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            folder = String(folder[..<slash])
+        }
+        return folder
     }
 
     /// Where the blob `sha256` lives (where it would be stored when it is not), or nil unless

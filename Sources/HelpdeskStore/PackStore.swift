@@ -13,10 +13,12 @@ import Darwin
 /// after another, each found by its pack, offset and size as the database records them. A
 /// backlog's messages then cost one file instead of one each, and creating files was most of
 /// what reading a backlog cost. A pack is written once and never changed; it is removed when
-/// no message in it is kept any more.
+/// no message in it is kept any more, or, when no message ever got recorded from it, a day on.
 public struct PackStore: Sendable {
+    /// The folder that holds the `<name>.pack` files.
     public let root: String
 
+    /// The store under `root`, which `create` makes when it is missing.
     public init(root: String) {
         var root = root
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
@@ -25,7 +27,7 @@ public struct PackStore: Sendable {
 
     /// A writer for one new pack, whose file is created with the first message appended (a
     /// batch with none to keep leaves no file). What it holds counts only once the records naming
-    /// it commit, and those wait for a flush of its file system (`BlobStore.syncFileSystem`).
+    /// it commit, and those wait for the batch's flush of its file system (syncfs(2)).
     public func writer(at date: Date = Date()) -> PackWriter {
         PackWriter(store: self, stamp: Self.stamp(date))
     }
@@ -86,6 +88,28 @@ public struct PackStore: Sendable {
         return bytes
     }
 
+    /// The packs started before `date` (by the time in their name, as the writer's clock gave
+    /// it): a pack no message was recorded from (its batch was read, then the poll stopped,
+    /// crashed or rolled back) is found this way.
+    public func names(startedBefore date: Date) throws -> [String] {
+        let cutoff = Self.stamp(date)
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: root)
+        } catch CocoaError.fileReadNoSuchFile {
+            return []
+        }
+        return entries.compactMap { entry -> String? in
+            guard entry.hasSuffix(".pack") else { return nil }
+            let name = String(entry.dropLast(5))
+            // The stamp is fixed-width: names compare as the times they start with.
+            guard Self.isValidName(name), name.prefix(cutoff.count) < cutoff else { return nil }
+            var info = stat()
+            guard stat("\(root)/\(entry)", &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return name
+        }.sorted()
+    }
+
     /// Deletes pack `name`; removing one that is not there is not an error. Returns whether
     /// there was a file to delete.
     @discardableResult
@@ -96,7 +120,7 @@ public struct PackStore: Sendable {
         return false
     }
 
-    /// `20261201T235959Z`: packs list in the order they were written.
+    /// `20261201T235959Z`: a pack's name says when it was started (to the second, in UTC).
     static func stamp(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
@@ -145,6 +169,7 @@ public final class PackWriter {
     private var file: (name: String, path: String, fd: Int32)?
     private var offset: Int64 = 0
     private var broken = false
+    private var closed = false
 
     init(store: PackStore, stamp: String) {
         self.store = store
@@ -156,10 +181,11 @@ public final class PackWriter {
     /// Appends `bytes`; returns the pack's name and the offset they start at.
     public func append(_ bytes: [UInt8]) throws -> (pack: String, offset: Int64) {
         guard !broken else { throw BlobStoreError.io("append to a pack after a failed write in", path: store.root, errno: EIO) }
+        guard !closed else { throw BlobStoreError.io("append to a closed pack in", path: store.root, errno: EBADF) }
         if file == nil {
             do { file = try store.create(stamp: stamp) } catch { broken = true; throw error }
         }
-        guard let file, file.fd >= 0 else { throw BlobStoreError.io("append to a closed pack in", path: store.root, errno: EBADF) }
+        guard let file else { throw BlobStoreError.io("append to a pack in", path: store.root, errno: EBADF) }
         let start = offset
         do {
             try bytes.withUnsafeBytes { buffer in
@@ -183,6 +209,7 @@ public final class PackWriter {
 
     /// Closes the file; its data reaches the disk with the batch's flush.
     public func close() {
+        closed = true
         guard let open = file, open.fd >= 0 else { return }
         closeDescriptor(open.fd)
         file = (open.name, open.path, -1)

@@ -46,9 +46,9 @@ struct Backup: ParsableCommand {
         (one consistent snapshot; integrity check ok).
 
         Next, copy the data directory \(dataDirectory) (attachments, raw messages) with your usual file tools, \
-        e.g. `rsync -a \(dataDirectory)/ BACKUP-FOLDER/data/`. Its files are named by their SHA-256 and never \
-        changed, only added (and old raw messages removed), so a copy taken after the database holds every file \
-        that database refers to.
+        e.g. `rsync -a \(dataDirectory)/ BACKUP-FOLDER/data/`. Its files never change once the database refers \
+        to them, they are only added (and old raw messages removed), so a copy taken after the database holds \
+        every file that database refers to.
 
         To restore: stop the gateway (`systemctl stop mailgate`); delete \(database)-wal and \(database)-shm if \
         they exist; copy \(summary.path) over \(database); put the data directory back; start the gateway \

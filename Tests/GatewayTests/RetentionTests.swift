@@ -79,6 +79,34 @@ struct RetentionTests {
         #expect(try gateway.data.attachments.read(attachment.sha256) == Array("same log every time".utf8))
     }
 
+    @Test("a pack no message was recorded from goes a day after it was written, not before")
+    func packsNobodyRecordedGoAfterADay() throws {
+        let directory = try TemporaryDirectory()
+        let clock = Clock()
+        let store = try FixtureStore(kind: .selected, directory: directory)
+        let gateway = try gateway(in: directory, store: store, keep: "forever", clock: clock)
+        // A batch read, then the poll stopped before recording it: nothing names its pack.
+        let orphan = gateway.data.packs.writer(at: clock.now)
+        let place = try orphan.append(message(1))
+        orphan.close()
+        let path = try #require(gateway.data.packs.path(for: place.pack))
+
+        clock.advance(days: 0.9)
+        #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 0), "a poll may still be recording it")
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try gateway.pruneRawMessages(dryRun: true) == PruneSummary(), "a dry run deletes nothing")
+        clock.advance(days: 0.2)
+        #expect(try gateway.pruneRawMessages(dryRun: true) == PruneSummary())
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 1))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        // A stray file that is not a pack's is left alone.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: gateway.data.packs.root + "/notes.txt"))
+        clock.advance(days: 2)
+        #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 0))
+        #expect(FileManager.default.fileExists(atPath: gateway.data.packs.root + "/notes.txt"))
+    }
+
     @Test func messagesKeptAsideOutliveTheRetention() throws {
         let directory = try TemporaryDirectory()
         let clock = Clock()

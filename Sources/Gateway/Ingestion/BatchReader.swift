@@ -133,7 +133,7 @@ struct BatchReader: @unchecked Sendable {
         batch.reserveCapacity(window.count)
         // The window's raw messages go to one file: creating a file each was most of what
         // reading a backlog cost. Closed before the batch's flush starts.
-        let pack = pipeline.data.packs.writer()
+        let pack = pipeline.data.packs.writer(at: pipeline.now())
         defer { pack.close() }
         for uid in window {
             do {

@@ -76,7 +76,8 @@ struct MailboxPoller {
     /// records them, a batch or a few at a time in one transaction, and a queue flags each
     /// committed transaction's messages while the next is recorded, so the two cores overlap.
     /// The first message that cannot be recorded stops the poll as before: what came before it
-    /// is committed and flagged, it and what follows stay unrecorded for the next poll.
+    /// is committed (and flagged, unless the flags could not be sent: the next poll sends them),
+    /// it and what follows stay unrecorded for the next poll.
     private func record(_ uids: [UInt32], status: MailboxStatus, client: IMAPClient, into summary: inout PollSummary) throws {
         let reader = try IMAPBulkReader(endpoint: endpoint)
         // Renumbered between STATUS and EXAMINE: the next poll rescans.
@@ -93,6 +94,10 @@ struct MailboxPoller {
             finished.signal()
         }.start()
         let flags = ServerFlagging(client: client, stages: stages)
+        // Asks the server about a message it did not return, on a connection of its own: the
+        // flagging one may be busy, and this is asked inside a transaction (rare: opened when
+        // first needed).
+        let asking = OnDemandClient { try IMAPClient(endpoint: endpoint, maximumMessageSize: pipeline.mailbox.maximumMessageSize) }
         // Runs after the ones below have waited for the reader and the flags, whose figures are
         // then final.
         defer { report(stages) }
@@ -101,9 +106,12 @@ struct MailboxPoller {
             batches.close()
             finished.wait()
         }
-        // On a way out by an error, that error is the one reported; flags already queued are
-        // still sent, as they were before the error.
-        defer { try? flags.finish() }
+        // On a way out by an error, that error is the one reported; flags not sent yet are left
+        // to the next poll's straggler search.
+        defer {
+            flags.abandon()
+            try? flags.finish()
+        }
         let started = ContinuousClock.now
         var done = 0
 
@@ -135,7 +143,7 @@ struct MailboxPoller {
                             for message in group {
                                 if shutdown?.isRequested == true { break }
                                 do {
-                                    try record(message, in: recorder, status: status, flags: flags, into: &part)
+                                    try record(message, in: recorder, status: status, asking: asking, into: &part)
                                 } catch {
                                     part.failure = error
                                     break
@@ -182,7 +190,12 @@ struct MailboxPoller {
             // Renumbered folder: its UIDs now name other messages, so nothing is flagged or moved
             // by them; the next poll rescans, and what this one recorded is found again by
             // Message-ID and flagged under its new UID.
-            if outcome.renumbered { return }
+            if outcome.renumbered {
+                // Its UIDs now name other messages: nothing more is flagged by them.
+                flags.abandon()
+                try flags.finish()
+                return
+            }
             let afterProcessing = pipeline.mailbox.afterProcessing
             flags.add { client in
                 try Self.finish(client, processed: processed, quarantined: quarantined, afterProcessing: afterProcessing)
@@ -192,8 +205,15 @@ struct MailboxPoller {
             onProgress?(PollProgress(
                 mailbox: pipeline.mailbox.name, done: done, total: uids.count,
                 elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-            if let failure = outcome.failure { throw failure }
-            if shutdown?.isRequested == true { break }
+            if let failure = outcome.failure {
+                // What came before it is committed: flagged before the poll stops, as before.
+                try? flags.finish()
+                throw failure
+            }
+            if shutdown?.isRequested == true {
+                flags.abandon()
+                break
+            }
         }
         try flags.finish()
     }
@@ -201,7 +221,7 @@ struct MailboxPoller {
     /// Records one message read by the reading thread into the transaction's `outcome`; throws
     /// when the poll must stop at it.
     private func record(
-        _ message: ReadMessage, in recorder: any InboundRecorder, status: MailboxStatus, flags: ServerFlagging, into outcome: inout BatchOutcome
+        _ message: ReadMessage, in recorder: any InboundRecorder, status: MailboxStatus, asking: OnDemandClient, into outcome: inout BatchOutcome
     ) throws {
         switch message.content {
         case .prepared(let prepared):
@@ -212,8 +232,7 @@ struct MailboxPoller {
             outcome.recorded.append((message.uid, keptAside))
         case .vanished:
             // Decided here, before any later message moves the cursor past it.
-            // After the flags queued before it: the connection serves one command at a time.
-            switch try flags.withClient({ try vanishedMessage(message.uid, status: status, client: $0) }) {
+            switch try vanishedMessage(message.uid, status: status, client: asking.client()) {
             case .expunged: outcome.vanished.append(message.uid)
             case .renumbered: outcome.renumbered = true
             }
@@ -300,5 +319,22 @@ struct MailboxPoller {
         case .quarantined: summary.quarantined += 1
         case .bounce: summary.reports += 1
         }
+    }
+}
+
+/// An IMAP connection opened the first time it is asked for, on the recording thread.
+final class OnDemandClient {
+    private let open: () throws -> IMAPClient
+    private var opened: IMAPClient?
+
+    init(_ open: @escaping () throws -> IMAPClient) {
+        self.open = open
+    }
+
+    func client() throws -> IMAPClient {
+        if let opened { return opened }
+        let made = try open()
+        opened = made
+        return made
     }
 }

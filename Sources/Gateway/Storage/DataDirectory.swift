@@ -1,12 +1,14 @@
 import Foundation
 public import HelpdeskStore
 
-/// Where the gateway keeps files: attachments and raw messages, each content-addressed by SHA-256.
+/// Where the gateway keeps files: attachments and raw messages, content-addressed by SHA-256,
+/// and the raw messages a poll read, one pack per batch.
 public struct DataDirectory: Sendable {
     public let root: String
     /// Attachment bytes, kept as long as the tickets.
     public private(set) var attachments: BlobStore
-    /// Raw messages, kept for the mailbox's retention (and always when kept aside).
+    /// Raw messages with a file of their own (from the MTA pipe, kept aside, delivery reports),
+    /// kept for the mailbox's retention (and always when kept aside).
     public private(set) var messages: BlobStore
     /// Raw messages a poll read in a batch, one file per batch (`messages/packs/`).
     public let packs: PackStore
@@ -27,9 +29,13 @@ public struct DataDirectory: Sendable {
         return copy
     }
 
-    /// Makes every file written so far durable (both stores; one flush when they share a file system).
+    /// Makes every file written so far durable: one flush per file system the stores are on
+    /// (each flush can wait for the disk even when nothing is left to write).
     func syncFileSystem() throws {
-        try attachments.syncFileSystem()
-        try messages.syncFileSystem()
+        var flushed: Set<UInt64> = []
+        for store in [attachments, messages, BlobStore(root: packs.root)] {
+            if let id = store.fileSystemID(), !flushed.insert(id).inserted { continue }
+            try store.syncFileSystem()
+        }
     }
 }

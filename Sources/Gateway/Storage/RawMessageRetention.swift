@@ -23,11 +23,15 @@ extension HelpdeskGateway {
             for digest in try database.forgetRawMessages(ids: expired.compactMap(\.id)) where try data.messages.remove(digest) {
                 summary.files += 1
             }
-            // A pack goes once none of its messages is kept: those expire together, unless one
-            // was kept aside while recording, which keeps its pack.
-            for pack in try database.unkeptPacks(Set(expired.compactMap(\.rawPack))) where try data.packs.remove(pack) {
-                summary.files += 1
-            }
+        }
+        guard !dryRun else { return summary }
+        // A pack goes once no row keeps a message in it: its messages expired together (one
+        // mailbox, one batch), or none was ever recorded from it (the poll stopped, crashed or
+        // rolled back after reading its batch), or a run was cut short after forgetting them. A
+        // day old at least, so a pack a poll is still writing or recording is never caught.
+        let old = try data.packs.names(startedBefore: now().addingTimeInterval(-86_400))
+        for pack in try database.unkeptPacks(Set(old)).sorted() where try data.packs.remove(pack) {
+            summary.files += 1
         }
         return summary
     }

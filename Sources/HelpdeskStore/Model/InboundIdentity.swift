@@ -12,9 +12,10 @@ public struct InboundIdentity: Sendable, Equatable {
     public var sha256: String
     public var size: Int
     public var receivedAt: Date
-    /// The pack its raw bytes were written to, and where in it they start (`PackStore`); nil
-    /// when they are in a file of their own, or not kept.
+    /// The pack its raw bytes were written to (`PackStore`); nil when they are in a file of
+    /// their own, or not kept.
     public var rawPack: String?
+    /// Where in `rawPack` its bytes start (`size` of them).
     public var rawOffset: Int64?
 
     public init(mailbox: String, uidValidity: UInt32?, uid: UInt32?, messageID: String?, sha256: String, size: Int, receivedAt: Date) {

@@ -169,6 +169,7 @@ extension HelpdeskDatabase {
         }
     }
 
+    /// Of these packs, those in which no row keeps a message any more: their files may go.
     public func unkeptPacks(_ names: Set<String>) throws -> Set<String> {
         guard !names.isEmpty else { return [] }
         return try writer.read { db in

@@ -90,9 +90,10 @@ public struct InboundMessageRecord: Sendable, Codable, Equatable {
     public var rawKept: Bool
     /// The From address (lower-cased), part of the duplicate check with the Message-ID.
     public var sender: String?
-    /// The pack holding the raw bytes (`PackStore`), and where in it they start; nil when they
-    /// are in a file of their own, named by `sha256`.
+    /// The pack holding the raw bytes (`PackStore`); nil when they are in a file of their own,
+    /// named by `sha256`.
     public var rawPack: String?
+    /// Where in `rawPack` the raw bytes start (`size` of them).
     public var rawOffset: Int64?
 
     package init(

@@ -310,7 +310,8 @@ struct RetentionContractTests {
         try C.ingest(store, packed(1, "p1", 0), C.content(subject: "One", rawKept: true), ids: ids)
         try C.ingest(store, packed(2, "p1", 100), C.content(subject: "Two", rawKept: true), ids: ids)
         try C.ingest(store, packed(3, "p2", 0), C.content(subject: "Three", rawKept: true), ids: ids)
-        // Kept aside while recording: kept for good, and so is its pack.
+        // A row retention never expires (kept aside) keeps its pack too: the store does not
+        // know how a row came to name a pack.
         _ = try store.recordQuarantine(packed(4, "p2", 100), sender: "alice@x.test", reason: "failing", rawKept: true) { nil }
         try C.ingest(store, C.identity(5, messageID: "own-file@x.test", at: C.at(5)), C.content(subject: "Five", rawKept: true), ids: ids)
 
