@@ -321,11 +321,14 @@ extension HelpdeskGateway {
         guard let pipeline = wiring.pipelines[name], let endpoint = wiring.imapEndpoints[name] else { return PollSummary(mailbox: name) }
         let started = Date()
         var poller = MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown)
+        poller.expectingMail = !quietMailboxes.withLock { $0.contains(name) }
         poller.onProgress = { [database, now, activity] done in
             activity.recordWrite { try database.recordPollProgress(mailbox: name, at: now()) }
             progress?.update(done)
         }
         var summary = poller.poll()
+        let quiet = summary.error == nil && summary.fetched == 0 && (summary.unrecorded ?? 0) == 0
+        quietMailboxes.withLock { if quiet { $0.insert(name) } else { $0.remove(name) } }
         progress?.finished(mailbox: name)
         let ended = Date()
         let duration = ended.timeIntervalSince(started)

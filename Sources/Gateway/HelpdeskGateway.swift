@@ -37,6 +37,9 @@ public final class HelpdeskGateway: Sendable {
     private let wiring: Mutex<GatewayWiring>
     /// What the daemon counts between heartbeats.
     let activity = GatewayActivity()
+    /// Mailboxes whose last poll found nothing new: their next poll opens its reading
+    /// connection only once it knows there is mail (`MailboxPoller.expectingMail`).
+    let quietMailboxes = Mutex<Set<String>>([])
 
     public var config: ConfigDirectory { current.config }
     var templates: TemplateLibrary { current.templates }

@@ -80,7 +80,8 @@ struct SeveralMailboxesTests {
 
         try stalling.waitForConnections(1)
         try servers.waitForMessages(user: "alice", count: 1, timeout: 20)
-        #expect(stalling.accepted == 1, "the stalled poller is still in its first attempt")
+        // A first poll opens its reading connection beside the first one: two per attempt.
+        #expect(stalling.accepted == 2, "the stalled poller is still in its first attempt")
         let ack = Message.parse(try #require(try servers.messages(user: "alice").first))
         #expect(ack.subject?.contains("[SUPP-1]") == true)
 

@@ -33,6 +33,10 @@ struct MailboxPoller {
     let shutdown: ShutdownSignal?
     /// Called after each committed transaction (a batch or a few), while a long poll goes on.
     var onProgress: ((PollProgress) -> Void)? = nil
+    /// Whether the poll is likely to find mail (the first of a process, or one after a poll that
+    /// found some): the reading connection then logs in beside the first one. Otherwise it is
+    /// opened once there is something to read, so a quiet mailbox costs one login a poll.
+    var expectingMail = true
 
     func poll() -> PollSummary {
         var summary = PollSummary(mailbox: pipeline.mailbox.name)
@@ -47,6 +51,9 @@ struct MailboxPoller {
 
     private func run(_ summary: inout PollSummary) throws {
         let mailbox = pipeline.mailbox
+        let early = expectingMail ? EarlyReader(endpoint: endpoint) : nil
+        // Not taken (nothing new, or an error first): closed here, its thread done.
+        defer { early?.wait() }
         let client = try IMAPClient(endpoint: endpoint, maximumMessageSize: mailbox.maximumMessageSize)
         let status = try client.status()
         var lastUID: UInt32 = 0
@@ -69,7 +76,7 @@ struct MailboxPoller {
         let uids = try client.uids(after: lastUID, below: status.uidNext)
         summary.unrecorded = uids.count
         guard !uids.isEmpty else { return }
-        try record(uids, status: status, client: client, into: &summary)
+        try record(uids, status: status, client: client, reader: early?.take() ?? IMAPBulkReader(endpoint: endpoint), into: &summary)
     }
 
     /// Reads `uids` in batches on a thread of its own (fetch, parse, files) while this thread
@@ -78,8 +85,7 @@ struct MailboxPoller {
     /// The first message that cannot be recorded stops the poll as before: what came before it
     /// is committed (and flagged, unless the flags could not be sent: the next poll sends them),
     /// it and what follows stay unrecorded for the next poll.
-    private func record(_ uids: [UInt32], status: MailboxStatus, client: IMAPClient, into summary: inout PollSummary) throws {
-        let reader = try IMAPBulkReader(endpoint: endpoint)
+    private func record(_ uids: [UInt32], status: MailboxStatus, client: IMAPClient, reader: IMAPBulkReader, into summary: inout PollSummary) throws {
         // Renumbered between STATUS and EXAMINE: the next poll rescans.
         guard reader.uidValidity == status.uidValidity else { return }
         let batchPipeline = pipeline.deferringFileSync()
