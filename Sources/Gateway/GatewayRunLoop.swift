@@ -289,6 +289,8 @@ extension HelpdeskGateway {
                       }) {
                 // The first call only logged in (it returns at once, to poll again): now others may.
                 leaveGate()
+                // News came: the poll it wakes expects mail (`MailboxPoller.expectingMail`).
+                _ = quietMailboxes.withLock { $0.remove(name) }
                 continue
             }
             leaveGate()
@@ -327,7 +329,8 @@ extension HelpdeskGateway {
             progress?.update(done)
         }
         var summary = poller.poll()
-        let quiet = summary.error == nil && summary.fetched == 0 && (summary.unrecorded ?? 0) == 0
+        // A failed poll counts as quiet too: its retries must not log in twice each.
+        let quiet = summary.error != nil || (summary.fetched == 0 && (summary.unrecorded ?? 0) == 0)
         quietMailboxes.withLock { if quiet { $0.insert(name) } else { $0.remove(name) } }
         progress?.finished(mailbox: name)
         let ended = Date()

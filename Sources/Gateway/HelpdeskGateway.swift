@@ -37,7 +37,7 @@ public final class HelpdeskGateway: Sendable {
     private let wiring: Mutex<GatewayWiring>
     /// What the daemon counts between heartbeats.
     let activity = GatewayActivity()
-    /// Mailboxes whose last poll found nothing new: their next poll opens its reading
+    /// Mailboxes whose last poll found nothing new, or failed: their next poll opens its reading
     /// connection only once it knows there is mail (`MailboxPoller.expectingMail`).
     let quietMailboxes = Mutex<Set<String>>([])
 

@@ -28,7 +28,7 @@ public struct PackStore: Sendable {
     /// A writer for one new pack, whose file is created with the first message appended (a
     /// batch with none to keep leaves no file). What it holds counts only once the records naming
     /// it commit, and those wait for the batch's flush of its file system (syncfs(2)).
-    public func writer(at date: Date = Date()) -> PackWriter {
+    public func writer(at date: Date) -> PackWriter {
         PackWriter(store: self, stamp: Self.stamp(date))
     }
 
@@ -88,11 +88,11 @@ public struct PackStore: Sendable {
         return bytes
     }
 
-    /// The packs started before `date` (by the time in their name, as the writer's clock gave
-    /// it): a pack no message was recorded from (its batch was read, then the poll stopped,
-    /// crashed or rolled back) is found this way.
-    public func names(startedBefore date: Date) throws -> [String] {
-        let cutoff = Self.stamp(date)
+    /// The packs started in `period` (by the time in their name, as the writer's clock gave it):
+    /// a pack no message was recorded from (its batch was read, then the poll stopped, crashed
+    /// or rolled back) is found this way. A file whose name does not start with a time is none.
+    public func names(started period: Range<Date>) throws -> [String] {
+        let (from, to) = (Self.stamp(period.lowerBound), Self.stamp(period.upperBound))
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: root)
@@ -103,7 +103,7 @@ public struct PackStore: Sendable {
             guard entry.hasSuffix(".pack") else { return nil }
             let name = String(entry.dropLast(5))
             // The stamp is fixed-width: names compare as the times they start with.
-            guard Self.isValidName(name), name.prefix(cutoff.count) < cutoff else { return nil }
+            guard Self.isValidName(name), Self.isStamped(name), name.prefix(from.count) >= from, name.prefix(to.count) < to else { return nil }
             var info = stat()
             guard stat("\(root)/\(entry)", &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             return name
@@ -128,6 +128,21 @@ public struct PackStore: Sendable {
         return String(
             format: "%04d%02d%02dT%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+
+    /// Whether `name` starts as `create` names packs: `20261201T235959Z-`.
+    static func isStamped(_ name: String) -> Bool {
+        let bytes = Array(name.utf8.prefix(17))
+        guard bytes.count == 17 else { return false }
+        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
+        return bytes.enumerated().allSatisfy { index, byte in
+            switch index {
+            case 8: byte == UInt8(ascii: "T")
+            case 15: byte == UInt8(ascii: "Z")
+            case 16: byte == UInt8(ascii: "-")
+            default: digit.contains(byte)
+            }
+        }
     }
 
     /// Letters, digits and `-` only, as `create` names packs.

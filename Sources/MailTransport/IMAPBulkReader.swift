@@ -24,6 +24,13 @@ public final class IMAPBulkReader {
         uidValidity = validity
     }
 
+    /// Brings the session's view of the folder up to date (NOOP): a connection that examined it
+    /// before another one's search is told of the messages that arrived in between, so it can
+    /// fetch every UID that search found.
+    public func refresh() throws(TransportError) {
+        _ = try wire.run("NOOP")
+    }
+
     /// `RFC822.SIZE` of each of `uids` the folder still holds.
     public func sizes(of uids: [UInt32]) throws(TransportError) -> [UInt32: Int] {
         var sizes: [UInt32: Int] = [:]

@@ -94,17 +94,19 @@ struct RetentionTests {
         clock.advance(days: 0.9)
         #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 0), "a poll may still be recording it")
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try gateway.pruneRawMessages(dryRun: true) == PruneSummary(), "a dry run deletes nothing")
         clock.advance(days: 0.2)
         #expect(try gateway.pruneRawMessages(dryRun: true) == PruneSummary())
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 1))
         #expect(!FileManager.default.fileExists(atPath: path))
-        // A stray file that is not a pack's is left alone.
-        try Data("x".utf8).write(to: URL(fileURLWithPath: gateway.data.packs.root + "/notes.txt"))
+        // Files that are not packs are left alone, even named like one.
+        for stray in ["notes.txt", "2024notes.pack"] {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: gateway.data.packs.root + "/" + stray))
+        }
         clock.advance(days: 2)
         #expect(try gateway.pruneRawMessages() == PruneSummary(messages: 0, files: 0))
         #expect(FileManager.default.fileExists(atPath: gateway.data.packs.root + "/notes.txt"))
+        #expect(FileManager.default.fileExists(atPath: gateway.data.packs.root + "/2024notes.pack"))
     }
 
     @Test func messagesKeptAsideOutliveTheRetention() throws {

@@ -78,7 +78,7 @@ struct SeveralMailboxesTests {
             _ = running.wait(timeout: .now() + 60)
         }
 
-        try stalling.waitForConnections(1)
+        try stalling.waitForConnections(2)
         try servers.waitForMessages(user: "alice", count: 1, timeout: 20)
         // A first poll opens its reading connection beside the first one: two per attempt.
         #expect(stalling.accepted == 2, "the stalled poller is still in its first attempt")

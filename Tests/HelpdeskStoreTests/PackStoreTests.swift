@@ -47,10 +47,10 @@ struct PackStoreTests {
     func filesOnlyForWhatIsWritten() throws {
         let directory = try TemporaryDirectory()
         let store = PackStore(root: directory.path("packs"))
-        store.writer().close()
+        store.writer(at: Date()).close()
         #expect(packFiles(store.root).isEmpty)
-        let first = try store.writer().append([1, 2, 3]).pack
-        let second = try store.writer().append([1, 2, 3]).pack
+        let first = try store.writer(at: Date()).append([1, 2, 3]).pack
+        let second = try store.writer(at: Date()).append([1, 2, 3]).pack
         #expect(first != second)
         #expect(packFiles(store.root) == ["\(first).pack", "\(second).pack"].sorted())
     }
@@ -59,7 +59,7 @@ struct PackStoreTests {
     func damagedPacks() throws {
         let directory = try TemporaryDirectory()
         let store = PackStore(root: directory.path("packs"))
-        let writer = store.writer()
+        let writer = store.writer(at: Date())
         let message = Array("Subject: x\r\n\r\nbody\r\n".utf8)
         let place = try writer.append(message)
         writer.close()
@@ -83,11 +83,30 @@ struct PackStoreTests {
         #expect(throws: BlobStoreError.invalidID(name)) { try store.read(pack: name, offset: 0, size: 0, sha256: "") }
     }
 
+    @Test("packs are found by the time their name starts with; other files are not packs")
+    func packsByTime() throws {
+        let directory = try TemporaryDirectory()
+        let store = PackStore(root: directory.path("packs"))
+        let day: TimeInterval = 86_400
+        let start = Date(timeIntervalSince1970: 1_796_169_600)  // 2026-12-02T00:00:00Z
+        var names: [String] = []
+        for offset in [0, 1, 2, 3] {
+            names.append(try store.writer(at: start.addingTimeInterval(Double(offset) * day)).append([1]).pack)
+        }
+        for stray in ["1", "0-x", "2024notes", "20261202T000000Z"] {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: "\(store.root)/\(stray).pack"))
+        }
+        #expect(try store.names(started: start..<start.addingTimeInterval(2 * day)) == [names[0], names[1]])
+        #expect(try store.names(started: start.addingTimeInterval(day)..<start.addingTimeInterval(day + 1)) == [names[1]])
+        #expect(try store.names(started: start.addingTimeInterval(-day)..<start) == [])
+        #expect(try PackStore(root: directory.path("none")).names(started: start..<start.addingTimeInterval(day)) == [])
+    }
+
     @Test("remove says whether there was a file; appending after close fails")
     func removeAndClose() throws {
         let directory = try TemporaryDirectory()
         let store = PackStore(root: directory.path("packs"))
-        let writer = store.writer()
+        let writer = store.writer(at: Date())
         let place = try writer.append([1])
         writer.close()
         #expect(throws: BlobStoreError.self) { _ = try writer.append([2]) }

@@ -34,8 +34,9 @@ struct MailboxPoller {
     /// Called after each committed transaction (a batch or a few), while a long poll goes on.
     var onProgress: ((PollProgress) -> Void)? = nil
     /// Whether the poll is likely to find mail (the first of a process, or one after a poll that
-    /// found some): the reading connection then logs in beside the first one. Otherwise it is
-    /// opened once there is something to read, so a quiet mailbox costs one login a poll.
+    /// found some and did not fail): the reading connection then logs in beside the first one.
+    /// Otherwise it is opened once there is something to read, so a quiet mailbox costs one
+    /// login a poll, and a failing one one login a retry.
     var expectingMail = true
 
     func poll() -> PollSummary {
@@ -52,8 +53,8 @@ struct MailboxPoller {
     private func run(_ summary: inout PollSummary) throws {
         let mailbox = pipeline.mailbox
         let early = expectingMail ? EarlyReader(endpoint: endpoint) : nil
-        // Not taken (nothing new, or an error first): closed here, its thread done.
-        defer { early?.wait() }
+        // Not taken (nothing new, or an error first): closed before the poll returns.
+        defer { early?.close() }
         let client = try IMAPClient(endpoint: endpoint, maximumMessageSize: mailbox.maximumMessageSize)
         let status = try client.status()
         var lastUID: UInt32 = 0
@@ -86,7 +87,7 @@ struct MailboxPoller {
     /// is committed (and flagged, unless the flags could not be sent: the next poll sends them),
     /// it and what follows stay unrecorded for the next poll.
     private func record(_ uids: [UInt32], status: MailboxStatus, client: IMAPClient, reader: IMAPBulkReader, into summary: inout PollSummary) throws {
-        // Renumbered between STATUS and EXAMINE: the next poll rescans.
+        // Renumbered between STATUS and EXAMINE (in either order): the next poll rescans.
         guard reader.uidValidity == status.uidValidity else { return }
         let batchPipeline = pipeline.deferringFileSync()
         let batches = HandOff<ReadBatch>(capacity: 2)
@@ -112,12 +113,9 @@ struct MailboxPoller {
             batches.close()
             finished.wait()
         }
-        // On a way out by an error, that error is the one reported; flags not sent yet are left
-        // to the next poll's straggler search.
-        defer {
-            flags.abandon()
-            try? flags.finish()
-        }
+        // On a way out by an error, that error is the one reported; the flags already queued
+        // (two transactions' at most) are still sent, as they were before the error.
+        defer { try? flags.finish() }
         let started = ContinuousClock.now
         var done = 0
 
@@ -197,7 +195,6 @@ struct MailboxPoller {
             // by them; the next poll rescans, and what this one recorded is found again by
             // Message-ID and flagged under its new UID.
             if outcome.renumbered {
-                // Its UIDs now name other messages: nothing more is flagged by them.
                 flags.abandon()
                 try flags.finish()
                 return
@@ -213,13 +210,15 @@ struct MailboxPoller {
                 elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if let failure = outcome.failure {
                 // What came before it is committed: flagged before the poll stops, as before.
-                try? flags.finish()
+                do {
+                    try flags.finish()
+                } catch {
+                    logger.warning("could not flag recorded messages; the next poll flags them", metadata: [
+                        "mailbox": "\(pipeline.mailbox.name)", "error": "\(error)"])
+                }
                 throw failure
             }
-            if shutdown?.isRequested == true {
-                flags.abandon()
-                break
-            }
+            if shutdown?.isRequested == true { break }
         }
         try flags.finish()
     }
@@ -328,7 +327,8 @@ struct MailboxPoller {
     }
 }
 
-/// An IMAP connection opened the first time it is asked for, on the recording thread.
+/// An IMAP client made the first time it is asked for (it connects on its first command), on
+/// the recording thread.
 final class OnDemandClient {
     private let open: () throws -> IMAPClient
     private var opened: IMAPClient?

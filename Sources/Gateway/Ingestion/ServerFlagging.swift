@@ -9,7 +9,8 @@ import Synchronization
 /// work that shutting down would have to wait for.
 /// After a failure no further job runs; the poll stops at its next check of `failure`. What
 /// stayed unflagged is at or below the committed cursor, so the next poll's straggler search
-/// flags it (and `after_processing` moves it).
+/// flags it (and `after_processing` moves it); a message kept aside then lacks its
+/// `$Helpdesk-Quarantined` keyword, which only this flagging sets.
 final class ServerFlagging: @unchecked Sendable {
     // @unchecked: the client is used by one job at a time, in order (the serial queue);
     // `firstFailure` and `abandoned` are Mutexes.
@@ -45,8 +46,8 @@ final class ServerFlagging: @unchecked Sendable {
         }
     }
 
-    /// Skips the jobs that have not started: on the way out after an error, a shutdown or a
-    /// renumbered folder, the next poll's straggler search does their work.
+    /// Skips the jobs that have not started: once the folder was renumbered, their UIDs name
+    /// other messages.
     func abandon() {
         abandoned.withLock { $0 = true }
     }

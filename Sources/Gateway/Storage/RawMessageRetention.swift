@@ -14,6 +14,7 @@ extension HelpdeskGateway {
     /// updated first, so a crash leaves at worst a file nobody points to, never a dangling record.
     public func pruneRawMessages(dryRun: Bool = false) throws -> PruneSummary {
         var summary = PruneSummary()
+        var packs: Set<String> = []
         for mailbox in config.mailboxes {
             guard let days = mailbox.rawMessageRetentionDays else { continue }
             let cutoff = now().addingTimeInterval(-Double(days) * 86_400)
@@ -23,14 +24,20 @@ extension HelpdeskGateway {
             for digest in try database.forgetRawMessages(ids: expired.compactMap(\.id)) where try data.messages.remove(digest) {
                 summary.files += 1
             }
+            packs.formUnion(expired.compactMap(\.rawPack).filter { data.packs.path(for: $0) != nil })
         }
         guard !dryRun else { return summary }
         // A pack goes once no row keeps a message in it: its messages expired together (one
-        // mailbox, one batch), or none was ever recorded from it (the poll stopped, crashed or
-        // rolled back after reading its batch), or a run was cut short after forgetting them. A
-        // day old at least, so a pack a poll is still writing or recording is never caught.
-        let old = try data.packs.names(startedBefore: now().addingTimeInterval(-86_400))
-        for pack in try database.unkeptPacks(Set(old)).sorted() where try data.packs.remove(pack) {
+        // mailbox, one batch). So does one no message was ever recorded from (the poll stopped,
+        // crashed or rolled back after reading its batch), looked for among the packs started
+        // a day to a week ago: a day, so a pack a poll is still writing or recording is never
+        // caught (instances sharing the data directory keep their clocks within that); a week,
+        // so each run asks about a week's packs, not every one kept. The gateway runs this
+        // hourly; a pack it missed (stopped for longer than a week) stays, holding nothing
+        // the database names.
+        let day: TimeInterval = 86_400
+        packs.formUnion(try data.packs.names(started: now().addingTimeInterval(-7 * day)..<now().addingTimeInterval(-day)))
+        for pack in try database.unkeptPacks(packs).sorted() where try data.packs.remove(pack) {
             summary.files += 1
         }
         return summary
