@@ -50,7 +50,7 @@ public struct BlobStore: Sendable {
             defer { close(fd) }
             // open's mode is filtered by the umask; set 0640 outright.
             guard fchmod(fd, 0o640) == 0 else { throw BlobStoreError.io("chmod", path: temp, errno: errno) }
-            try writeAll(fd, bytes, path: temp)
+            try Self.writeAll(fd, bytes, path: temp)
             // Data must be on disk before the name points at it, or a crash can leave an empty blob.
             // Deferred, a crash before the batch's flush can leave one too, but nothing refers to
             // it yet, and the size check above writes it again.
@@ -199,7 +199,8 @@ public struct BlobStore: Sendable {
     }
 
     /// Creates `folder` and any missing parents with mode 0750; existing folders are left as they are.
-    private func makeFolders(_ folder: String) throws {
+    /// (Also `PackStore`'s, with `syncsEachFile` off.)
+    func makeFolders(_ folder: String) throws {
         var missing: [String] = []
         var current = folder
         while !current.isEmpty, !isDirectory(current) {
@@ -249,7 +250,8 @@ public struct BlobStore: Sendable {
         close(fd)
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    /// Writes all of `bytes` to `fd` (also a pack's appends).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

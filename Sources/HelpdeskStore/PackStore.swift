@@ -153,26 +153,11 @@ public struct PackStore: Sendable {
         }
     }
 
+    /// The folder and its missing parents, 0750 as the blob stores' (made durable by the flush).
     private func makeFolder() throws {
-        var parts: [String] = []
-        var current = root
-        while !current.isEmpty, !Self.isDirectory(current) {
-            parts.append(current)
-            guard let slash = current.lastIndex(of: "/"), slash != current.startIndex else { break }
-            current = String(current[..<slash])
-        }
-        for path in parts.reversed() {
-            if mkdir(path, 0o750) == 0 {
-                guard chmod(path, 0o750) == 0 else { throw BlobStoreError.io("chmod", path: path, errno: errno) }
-            } else if errno != EEXIST {
-                throw BlobStoreError.io("create folder", path: path, errno: errno)
-            }
-        }
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        var folders = BlobStore(root: root)
+        folders.syncsEachFile = false
+        try folders.makeFolders(root)
     }
 }
 
@@ -203,17 +188,7 @@ public final class PackWriter {
         guard let file else { throw BlobStoreError.io("append to a pack in", path: store.root, errno: EBADF) }
         let start = offset
         do {
-            try bytes.withUnsafeBytes { buffer in
-                var done = 0
-                while done < buffer.count {
-                    let written = write(file.fd, buffer.baseAddress! + done, buffer.count - done)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw BlobStoreError.io("write", path: file.path, errno: errno)
-                    }
-                    done += written
-                }
-            }
+            try BlobStore.writeAll(file.fd, bytes, path: file.path)
         } catch {
             broken = true
             throw error
