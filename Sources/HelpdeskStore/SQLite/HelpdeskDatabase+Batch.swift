@@ -5,7 +5,7 @@ extension HelpdeskDatabase {
     /// One write transaction for the whole batch; each message is isolated by a savepoint of
     /// its own or, in a group, by the group's (see `SavepointRecorder.recordingGroup`).
     public func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T {
-        try writer.writeWithoutTransaction { db in
+        try writeCheckpointingAside { db in
             // Each savepoint's statement journal is spilled to a temporary file past 64 KiB:
             // 96,000 of a 1,000-message backlog's 127,000 writes went there. In memory it is a
             // few hundred KB per message; only for the batch, so other work (a migration's index
@@ -20,6 +20,25 @@ extension HelpdeskDatabase {
             guard let result else { throw DatabaseError(message: "a batch committed without a result") }
             return result
         }
+    }
+
+    /// A write whose commit leaves the WAL checkpoint to the checkpointer: SQLite's automatic
+    /// one is off while `body` runs, and the rows it wrote count towards the checkpointer's next
+    /// run. For the poll's own writes, so that neither its batches nor the progress it notes
+    /// between them wait for a checkpoint. Without a checkpointer (in memory), a plain write.
+    func writeCheckpointingAside<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let checkpointer else { return try writer.writeWithoutTransaction(body) }
+        let (result, rows) = try writer.writeWithoutTransaction { db in
+            let automatic = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // Other writes keep SQLite's own checkpoint.
+            defer { if let automatic { try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(automatic)") } }
+            let before = db.totalChangesCount
+            let result = try body(db)
+            return (result, db.totalChangesCount - before)
+        }
+        checkpointer.committed(rows: rows)
+        return result
     }
 }
 

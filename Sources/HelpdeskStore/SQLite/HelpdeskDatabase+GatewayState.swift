@@ -5,7 +5,8 @@ import GRDB
 
 extension HelpdeskDatabase {
     public func recordPoll(_ report: PollReport) throws {
-        try writer.write { db in
+        // One statement: atomic without a transaction around it.
+        try writeCheckpointingAside { db in
             // A failure keeps the last success; a success keeps the last error (with its time),
             // so `status` can say both.
             try db.execute(sql: """
@@ -30,7 +31,7 @@ extension HelpdeskDatabase {
     }
 
     public func recordPollProgress(mailbox: String, at now: Date) throws {
-        try writer.write { db in
+        try writeCheckpointingAside { db in
             try db.execute(sql: "UPDATE mailbox_poll SET last_success_at = ? WHERE mailbox = ?", arguments: [now, mailbox])
         }
     }

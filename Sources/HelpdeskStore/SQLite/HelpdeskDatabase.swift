@@ -7,6 +7,8 @@ import HelpdeskCore
 /// visible in one place; the rules come in as plans from HelpdeskCore.
 public struct HelpdeskDatabase: TicketStore {
     let writer: any DatabaseWriter
+    /// A file database's: a batch's commit leaves the checkpoint to it.
+    let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database file in WAL mode and runs pending migrations.
     public init(path: String) throws {
@@ -22,7 +24,7 @@ public struct HelpdeskDatabase: TicketStore {
                 }
             }
         }
-        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+        try self.init(writer: DatabasePool(path: path, configuration: configuration), checkpointer: WALCheckpointer(path: path))
     }
 
     /// A private in-memory database, for tests.
@@ -30,8 +32,9 @@ public struct HelpdeskDatabase: TicketStore {
         try HelpdeskDatabase(writer: DatabaseQueue())
     }
 
-    init(writer: any DatabaseWriter) throws {
+    init(writer: any DatabaseWriter, checkpointer: WALCheckpointer? = nil) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         try Schema.migrator.migrate(writer)
     }
 }

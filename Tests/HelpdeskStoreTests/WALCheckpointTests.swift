@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import HelpdeskCore
+@testable import HelpdeskStore
+import MailgateTestSupport
+import Testing
+
+@Suite("A batch leaves the WAL checkpoint to a thread of its own")
+struct WALCheckpointTests {
+    typealias C = Contract
+
+    /// A file database in a fresh directory, and what removes it.
+    static func fileDatabase() throws -> (HelpdeskDatabase, path: String, cleanup: () -> Void) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailgate-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("helpdesk.sqlite").path
+        return (try HelpdeskDatabase(path: path), path, { try? FileManager.default.removeItem(at: directory) })
+    }
+
+    static func automaticCheckpoint(_ db: Database) throws -> Int? {
+        try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
+    }
+
+    @Test("a batch's commit checkpoints nothing itself and counts its rows towards the checkpointer's next run")
+    func batchLeavesTheCheckpointToTheCheckpointer() throws {
+        let (database, _, cleanup) = try Self.fileDatabase()
+        defer { cleanup() }
+        let checkpointer = try #require(database.checkpointer)
+        let ids = TestMessageIDs()
+        let inside = try database.recordingBatch { recorder -> Int? in
+            for uid in 1...20 as ClosedRange<UInt32> {
+                _ = try recorder.ingest(C.identity(uid, messageID: "m\(uid)@x.test"), content: C.content(subject: "Printer \(uid)"),
+                                        rules: C.support, messageIDs: ids)
+            }
+            return try Self.automaticCheckpoint(try #require(recorder as? SavepointRecorder).db)
+        }
+        #expect(inside == 0)
+        // Each message writes its ticket, comment, record and mail, so more than one row each.
+        #expect(checkpointer.rowsSinceRequest > 40)
+        #expect(checkpointer.rowsSinceRequest < WALCheckpointer.rowsPerCheckpoint)
+        #expect(try database.inboundMessages(mailbox: nil).count == 20)
+    }
+
+    @Test("rows add up to a checkpoint, which copies the whole log into the file")
+    func rowsAddUpToACheckpoint() throws {
+        let (database, path, cleanup) = try Self.fileDatabase()
+        defer { cleanup() }
+        let checkpointer = try #require(database.checkpointer)
+        let ids = TestMessageIDs()
+        _ = try database.recordingBatch { recorder in
+            try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids)
+        }
+        let (pages, pageSize) = try database.writer.read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
+        func fileSize() throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) }
+        checkpointer.wait()
+        let before = checkpointer.completed
+        let counted = checkpointer.rowsSinceRequest
+        checkpointer.committed(rows: WALCheckpointer.rowsPerCheckpoint - counted - 1)
+        checkpointer.wait()
+        #expect(checkpointer.completed == before)
+        // Without a checkpoint since the migration, the newest pages are only in the log.
+        #expect(try fileSize() < pages * pageSize)
+        checkpointer.committed(rows: 1)
+        checkpointer.wait()
+        #expect(checkpointer.completed == before + 1)
+        #expect(checkpointer.rowsSinceRequest == 0)
+        #expect(try fileSize() == pages * pageSize)
+    }
+
+    @Test("other writes keep SQLite's own checkpoint, also after a batch that failed")
+    func otherWritesKeepTheAutomaticCheckpoint() throws {
+        let (database, _, cleanup) = try Self.fileDatabase()
+        defer { cleanup() }
+        let automatic = try database.writer.writeWithoutTransaction { try Self.automaticCheckpoint($0) }
+        #expect(automatic == 1000)
+        _ = try database.recordingBatch { _ in 0 }
+        #expect(try database.writer.writeWithoutTransaction { try Self.automaticCheckpoint($0) } == automatic)
+        struct Refused: Error {}
+        #expect(throws: Refused.self) { try database.recordingBatch { _ -> Int in throw Refused() } }
+        #expect(try database.writer.writeWithoutTransaction { try Self.automaticCheckpoint($0) } == automatic)
+    }
+
+    @Test("the poll's own notes (its progress between batches, its report) leave the checkpoint aside too")
+    func pollNotesLeaveTheCheckpointAside() throws {
+        let (database, _, cleanup) = try Self.fileDatabase()
+        defer { cleanup() }
+        let checkpointer = try #require(database.checkpointer)
+        let counted = checkpointer.rowsSinceRequest
+        try database.recordPoll(PollReport(mailbox: "support", at: C.t0, duration: 1, error: nil, unrecorded: 0, interval: 60))
+        try database.recordPollProgress(mailbox: "support", at: C.at(30))
+        #expect(checkpointer.rowsSinceRequest == counted + 2)
+        #expect(try database.pollStates().first?.lastSuccessAt == C.at(30))
+        #expect(try database.writer.writeWithoutTransaction { try Self.automaticCheckpoint($0) } == 1000)
+    }
+
+    @Test("a database in memory has no checkpointer and its batches work as before")
+    func inMemoryHasNone() throws {
+        let database = try HelpdeskDatabase.inMemory()
+        #expect(database.checkpointer == nil)
+        let ids = TestMessageIDs()
+        let key = try database.recordingBatch { recorder in
+            try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids).ticket?.key
+        }
+        #expect(key == "SUPP-1")
+    }
+}
