@@ -110,8 +110,8 @@ struct PollBenchmark: ParsableCommand {
 
     /// Writes back what the delivery left in the page cache before a timed run. A real backlog's
     /// mail was written long before (the kernel writes dirty pages back within 30 s); left dirty,
-    /// the poll's first flush of the file system (syncfs) wrote the benchmark's 8 MB of delivery
-    /// too, 0 to 140 ms of a 1,000-message poll depending on how much was left.
+    /// the poll's first flush of the file system (syncfs) wrote the benchmark's delivery too
+    /// (8 MB for 1,000 messages): 0 to 140 ms of the poll, depending on how much was left.
     private static func settle() {
         sync()
     }

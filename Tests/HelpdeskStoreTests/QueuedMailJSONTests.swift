@@ -60,6 +60,19 @@ struct QueuedMailJSONTests {
         try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? NSDictionary, "\(json)")
     }
 
+    @Test("strings: escaped byte for byte as RFC 8259 asks, nothing else touched", arguments: [
+        ("", #""""#), ("plain", #""plain""#), ("a\u{1}", #""a\u0001""#), ("\u{1F}", #""\u001f""#), ("\u{0}x", #""\u0000x""#),
+        ("é\n中", #""é\n中""#), ("\"q\"\\", #""\"q\"\\""#), ("\r\n\t", #""\r\n\t""#), ("\u{7F}/<>", "\"\u{7F}/<>\""),
+        ("\u{1F5A8}\u{8}", #""\#u{1F5A8}\u0008""#),
+    ])
+    func stringsAreEscapedExactly(text: String, json: String) {
+        var bytes: [UInt8] = [0x7B]
+        QueuedMailJSON.appendString(text, to: &bytes)
+        // Appended after what was there.
+        #expect(bytes.first == 0x7B)
+        #expect(String(decoding: bytes.dropFirst(), as: UTF8.self) == json)
+    }
+
     @Test("facts: the same object as JSONEncoder's, read back equal, texts apart or not", arguments: 0..<4)
     func factsMatchJSONEncoder(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)

@@ -23,16 +23,15 @@ extension HelpdeskDatabase {
     }
 
     /// A write whose commit leaves the WAL checkpoint to the checkpointer: SQLite's automatic
-    /// one is off while `body` runs, and the rows it wrote count towards the checkpointer's next
-    /// run. For the poll's own writes, so that neither its batches nor the progress it notes
-    /// between them wait for a checkpoint. Without a checkpointer (in memory), a plain write.
+    /// one is only a backstop while `body` runs, and the rows it wrote count towards the
+    /// checkpointer's next run. For the poll's own writes, so that neither its batches nor the
+    /// progress it notes between them wait for a checkpoint. Without a checkpointer (in memory),
+    /// a plain write.
     func writeCheckpointingAside<T>(_ body: (Database) throws -> T) throws -> T {
         guard let checkpointer else { return try writer.writeWithoutTransaction(body) }
         let (result, rows) = try writer.writeWithoutTransaction { db in
-            let automatic = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            // Other writes keep SQLite's own checkpoint.
-            defer { if let automatic { try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(automatic)") } }
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
+            defer { try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.automaticPages)") }
             let before = db.totalChangesCount
             let result = try body(db)
             return (result, db.totalChangesCount - before)

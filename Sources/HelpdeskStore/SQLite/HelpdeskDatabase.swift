@@ -7,7 +7,7 @@ import HelpdeskCore
 /// visible in one place; the rules come in as plans from HelpdeskCore.
 public struct HelpdeskDatabase: TicketStore {
     let writer: any DatabaseWriter
-    /// A file database's: a batch's commit leaves the checkpoint to it.
+    /// A file database's: the poll's commits leave the WAL checkpoint to it.
     let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database file in WAL mode and runs pending migrations.
