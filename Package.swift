@@ -42,6 +42,8 @@ let package = Package(
                 "HelpdeskCore",
                 "MIME",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // GRDB's own SQLite module: text is bound with its length (`ColumnValues`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -1,15 +1,85 @@
 import GRDB
+import GRDBSQLite
 import Synchronization
 
-/// A row mapped by hand as (column, value) pairs: GRDB's persistence and `Database.insertRow`
-/// both write it from this one list.
+/// A row mapped by hand: `writeColumns` hands each column's name and value to a sink, in the
+/// table's order. GRDB's persistence and `Database.insertRow` both write it from this one list.
 protocol ColumnValues: TableRecord {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] { get }
+    func writeColumns(to sink: inout some ColumnSink)
+}
+
+/// Where `ColumnValues.writeColumns` puts each column. Generic over the value, so an INSERT
+/// binds each one as it is: a list of boxed values (one allocation and copy each) was a fifth
+/// of the cost of the inserts of a backlog.
+protocol ColumnSink {
+    mutating func column<Value: DatabaseValueConvertible>(_ name: String, _ value: Value?)
 }
 
 extension ColumnValues {
     func encodeColumnValues(to container: inout PersistenceContainer) {
-        for (column, value) in columnValues { container[column] = value }
+        var sink = ContainerSink(container: container)
+        writeColumns(to: &sink)
+        container = sink.container
+    }
+}
+
+/// Fills GRDB's persistence container (updates, saves).
+private struct ContainerSink: ColumnSink {
+    var container: PersistenceContainer
+
+    mutating func column<Value: DatabaseValueConvertible>(_ name: String, _ value: Value?) {
+        container[name] = value
+    }
+}
+
+/// Binds each value to the next parameter of a prepared statement; keeps the first failure.
+private struct BindingSink: ColumnSink {
+    let handle: SQLiteStatement
+    var index: CInt = 1
+    var failure: (code: CInt, column: String)?
+
+    init(handle: SQLiteStatement) {
+        self.handle = handle
+    }
+
+    mutating func column<Value: DatabaseValueConvertible>(_ name: String, _ value: Value?) {
+        // Unwrapped here, so the value's own binding is called directly (GRDB's generic one
+        // for optionals is not specialized across modules).
+        let code: CInt
+        if let text = value as? String {
+            code = Self.bind(text, to: handle, at: index)
+        } else if let value {
+            code = value.bind(to: handle, at: index)
+        } else {
+            code = sqlite3_bind_null(handle, index)
+        }
+        if code != 0, failure == nil { failure = (code, name) }
+        index += 1
+    }
+}
+
+extension BindingSink {
+    /// SQLite copies the text (`SQLITE_TRANSIENT`, which C headers spell as a cast of -1).
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    /// Binds text with its length. GRDB's own binding passes a C string: a copy of each short
+    /// text, then a count of its bytes, a tenth of the inserts' cost in a backlog.
+    static func bind(_ text: String, to handle: SQLiteStatement, at index: CInt) -> CInt {
+        var text = text
+        return text.withUTF8 { bytes in
+            // A null pointer would bind NULL, not the empty text.
+            guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+            return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { sqlite3_bind_text(handle, index, $0, CInt(bytes.count), transient) }
+        }
+    }
+}
+
+/// Collects the column names, for the INSERT text.
+private struct NameSink: ColumnSink {
+    var names: [String] = []
+
+    mutating func column<Value: DatabaseValueConvertible>(_ name: String, _ value: Value?) {
+        names.append(name)
     }
 }
 
@@ -19,19 +89,14 @@ extension Database {
     /// uniqueness constraint is left out and the returned rowid means nothing.
     @discardableResult
     func insertRow<Record: ColumnValues>(_ row: Record, orIgnore: Bool = false) throws -> Int64 {
-        let pairs = row.columnValues
-        let statement = try cachedStatement(sql: InsertSQL.text(for: Record.self, orIgnore: orIgnore, columns: pairs.lazy.map(\.0)))
-        // Each value binds itself, as GRDB would bind it: gathering them into StatementArguments
-        // first (an array of DatabaseValue, copied into the statement) was a third of the time
-        // the inserts of a backlog took. GRDB is told the statement has its arguments (none of
-        // its own), so it resets it before running and never binds over these.
+        let statement = try cachedStatement(sql: InsertSQL.text(for: row, orIgnore: orIgnore))
+        // Each value binds itself, as GRDB would bind it. GRDB is told the statement has its
+        // arguments (none of its own), so it resets it before running and never binds over these.
         statement.setUncheckedArguments(StatementArguments())
-        let handle = statement.sqliteStatement
-        for (offset, pair) in pairs.enumerated() {
-            let code = (pair.1 ?? DatabaseValue.null).bind(to: handle, at: CInt(offset + 1))
-            guard code == 0 else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "binding \(pair.0) of \(Record.databaseTableName)")
-            }
+        var sink = BindingSink(handle: statement.sqliteStatement)
+        row.writeColumns(to: &sink)
+        if let failure = sink.failure {
+            throw DatabaseError(resultCode: ResultCode(rawValue: failure.code), message: "binding \(failure.column) of \(Record.databaseTableName)")
         }
         try statement.execute()
         return lastInsertedRowID
@@ -48,12 +113,14 @@ private enum InsertSQL {
         var orIgnore: Bool
     }
 
-    static func text(for type: any ColumnValues.Type, orIgnore: Bool, columns: some Collection<String>) -> String {
-        let key = Key(type: ObjectIdentifier(type), orIgnore: orIgnore)
+    static func text<Record: ColumnValues>(for row: Record, orIgnore: Bool) -> String {
+        let key = Key(type: ObjectIdentifier(Record.self), orIgnore: orIgnore)
         if let text = texts.withLock({ $0[key] }) { return text }
-        let names = columns.map { "\"\($0)\"" }.joined(separator: ",")
-        let marks = repeatElement("?", count: columns.count).joined(separator: ",")
-        let text = "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \"\(type.databaseTableName)\" (\(names)) VALUES (\(marks))"
+        var sink = NameSink()
+        row.writeColumns(to: &sink)
+        let names = sink.names.map { "\"\($0)\"" }.joined(separator: ",")
+        let marks = repeatElement("?", count: sink.names.count).joined(separator: ",")
+        let text = "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \"\(Record.databaseTableName)\" (\(names)) VALUES (\(marks))"
         texts.withLock { $0[key] = text }
         return text
     }

@@ -9,153 +9,137 @@ public import HelpdeskCore
 // checks each mapping against the table's columns and reads it back.
 
 extension Ticket: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("id", id),
-            ("mailbox", mailbox),
-            ("number", number),
-            ("key", key),
-            ("subject", subject),
-            ("requester_address", requesterAddress),
-            ("requester_name", requesterName),
-            ("status", status.rawValue),
-            ("priority", priority.rawValue),
-            ("created_at", createdAt.databaseText),
-            ("updated_at", updatedAt.databaseText),
-            ("linked_ticket_id", linkedTicketId),
-            ("link_reason", linkReason?.rawValue),
-            ("assignee", assignee),
-            ("first_response_at", firstResponseAt?.databaseText),
-            ("language", language),
-            ("organization", organization),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("id", id)
+        sink.column("mailbox", mailbox)
+        sink.column("number", number)
+        sink.column("key", key)
+        sink.column("subject", subject)
+        sink.column("requester_address", requesterAddress)
+        sink.column("requester_name", requesterName)
+        sink.column("status", status.rawValue)
+        sink.column("priority", priority.rawValue)
+        sink.column("created_at", createdAt.databaseText)
+        sink.column("updated_at", updatedAt.databaseText)
+        sink.column("linked_ticket_id", linkedTicketId)
+        sink.column("link_reason", linkReason?.rawValue)
+        sink.column("assignee", assignee)
+        sink.column("first_response_at", firstResponseAt?.databaseText)
+        sink.column("language", language)
+        sink.column("organization", organization)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension CommentRecord: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("id", id),
-            ("ticket_id", ticketId),
-            ("author_address", authorAddress),
-            ("author_name", authorName),
-            ("body", body),
-            ("visibility", visibility.rawValue),
-            ("message_id", messageId),
-            ("created_at", createdAt.databaseText),
-            ("html", html),
-            ("reply", reply),
-            ("author_role", authorRole.rawValue),
-            ("unverified", unverified),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("id", id)
+        sink.column("ticket_id", ticketId)
+        sink.column("author_address", authorAddress)
+        sink.column("author_name", authorName)
+        sink.column("body", body)
+        sink.column("visibility", visibility.rawValue)
+        sink.column("message_id", messageId)
+        sink.column("created_at", createdAt.databaseText)
+        sink.column("html", html)
+        sink.column("reply", reply)
+        sink.column("author_role", authorRole.rawValue)
+        sink.column("unverified", unverified)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension AttachmentRecord: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("id", id),
-            ("comment_id", commentId),
-            ("sha256", sha256),
-            ("filename", filename),
-            ("content_type", contentType),
-            ("size", size),
-            ("is_inline", isInline),
-            ("content_id", contentId),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("id", id)
+        sink.column("comment_id", commentId)
+        sink.column("sha256", sha256)
+        sink.column("filename", filename)
+        sink.column("content_type", contentType)
+        sink.column("size", size)
+        sink.column("is_inline", isInline)
+        sink.column("content_id", contentId)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension InboundMessageRecord: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("id", id),
-            ("mailbox", mailbox),
-            ("uid_validity", uidValidity),
-            ("uid", uid),
-            ("message_id", messageId),
-            ("sha256", sha256),
-            ("size", size),
-            ("outcome", outcome.rawValue),
-            ("auto_reply", autoReply),
-            ("detail", detail),
-            ("ticket_id", ticketId),
-            ("comment_id", commentId),
-            ("received_at", receivedAt.databaseText),
-            ("raw_kept", rawKept),
-            ("sender", sender),
-            ("raw_pack", rawPack),
-            ("raw_offset", rawOffset),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("id", id)
+        sink.column("mailbox", mailbox)
+        sink.column("uid_validity", uidValidity)
+        sink.column("uid", uid)
+        sink.column("message_id", messageId)
+        sink.column("sha256", sha256)
+        sink.column("size", size)
+        sink.column("outcome", outcome.rawValue)
+        sink.column("auto_reply", autoReply)
+        sink.column("detail", detail)
+        sink.column("ticket_id", ticketId)
+        sink.column("comment_id", commentId)
+        sink.column("received_at", receivedAt.databaseText)
+        sink.column("raw_kept", rawKept)
+        sink.column("sender", sender)
+        sink.column("raw_pack", rawPack)
+        sink.column("raw_offset", rawOffset)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension TicketEvent: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("id", id),
-            ("ticket_id", ticketId),
-            ("at", at.databaseText),
-            ("actor", actor),
-            ("actor_role", actorRole.rawValue),
-            ("kind", kind.rawValue),
-            ("from_value", fromValue),
-            ("to_value", toValue),
-            ("note", note),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("id", id)
+        sink.column("ticket_id", ticketId)
+        sink.column("at", at.databaseText)
+        sink.column("actor", actor)
+        sink.column("actor_role", actorRole.rawValue)
+        sink.column("kind", kind.rawValue)
+        sink.column("from_value", fromValue)
+        sink.column("to_value", toValue)
+        sink.column("note", note)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension Participant: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("ticket_id", ticketId),
-            ("address", address),
-            ("name", name),
-            ("role", role.rawValue),
-            ("added_at", addedAt.databaseText),
-            ("removed_at", removedAt?.databaseText),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("ticket_id", ticketId)
+        sink.column("address", address)
+        sink.column("name", name)
+        sink.column("role", role.rawValue)
+        sink.column("added_at", addedAt.databaseText)
+        sink.column("removed_at", removedAt?.databaseText)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension TicketClock: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("ticket_id", ticketId),
-            ("target", target.rawValue),
-            ("duration", duration),
-            ("due_at", dueAt?.databaseText),
-            ("warn_at", warnAt?.databaseText),
-            ("outcome", outcome.rawValue),
-            ("elapsed", elapsed),
-            ("completed", completed),
-            ("updated_at", updatedAt.databaseText),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("ticket_id", ticketId)
+        sink.column("target", target.rawValue)
+        sink.column("duration", duration)
+        sink.column("due_at", dueAt?.databaseText)
+        sink.column("warn_at", warnAt?.databaseText)
+        sink.column("outcome", outcome.rawValue)
+        sink.column("elapsed", elapsed)
+        sink.column("completed", completed)
+        sink.column("updated_at", updatedAt.databaseText)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
 }
 
 extension TicketMessageRecord: ColumnValues {
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("message_id", messageId),
-            ("ticket_id", ticketId),
-            ("direction", direction),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("message_id", messageId)
+        sink.column("ticket_id", ticketId)
+        sink.column("direction", direction)
     }
 
     func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }

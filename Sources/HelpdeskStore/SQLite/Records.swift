@@ -320,30 +320,28 @@ extension OutboxRecord: FetchableRecord, MutablePersistableRecord, ColumnValues 
         commentId = row["comment_id"]
     }
 
-    var columnValues: [(String, (any DatabaseValueConvertible)?)] {
-        [
-            ("id", id),
-            ("mailbox", mailbox),
-            ("ticket_id", ticketId),
-            ("event", event),
-            ("envelope_from", envelopeFrom ?? ""),
-            ("recipients", recipients),
-            ("message", message ?? Data()),
-            ("message_id", messageId),
-            ("status", status.rawValue),
-            ("attempts", attempts),
-            ("next_attempt_at", nextAttemptAt.databaseText),
-            ("last_error", lastError),
-            ("created_at", createdAt.databaseText),
-            ("sent_at", sentAt?.databaseText),
-            ("intent", intent),
-            ("claimed_by", claimedBy),
-            ("claim_expires_at", claimExpiresAt?.databaseText),
-            ("bounce_status", bounceStatus),
-            ("bounce_diagnostic", bounceDiagnostic),
-            ("bounced_at", bouncedAt?.databaseText),
-            ("comment_id", commentId),
-        ]
+    func writeColumns(to sink: inout some ColumnSink) {
+        sink.column("id", id)
+        sink.column("mailbox", mailbox)
+        sink.column("ticket_id", ticketId)
+        sink.column("event", event)
+        sink.column("envelope_from", envelopeFrom ?? "")
+        sink.column("recipients", recipients)
+        sink.column("message", message ?? Data())
+        sink.column("message_id", messageId)
+        sink.column("status", status.rawValue)
+        sink.column("attempts", attempts)
+        sink.column("next_attempt_at", nextAttemptAt.databaseText)
+        sink.column("last_error", lastError)
+        sink.column("created_at", createdAt.databaseText)
+        sink.column("sent_at", sentAt?.databaseText)
+        sink.column("intent", intent)
+        sink.column("claimed_by", claimedBy)
+        sink.column("claim_expires_at", claimExpiresAt?.databaseText)
+        sink.column("bounce_status", bounceStatus)
+        sink.column("bounce_diagnostic", bounceDiagnostic)
+        sink.column("bounced_at", bouncedAt?.databaseText)
+        sink.column("comment_id", commentId)
     }
 
     public func encode(to container: inout PersistenceContainer) throws { encodeColumnValues(to: &container) }
