@@ -58,9 +58,15 @@ public protocol InboundStore: InboundRecorder, Sendable {
     /// waits inside `body` for the batch's files to reach the disk, so committing each message
     /// as it is recorded would name files that may not be there after a crash.
     func recordingBatch<T>(_ body: (any InboundRecorder) throws -> T) throws -> T
+    /// Told once a poll has recorded its last batch: files it wrote can be tidied now, beside
+    /// the poll's last flags and report, rather than when the store closes.
+    func pollRecorded()
 }
 
 extension InboundStore {
+    /// Nothing to tidy (PostgreSQL keeps its own log).
+    public func pollRecorded() {}
+
     /// A report whose bytes were not kept.
     public func recordBounce(
         _ identity: InboundIdentity, sender: String, match: BounceMatch, summary: String, decide: (BouncedMail?) -> BouncePlan

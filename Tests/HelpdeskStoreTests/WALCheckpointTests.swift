@@ -17,6 +17,17 @@ struct WALCheckpointTests {
         return (try HelpdeskDatabase(path: path), path, { try? FileManager.default.removeItem(at: directory) })
     }
 
+    /// The file's size once the whole log is copied into it.
+    static func checkpointedSize(_ database: HelpdeskDatabase) throws -> Int {
+        try database.writer.read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
+    }
+
+    static func fileSize(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+
     static func automaticCheckpoint(_ db: Database) throws -> Int? {
         try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
     }
@@ -50,10 +61,8 @@ struct WALCheckpointTests {
         _ = try database.recordingBatch { recorder in
             try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids)
         }
-        let (pages, pageSize) = try database.writer.read { db in
-            (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
-        }
-        func fileSize() throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) }
+        let whole = try Self.checkpointedSize(database)
+        func fileSize() throws -> Int { try Self.fileSize(path) }
         checkpointer.wait()
         let before = checkpointer.completed
         let counted = checkpointer.rowsSinceRequest
@@ -61,12 +70,33 @@ struct WALCheckpointTests {
         checkpointer.wait()
         #expect(checkpointer.completed == before)
         // Without a checkpoint since the migration, the newest pages are only in the log.
-        #expect(try fileSize() < pages * pageSize)
+        #expect(try fileSize() < whole)
         checkpointer.committed(rows: 1)
         checkpointer.wait()
         #expect(checkpointer.completed == before + 1)
         #expect(checkpointer.rowsSinceRequest == 0)
-        #expect(try fileSize() == pages * pageSize)
+        #expect(try fileSize() == whole)
+    }
+
+    @Test("the end of a poll copies the log into the file at once, however few rows it wrote")
+    func theEndOfAPollCheckpoints() throws {
+        let (database, path, cleanup) = try Self.fileDatabase()
+        defer { cleanup() }
+        let checkpointer = try #require(database.checkpointer)
+        let ids = TestMessageIDs()
+        _ = try database.recordingBatch { recorder in
+            try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids)
+        }
+        checkpointer.wait()
+        let before = checkpointer.completed
+        #expect(checkpointer.rowsSinceRequest < WALCheckpointer.rowsPerCheckpoint)
+        let whole = try Self.checkpointedSize(database)
+        func fileSize() throws -> Int { try Self.fileSize(path) }
+        #expect(try fileSize() < whole)
+        (database as any InboundStore).pollRecorded()
+        checkpointer.wait()
+        #expect(checkpointer.completed == before + 1)
+        #expect(try fileSize() == whole)
     }
 
     @Test("rows counted from several threads at once add up exactly: every crossing asks once and starts over from zero")
@@ -119,5 +149,6 @@ struct WALCheckpointTests {
             try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids).ticket?.key
         }
         #expect(key == "SUPP-1")
+        database.pollRecorded()
     }
 }

@@ -220,6 +220,8 @@ struct MailboxPoller {
             }
             if shutdown?.isRequested == true { break }
         }
+        // The log's last pages are copied beside the last flags instead of at close.
+        if done > 0 { store.pollRecorded() }
         try flags.finish()
     }
 
