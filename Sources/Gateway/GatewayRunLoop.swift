@@ -23,7 +23,13 @@ extension HelpdeskGateway {
                               problem: "mailbox '\(name)' has no imap section, so there is nothing to poll; it is fed by `helpdesk ingest`")
         }
         let pollable = selected.map(\.name).filter { imapEndpoints[$0] != nil && pipelines[$0] != nil }
-        return Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown, interval: nil, progress: progress) }
+        let summaries = Self.onThreads(pollable, named: { "poll \($0)" }) { self.poll($0, shutdown: shutdown, interval: nil, progress: progress) }
+        let untaken = earlyLogins.withLock { logins in
+            defer { logins = [:] }
+            return logins.values
+        }
+        for logins in untaken { logins.close() }
+        return summaries
     }
 
     /// Sends whatever in the outbox is due now, every mailbox at the same time.
@@ -324,6 +330,7 @@ extension HelpdeskGateway {
         let started = Date()
         var poller = MailboxPoller(pipeline: pipeline, store: database, endpoint: endpoint, logger: logger, shutdown: shutdown)
         poller.expectingMail = !quietMailboxes.withLock { $0.contains(name) }
+        poller.logins = earlyLogins.withLock { $0.removeValue(forKey: name) }
         poller.onProgress = { [database, now, activity] done in
             activity.recordWrite { try database.recordPollProgress(mailbox: name, at: now()) }
             progress?.update(done)

@@ -26,32 +26,52 @@ struct CheckedConfiguration: Sendable {
     let replySecrets: [String: [UInt8]]
     /// `auth: oauth2` logins by mailbox name; empty when secrets were not read.
     let oauth2Logins: [String: (imap: OAuth2Login?, smtp: OAuth2Login?)]
+    /// IMAP connections logging in for the first poll, by mailbox name (see `load`).
+    var earlyLogins: [String: EarlyLogins] = [:]
 
     /// Reads and checks `mailboxes/`, `templates/` and the secrets they name.
     ///
     /// `resolvingSecrets: false` skips reading passwords, for `helpdesk ingest`: an MTA's pipe
     /// records mail and sends nothing, and its environment rarely holds the mailbox passwords.
-    static func load(settings: GatewaySettings, resolvingSecrets: Bool, requiringReplySecrets: Bool) throws -> CheckedConfiguration {
+    ///
+    /// `loggingInEarly`: mailboxes about to be polled, whose IMAP connections log in while the
+    /// templates are read (and the caller opens the store). Not those with OAuth2, whose tokens
+    /// live in the store. Dropped, and so logged out, when anything here fails.
+    static func load(
+        settings: GatewaySettings, resolvingSecrets: Bool, requiringReplySecrets: Bool, loggingInEarly: (String) -> Bool = { _ in false }
+    ) throws -> CheckedConfiguration {
         let config = try ConfigDirectory.load(path: settings.configDirectory)
-        let (library, problems) = TemplateLibrary.open(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
-        guard let templates = library else { throw TemplateProblems(problems: problems) }
         var imap: [String: ServerEndpoint] = [:]
         var smtp: [String: ServerEndpoint] = [:]
         var logins: [String: (imap: OAuth2Login?, smtp: OAuth2Login?)] = [:]
-        for mailbox in config.mailboxes {
-            if resolvingSecrets { logins[mailbox.name] = try OAuth2Login.logins(of: mailbox, environment: settings.environment) }
-            let endpoints = resolvingSecrets
-                ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
-            imap[mailbox.name] = endpoints.imap
-            smtp[mailbox.name] = endpoints.smtp
+        // The endpoints come before the templates so the logins can start, but a problem with
+        // them is reported after the templates' as before.
+        let resolved = Result {
+            for mailbox in config.mailboxes {
+                if resolvingSecrets { logins[mailbox.name] = try OAuth2Login.logins(of: mailbox, environment: settings.environment) }
+                let endpoints = resolvingSecrets
+                    ? try mailbox.resolvedEndpoints(environment: settings.environment) : (imap: mailbox.imap?.endpoint, smtp: mailbox.smtp.endpoint)
+                imap[mailbox.name] = endpoints.imap
+                smtp[mailbox.name] = endpoints.smtp
+            }
         }
+        var early: [String: EarlyLogins] = [:]
+        if resolvingSecrets, case .success = resolved {
+            for mailbox in config.mailboxes where loggingInEarly(mailbox.name) && logins[mailbox.name]?.imap == nil {
+                guard let endpoint = imap[mailbox.name] else { continue }
+                early[mailbox.name] = EarlyLogins(endpoint: endpoint, maximumMessageSize: mailbox.maximumMessageSize)
+            }
+        }
+        let (library, problems) = TemplateLibrary.open(directory: settings.templatesDirectory, mailboxes: config.mailboxes.map(\.name))
+        guard let templates = library else { throw TemplateProblems(problems: problems) }
+        try resolved.get()
         // Read even for `ingest`: an agent's piped reply is verified with it. Admin commands that
         // only sign (or never use) it go on without it.
         let secrets = requiringReplySecrets
             ? try ReplySecrets.load(config.mailboxes, environment: settings.environment)
             : (try? ReplySecrets.load(config.mailboxes, environment: settings.environment)) ?? [:]
         return CheckedConfiguration(config: config, templates: templates, imapEndpoints: imap, smtpEndpoints: smtp, replySecrets: secrets,
-                                    oauth2Logins: logins)
+                                    oauth2Logins: logins, earlyLogins: early)
     }
 
     /// Joins the checked files to the store they will work on.

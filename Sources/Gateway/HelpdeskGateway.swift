@@ -40,6 +40,9 @@ public final class HelpdeskGateway: Sendable {
     /// Mailboxes whose last poll found nothing new, or failed: their next poll opens its reading
     /// connection only once it knows there is mail (`MailboxPoller.expectingMail`).
     let quietMailboxes = Mutex<Set<String>>([])
+    /// IMAP connections that logged in while the gateway was set up, for each mailbox's first
+    /// poll (`loggingInEarly`); taken by it.
+    let earlyLogins: Mutex<[String: EarlyLogins]>
 
     public var config: ConfigDirectory { current.config }
     var templates: TemplateLibrary { current.templates }
@@ -56,12 +59,17 @@ public final class HelpdeskGateway: Sendable {
     ///
     /// `resolvingSecrets: false` skips reading passwords, for `helpdesk ingest`: an MTA's pipe
     /// records mail and sends nothing, and its environment rarely holds the mailbox passwords.
+    ///
+    /// `loggingInEarly`: the mailboxes about to be polled (`helpdesk poll`): their IMAP
+    /// connections log in while the templates are read and the store is opened, and their first
+    /// poll takes them.
     public init(
         settings: GatewaySettings, logger: Logger, resolvingSecrets: Bool = true, requiringReplySecrets: Bool = true,
-        now: @escaping @Sendable () -> Date = { Date() }
+        loggingInEarly: (String) -> Bool = { _ in false }, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         let checked = try CheckedConfiguration.load(
-            settings: settings, resolvingSecrets: resolvingSecrets, requiringReplySecrets: requiringReplySecrets)
+            settings: settings, resolvingSecrets: resolvingSecrets, requiringReplySecrets: requiringReplySecrets, loggingInEarly: loggingInEarly)
+        earlyLogins = Mutex(checked.earlyLogins)
         database = try StoreLocation(settings.databasePath).open(environment: settings.environment, logger: logger)
         data = DataDirectory(root: settings.dataDirectory)
         self.settings = settings

@@ -121,7 +121,7 @@ struct Poll: ParsableCommand {
         if let terminal { beforeEachLine = { terminal.clear() } }
         let logger = options.makeLogger(beforeEachLine: beforeEachLine)
         let progress = terminal ?? PollProgressDisplay.log(logger)
-        let gateway = try HelpdeskGateway(settings: options.settings, logger: logger)
+        let gateway = try HelpdeskGateway(settings: options.settings, logger: logger, loggingInEarly: { [mailbox] in mailbox == nil || $0 == mailbox })
         let shutdown = ShutdownSignal()
         shutdown.installSignalHandlers()
         let summaries = try gateway.pollOnce(mailbox: mailbox, shutdown: shutdown, progress: progress)

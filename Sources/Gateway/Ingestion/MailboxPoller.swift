@@ -38,6 +38,9 @@ struct MailboxPoller {
     /// Otherwise it is opened once there is something to read, so a quiet mailbox costs one
     /// login a poll, and a failing one one login a retry.
     var expectingMail = true
+    /// Connections already logging in (the first poll of `helpdesk poll`); taken instead of
+    /// opening new ones.
+    var logins: EarlyLogins? = nil
 
     func poll() -> PollSummary {
         var summary = PollSummary(mailbox: pipeline.mailbox.name)
@@ -52,11 +55,10 @@ struct MailboxPoller {
 
     private func run(_ summary: inout PollSummary) throws {
         let mailbox = pipeline.mailbox
-        let early = expectingMail ? EarlyReader(endpoint: endpoint) : nil
+        let early = logins?.reader ?? (expectingMail ? .reader(endpoint) : nil)
         // Not taken (nothing new, or an error first): closed before the poll returns.
         defer { early?.close() }
-        let client = try IMAPClient(endpoint: endpoint, maximumMessageSize: mailbox.maximumMessageSize)
-        let status = try client.status()
+        let (client, status) = try logins?.client.take() ?? Self.openClient(endpoint, maximumMessageSize: mailbox.maximumMessageSize)
         var lastUID: UInt32 = 0
         if let cursor = try store.cursor(mailbox: mailbox.name) {
             if cursor.uidValidity == Int64(status.uidValidity) {
@@ -77,7 +79,13 @@ struct MailboxPoller {
         let uids = try client.uids(after: lastUID, below: status.uidNext)
         summary.unrecorded = uids.count
         guard !uids.isEmpty else { return }
-        try record(uids, status: status, client: client, reader: early?.take() ?? IMAPBulkReader(endpoint: endpoint), into: &summary)
+        try record(uids, status: status, client: client, reader: early?.takeRefreshed() ?? IMAPBulkReader(endpoint: endpoint), into: &summary)
+    }
+
+    /// A connection for searching and flagging, logged in, with the folder's STATUS.
+    static func openClient(_ endpoint: ServerEndpoint, maximumMessageSize: Int) throws(TransportError) -> (IMAPClient, MailboxStatus) {
+        let client = try IMAPClient(endpoint: endpoint, maximumMessageSize: maximumMessageSize)
+        return (client, try client.status())
     }
 
     /// Reads `uids` in batches on a thread of its own (fetch, parse, files) while this thread
