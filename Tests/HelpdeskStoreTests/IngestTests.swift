@@ -77,6 +77,16 @@ struct IngestTests {
         #expect(try database.outbox().count == 1)
     }
 
+    @Test func aMessageIDWithANULIsStoredAsItIsLookedUp() throws {
+        // Every lookup binds text up to its first NUL (GRDB, as SQLite's C strings): an insert
+        // that kept the rest would never be found again, and the same message made two tickets.
+        _ = try ingest(identity(uid: 5, messageID: "m\u{0}tail@x", validity: 7), content())
+        try database.resetCursor(mailbox: "support", uidValidity: 8, at: now)
+        let again = try ingest(identity(uid: 1, messageID: "m\u{0}tail@x", validity: 8), content())
+        #expect(again == .duplicate(ticketKey: "SUPP-1"))
+        #expect(try database.tickets().count == 1)
+    }
+
     @Test func sameMessageIDUnderNewUIDValidityIsADuplicate() throws {
         _ = try ingest(identity(uid: 5, messageID: "m@x", validity: 7), content())
         try database.resetCursor(mailbox: "support", uidValidity: 8, at: now)

@@ -20,8 +20,9 @@ final class EarlyConnection<Connection>: @unchecked Sendable {
     /// The connection once open; throws what opening it threw.
     func take() throws(TransportError) -> Connection {
         wait()
-        defer { result = nil }
-        return try result!.get()
+        guard let taken = result else { preconditionFailure("an early connection is taken once") }
+        result = nil
+        return try taken.get()
     }
 
     /// Waits until the opening thread is done with it, then lets go of the connection here (one

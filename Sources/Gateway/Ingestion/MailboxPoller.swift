@@ -228,7 +228,8 @@ struct MailboxPoller {
             }
             if shutdown?.isRequested == true { break }
         }
-        // The log's last pages are copied beside the last flags instead of at close.
+        // The log's last pages are copied beside the last flags instead of at close (`poll`);
+        // in the daemon, after each poll that recorded mail (passive, on its own thread).
         if done > 0 { store.pollRecorded() }
         try flags.finish()
     }

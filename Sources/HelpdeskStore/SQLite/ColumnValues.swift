@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -63,13 +64,16 @@ extension BindingSink {
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     /// Binds text with its length. GRDB's own binding passes a C string: a copy of each short
-    /// text, then a count of its bytes, a tenth of the inserts' cost in a backlog.
+    /// text, then a count of its bytes, a tenth of the inserts' cost in a backlog. The text ends
+    /// at its first NUL, as there: every other write and every lookup binds through GRDB, so a
+    /// Message-ID with a NUL must be stored as they will look for it.
     static func bind(_ text: String, to handle: SQLiteStatement, at index: CInt) -> CInt {
         var text = text
         return text.withUTF8 { bytes in
             // A null pointer would bind NULL, not the empty text.
             guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
-            return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { sqlite3_bind_text(handle, index, $0, CInt(bytes.count), transient) }
+            let length = memchr(start, 0, bytes.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? bytes.count
+            return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { sqlite3_bind_text(handle, index, $0, CInt(length), transient) }
         }
     }
 }

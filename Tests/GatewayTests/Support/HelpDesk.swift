@@ -16,13 +16,14 @@ final class HelpDesk {
     private var expected: [String: Int] = [:]
 
     /// `extra` goes into support.yaml; `configure` may add more mailboxes before the first poll.
+    /// `store`: the backend, when a test needs one in particular.
     init(
-        extra: String = "", maximumMessageSize: String = "25MB", agents: [String] = ["bob"],
+        extra: String = "", maximumMessageSize: String = "25MB", agents: [String] = ["bob"], store: TestStoreKind = .selected,
         configure: (GatewayFixture) throws -> Void = { _ in }
     ) throws {
         servers = try MailServers()
         do {
-            fixture = try GatewayFixture(servers: servers, maximumMessageSize: maximumMessageSize, agents: agents, extra: extra)
+            fixture = try GatewayFixture(servers: servers, maximumMessageSize: maximumMessageSize, agents: agents, extra: extra, store: store)
             try configure(fixture)
         } catch {
             servers.stop()
