@@ -34,7 +34,7 @@ private struct ContainerSink: ColumnSink {
 }
 
 /// Binds each value to the next parameter of a prepared statement; keeps the first failure.
-private struct BindingSink: ColumnSink {
+struct BindingSink: ColumnSink {
     let handle: SQLiteStatement
     var index: CInt = 1
     var failure: (code: CInt, column: String)?

@@ -186,25 +186,27 @@ extension HelpdeskDatabase {
 
     private func isRecorded(_ db: Database, _ identity: InboundIdentity) throws -> Bool {
         guard let uid = identity.uid, let validity = identity.uidValidity else { return false }
-        let statement = try db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM inbound_message WHERE mailbox = ? AND uid_validity = ? AND uid = ?)
-            """)
-        return try Bool.fetchOne(statement, arguments: [identity.mailbox, Int64(validity), Int64(uid)]) ?? false
+        return try db.firstInteger(
+            "SELECT 1 FROM inbound_message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+            MailboxUID(mailbox: identity.mailbox, uidValidity: Int64(validity), uid: Int64(uid))) != nil
     }
 
     /// The first recorded copy of this message: same Message-ID from the same sender (a reused
     /// or guessed Message-ID from someone else must not swallow their message), else same bytes.
     private func earlierCopy(_ db: Database, of identity: InboundIdentity, sender: String) throws -> InboundMessageRecord? {
-        if let messageID = identity.messageID {
-            let statement = try db.cachedStatement(sql: """
-                SELECT * FROM inbound_message WHERE message_id = ? AND outcome <> 'quarantined' AND sender = ? ORDER BY id LIMIT 1
-                """)
-            return try InboundMessageRecord.fetchOne(statement, arguments: [messageID, sender])
+        // Found by id first: nearly every message of a backlog is new, and a miss then costs a
+        // lookup alone.
+        let id = if let messageID = identity.messageID {
+            try db.firstInteger(
+                "SELECT id FROM inbound_message WHERE message_id = ? AND outcome <> 'quarantined' AND sender = ? ORDER BY id LIMIT 1",
+                TextPair(first: messageID, second: sender))
+        } else {
+            try db.firstInteger(
+                "SELECT id FROM inbound_message WHERE mailbox = ? AND sha256 = ? AND outcome <> 'quarantined' ORDER BY id LIMIT 1",
+                TextPair(first: identity.mailbox, second: identity.sha256))
         }
-        let statement = try db.cachedStatement(sql: """
-            SELECT * FROM inbound_message WHERE mailbox = ? AND sha256 = ? AND outcome <> 'quarantined' ORDER BY id LIMIT 1
-            """)
-        return try InboundMessageRecord.fetchOne(statement, arguments: [identity.mailbox, identity.sha256])
+        guard let id else { return nil }
+        return try InboundMessageRecord.fetchOne(db, key: id)
     }
 
     /// The same message kept aside before: delivered again by an MTA, or to another support
@@ -246,10 +248,10 @@ extension HelpdeskDatabase {
         // Down the number index to the first key of this prefix: with one prefix per database (the
         // usual case) that is the first row, with several a few more. Not LIKE: a bound LIKE
         // pattern makes SQLite compile the statement again at every step (6% of recording).
-        let statement = try db.cachedStatement(
-            sql: "SELECT number FROM ticket INDEXED BY ticket_number WHERE substr(key, 1, length(?1)) = ?1 ORDER BY number DESC LIMIT 1")
-        let highest = try Int.fetchOne(statement, arguments: ["\(keyPrefix)-"])
-        return (highest ?? 0) + 1
+        let highest = try db.firstInteger(
+            "SELECT number FROM ticket INDEXED BY ticket_number WHERE substr(key, 1, length(?1)) = ?1 ORDER BY number DESC LIMIT 1",
+            OneText(text: "\(keyPrefix)-"))
+        return Int(highest ?? 0) + 1
     }
 
     private func inboundRow(_ identity: InboundIdentity, outcome: InboundOutcome, detail: String?) -> InboundMessageRecord {
