@@ -14,8 +14,9 @@
 bench_setup() {
   local name=$1; shift
   bash scripts/install-deps.sh
-  swift build -c release --product helpdesk >/dev/null
-  bin=$(swift build -c release --show-bin-path)
+  # As installed (README, Running in production): the Swift libraries linked in statically.
+  swift build -c release --static-swift-stdlib --product helpdesk >/dev/null 2>&1 || swift build -c release --static-swift-stdlib --product helpdesk
+  bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 
   work=$(mktemp -d "/tmp/mailgate-$name.XXXXXX")
   chmod 755 "$work"

@@ -34,9 +34,10 @@ for arg in "$@"; do
 done
 
 bash scripts/install-deps.sh
-swift build -c release --product helpdesk >/dev/null
-swift build -c release --product helpdesk-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# As installed (README, Running in production): the Swift libraries linked in statically.
+swift build -c release --static-swift-stdlib --product helpdesk >/dev/null 2>&1 || swift build -c release --static-swift-stdlib --product helpdesk
+swift build -c release --static-swift-stdlib --product helpdesk-bench >/dev/null 2>&1 || swift build -c release --static-swift-stdlib --product helpdesk-bench
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 
 work=$(mktemp -d /tmp/mailgate-bench.XXXXXX)
 chmod 755 "$work"
