@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark: deliver N generated messages (a mix of plain, Latin-1, HTML, attachments, UTF-8 in
-# base64, follow-ups and auto-replies) to private test servers, then time one
+# base64, follow-ups and auto-replies) to private test servers, then time
 # `helpdesk poll --once` (release build) against a fetch-only baseline in the same run, and print
 # the throughput targets as met or not.
 #
 #   scripts/bench-poll.sh [N] [--peer] [--postgres]     (default 1000)
 #
-# NO_SEND=1 times recording only (`poll --no-send`: ingest, the acknowledgements stay queued);
+# NO_SEND=1 times recording only (`poll --no-send`: ingest, the acknowledgements stay queued),
+# RUNS times (default 3) from the same empty database, judged on the median;
 # without it the poll sends everything too, and the MTA's own rate for the same mail is printed
 # beside it. --peer then empties the INBOX, delivers the same N messages again and times
 # django-helpdesk's get_email on them (scripts/bench-peer-django.sh; it installs django-helpdesk
@@ -68,4 +69,4 @@ sed -e "s#imap://127.0.0.1:10143#imap://127.0.0.1:$imap#" -e "s#smtp://127.0.0.1
 MAILGATE_REPLY_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d " \n") HELPDESK_DATA_DIR="$work/data" "$bin/helpdesk-bench" poll --count "$count" --smtp-port "$smtp" --imap-port "$imap" \
   --password-file "$work/servers/password" --helpdesk "${HELPDESK:-$bin/helpdesk}" \
   --config-dir "$work/mailboxes" --templates "${TEMPLATES:-templates}" --database "$work/helpdesk.sqlite" \
-  ${POLL_WRAPPER:+--wrapper "$POLL_WRAPPER"} ${NO_SEND:+--no-send} "${peer[@]}" "${pg[@]}"
+  ${POLL_WRAPPER:+--wrapper "$POLL_WRAPPER"} ${NO_SEND:+--no-send} ${RUNS:+--runs "$RUNS"} "${peer[@]}" "${pg[@]}"
