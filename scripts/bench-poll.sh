@@ -18,7 +18,8 @@
 # poll, printing both rates side by side (the PostgreSQL store of several instances).
 #
 # POLL_WRAPPER="perf record -g -o /tmp/poll.perf" runs the measured poll under a profiler;
-# HELPDESK=PATH measures another build of helpdesk (an older release, for a before/after);
+# HELPDESK=PATH measures another build of helpdesk (an older release, for a before/after: build it
+# with --static-swift-stdlib too, or the comparison includes the way it is linked);
 # TEMPLATES=DIR gives it the templates of its own release (git archive REV templates).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
