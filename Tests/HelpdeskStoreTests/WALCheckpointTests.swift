@@ -17,6 +17,16 @@ struct WALCheckpointTests {
         return (try HelpdeskDatabase(path: path), path, { try? FileManager.default.removeItem(at: directory) })
     }
 
+    /// A file database holding one recorded message, its newest pages only in the log.
+    static func oneMessageRecorded() throws -> (HelpdeskDatabase, path: String, cleanup: () -> Void) {
+        let (database, path, cleanup) = try fileDatabase()
+        let ids = TestMessageIDs()
+        _ = try database.recordingBatch { recorder in
+            try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids)
+        }
+        return (database, path, cleanup)
+    }
+
     /// The file's size once the whole log is copied into it.
     static func checkpointedSize(_ database: HelpdeskDatabase) throws -> Int {
         try database.writer.read { db in
@@ -54,13 +64,9 @@ struct WALCheckpointTests {
 
     @Test("rows add up to a checkpoint, which copies the whole log into the file")
     func rowsAddUpToACheckpoint() throws {
-        let (database, path, cleanup) = try Self.fileDatabase()
+        let (database, path, cleanup) = try Self.oneMessageRecorded()
         defer { cleanup() }
         let checkpointer = try #require(database.checkpointer)
-        let ids = TestMessageIDs()
-        _ = try database.recordingBatch { recorder in
-            try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids)
-        }
         let whole = try Self.checkpointedSize(database)
         func fileSize() throws -> Int { try Self.fileSize(path) }
         checkpointer.wait()
@@ -80,13 +86,9 @@ struct WALCheckpointTests {
 
     @Test("the end of a poll copies the log into the file at once, however few rows it wrote")
     func theEndOfAPollCheckpoints() throws {
-        let (database, path, cleanup) = try Self.fileDatabase()
+        let (database, path, cleanup) = try Self.oneMessageRecorded()
         defer { cleanup() }
         let checkpointer = try #require(database.checkpointer)
-        let ids = TestMessageIDs()
-        _ = try database.recordingBatch { recorder in
-            try recorder.ingest(C.identity(1, messageID: "a@x.test"), content: C.content(), rules: C.support, messageIDs: ids)
-        }
         checkpointer.wait()
         let before = checkpointer.completed
         #expect(checkpointer.rowsSinceRequest < WALCheckpointer.rowsPerCheckpoint)

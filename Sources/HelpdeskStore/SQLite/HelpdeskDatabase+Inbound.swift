@@ -188,7 +188,7 @@ extension HelpdeskDatabase {
         guard let uid = identity.uid, let validity = identity.uidValidity else { return false }
         return try db.firstInteger(
             "SELECT 1 FROM inbound_message WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
-            MailboxUID(mailbox: identity.mailbox, uidValidity: Int64(validity), uid: Int64(uid))) != nil
+            identity.mailbox, Int64(validity), Int64(uid)) != nil
     }
 
     /// The first recorded copy of this message: same Message-ID from the same sender (a reused
@@ -199,11 +199,11 @@ extension HelpdeskDatabase {
         let id = if let messageID = identity.messageID {
             try db.firstInteger(
                 "SELECT id FROM inbound_message WHERE message_id = ? AND outcome <> 'quarantined' AND sender = ? ORDER BY id LIMIT 1",
-                TextPair(first: messageID, second: sender))
+                messageID, sender)
         } else {
             try db.firstInteger(
                 "SELECT id FROM inbound_message WHERE mailbox = ? AND sha256 = ? AND outcome <> 'quarantined' ORDER BY id LIMIT 1",
-                TextPair(first: identity.mailbox, second: identity.sha256))
+                identity.mailbox, identity.sha256)
         }
         guard let id else { return nil }
         return try InboundMessageRecord.fetchOne(db, key: id)
@@ -250,7 +250,7 @@ extension HelpdeskDatabase {
         // pattern makes SQLite compile the statement again at every step (6% of recording).
         let highest = try db.firstInteger(
             "SELECT number FROM ticket INDEXED BY ticket_number WHERE substr(key, 1, length(?1)) = ?1 ORDER BY number DESC LIMIT 1",
-            OneText(text: "\(keyPrefix)-"))
+            "\(keyPrefix)-")
         return Int(highest ?? 0) + 1
     }
 
